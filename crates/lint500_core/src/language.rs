@@ -1,0 +1,118 @@
+use std::fmt;
+use std::path::Path;
+
+/// A grammar lint500 parses. TypeScript and TSX are separate grammars of the same family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    JavaScript,
+    TypeScript,
+    Tsx,
+    Python,
+}
+
+/// The language a rule document names: rules are written per family, not per grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+pub enum LanguageFamily {
+    #[serde(rename = "js")]
+    JavaScript,
+    #[serde(rename = "ts")]
+    TypeScript,
+    #[serde(rename = "py")]
+    Python,
+}
+
+impl Language {
+    pub const ALL: [Language; 4] = [
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Tsx,
+        Language::Python,
+    ];
+
+    /// The language of a file by its extension; `None` for files lint500 does not read.
+    /// Declaration files (`.d.ts`) carry no runtime code and are treated as not ours.
+    pub fn from_path(path: &Path) -> Option<Language> {
+        let name = path.file_name()?.to_str()?;
+        if [".d.ts", ".d.mts", ".d.cts"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+        {
+            return None;
+        }
+        match path.extension()?.to_str()? {
+            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+            "ts" | "mts" | "cts" => Some(Language::TypeScript),
+            "tsx" => Some(Language::Tsx),
+            "py" | "pyi" => Some(Language::Python),
+            _ => None,
+        }
+    }
+
+    pub fn family(self) -> LanguageFamily {
+        match self {
+            Language::JavaScript => LanguageFamily::JavaScript,
+            Language::TypeScript | Language::Tsx => LanguageFamily::TypeScript,
+            Language::Python => LanguageFamily::Python,
+        }
+    }
+
+    /// JavaScript, TypeScript and TSX share statement and expression node kinds.
+    pub fn is_javascript_like(self) -> bool {
+        self != Language::Python
+    }
+}
+
+impl LanguageFamily {
+    pub fn code(self) -> &'static str {
+        match self {
+            LanguageFamily::JavaScript => "js",
+            LanguageFamily::TypeScript => "ts",
+            LanguageFamily::Python => "py",
+        }
+    }
+
+    /// Which grammar parses a Markdown code block tagged with `tag`.
+    pub fn language_of_code_block(tag: &str) -> Option<Language> {
+        match tag {
+            "js" | "javascript" | "jsx" => Some(Language::JavaScript),
+            "ts" | "typescript" => Some(Language::TypeScript),
+            "tsx" => Some(Language::Tsx),
+            "py" | "python" => Some(Language::Python),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LanguageFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_by_extension() {
+        let cases = [
+            ("a.js", Some(Language::JavaScript)),
+            ("a.mjs", Some(Language::JavaScript)),
+            ("a.cjs", Some(Language::JavaScript)),
+            ("a.jsx", Some(Language::JavaScript)),
+            ("a.ts", Some(Language::TypeScript)),
+            ("a.mts", Some(Language::TypeScript)),
+            ("a.cts", Some(Language::TypeScript)),
+            ("a.tsx", Some(Language::Tsx)),
+            ("a.py", Some(Language::Python)),
+            ("a.pyi", Some(Language::Python)),
+            ("types.d.ts", None),
+            ("types.d.mts", None),
+            ("a.rs", None),
+            ("Makefile", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(Language::from_path(Path::new(name)), expected, "{name}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The vocabulary every lint500 crate shares: what a language, a severity, a position and a
+//! diagnostic are, and the metadata of a rule as its document declares it.
+
+mod diagnostic;
+mod language;
+mod rule_meta;
+
+pub use diagnostic::{Diagnostic, Label, Position, Severity, Span};
+pub use language::{Language, LanguageFamily};
+pub use rule_meta::{RuleMeta, RuleMetaError};
+
+/// Where the rule documents are published; `<DOCS_BASE_URL><rule-id>.md` is a rule's page.
+pub const DOCS_BASE_URL: &str = "https://github.com/lint500/lint500/blob/main/rules/";

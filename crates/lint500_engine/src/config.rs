@@ -1,0 +1,293 @@
+//! `lint500.toml`, `.lint500.toml` or `[tool.lint500]` in `pyproject.toml`, found from the
+//! current folder upward, resolved against the rule set and the command line into [`Settings`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use lint500_core::Severity;
+use serde::Deserialize;
+
+use crate::paths::GlobList;
+use crate::rule::RuleSet;
+use crate::source::DEFAULT_MAX_FILE_SIZE;
+
+const CONFIG_FILES: [&str; 2] = ["lint500.toml", ".lint500.toml"];
+const PYPROJECT: &str = "pyproject.toml";
+const ALL: &str = "all";
+
+/// The configuration as written in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConfigFile {
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, SeverityLevel>,
+    #[serde(default)]
+    per_file_ignores: BTreeMap<String, Vec<String>>,
+    max_file_size: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum SeverityLevel {
+    Error,
+    Warning,
+    Off,
+}
+
+/// A configuration file (or none) and the folder its relative globs start from.
+#[derive(Debug)]
+pub struct Config {
+    path: Option<PathBuf>,
+    dir: PathBuf,
+    file: ConfigFile,
+}
+
+/// A configuration problem: which file (or command-line flag) and what is wrong with it.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub origin: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// The first configuration found in `cwd` or a folder above it; none is no error.
+    pub fn discover(cwd: &Path) -> Result<Config, ConfigError> {
+        for dir in cwd.ancestors() {
+            for name in CONFIG_FILES {
+                let path = dir.join(name);
+                if path.is_file() {
+                    return Config::load(&path);
+                }
+            }
+            let pyproject = dir.join(PYPROJECT);
+            if pyproject.is_file() {
+                if let Some(config) = Config::from_pyproject(&pyproject)? {
+                    return Ok(config);
+                }
+            }
+        }
+        Ok(Config {
+            path: None,
+            dir: cwd.to_path_buf(),
+            file: ConfigFile::default(),
+        })
+    }
+
+    /// Loads the configuration file given with `--config`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        if path.file_name().is_some_and(|name| name == PYPROJECT) {
+            return Config::from_pyproject(path)?.ok_or_else(|| ConfigError {
+                origin: path.display().to_string(),
+                message: "has no [tool.lint500] table".into(),
+            });
+        }
+        let text = read(path)?;
+        let file = toml::from_str(&text).map_err(|err| ConfigError {
+            origin: path.display().to_string(),
+            message: err.to_string(),
+        })?;
+        Ok(Config::located(path, file))
+    }
+
+    fn from_pyproject(path: &Path) -> Result<Option<Config>, ConfigError> {
+        let text = read(path)?;
+        let bad = |message: String| ConfigError {
+            origin: path.display().to_string(),
+            message,
+        };
+        let mut document: toml::Table = toml::from_str(&text).map_err(|err| bad(err.to_string()))?;
+        let Some(section) = document
+            .get_mut("tool")
+            .and_then(|tool| tool.as_table_mut())
+            .and_then(|tool| tool.remove("lint500"))
+        else {
+            return Ok(None);
+        };
+        let file = section
+            .try_into()
+            .map_err(|err: toml::de::Error| bad(format!("in [tool.lint500]: {}", err.message())))?;
+        Ok(Some(Config::located(path, file)))
+    }
+
+    fn located(path: &Path, file: ConfigFile) -> Config {
+        Config {
+            path: Some(path.to_path_buf()),
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            file,
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn origin(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| "configuration".into(), |path| path.display().to_string())
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|err| ConfigError {
+        origin: path.display().to_string(),
+        message: format!("cannot be read: {err}"),
+    })
+}
+
+/// What the command line says on top of the configuration file.
+#[derive(Debug, Default)]
+pub struct CommandLineOverrides {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub exclude: Vec<String>,
+    pub max_file_size: Option<u64>,
+}
+
+/// Which rules a list names.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RuleSelection {
+    All,
+    Some(Vec<usize>),
+}
+
+impl RuleSelection {
+    fn contains(&self, index: usize) -> bool {
+        match self {
+            RuleSelection::All => true,
+            RuleSelection::Some(indices) => indices.contains(&index),
+        }
+    }
+}
+
+/// The configuration resolved against the rules: what runs, how loud, on which files.
+#[derive(Debug)]
+pub struct Settings {
+    /// By rule index: whether the rule runs at all.
+    pub enabled: Vec<bool>,
+    /// By rule index: the severity its findings get.
+    pub severity: Vec<Severity>,
+    per_file_ignores: Vec<(GlobList, RuleSelection)>,
+    /// Globs from the configuration file (relative to its folder) and the command line
+    /// (relative to the current folder) that keep files out of the walk.
+    pub excludes: Vec<GlobList>,
+    pub max_file_size: u64,
+}
+
+impl Settings {
+    pub fn resolve(
+        config: &Config,
+        overrides: CommandLineOverrides,
+        rules: &RuleSet,
+        cwd: &Path,
+    ) -> Result<Settings, ConfigError> {
+        let file = &config.file;
+        let origin = config.origin();
+        let in_file = |key: &str, message: String| ConfigError {
+            origin: origin.clone(),
+            message: format!("`{key}`: {message}"),
+        };
+        let on_command_line = |flag: &str, message: String| ConfigError {
+            origin: flag.to_string(),
+            message,
+        };
+
+        let select = match (&overrides.select, &file.select) {
+            (Some(ids), _) => selection(ids, rules).map_err(|m| on_command_line("--select", m))?,
+            (None, Some(ids)) => selection(ids, rules).map_err(|m| in_file("select", m))?,
+            (None, None) => RuleSelection::All,
+        };
+        let ignore = match (&overrides.ignore, &file.ignore) {
+            (Some(ids), _) => selection(ids, rules).map_err(|m| on_command_line("--ignore", m))?,
+            (None, Some(ids)) => selection(ids, rules).map_err(|m| in_file("ignore", m))?,
+            (None, None) => RuleSelection::Some(Vec::new()),
+        };
+        let mut enabled: Vec<bool> = (0..rules.len())
+            .map(|index| select.contains(index) && !ignore.contains(index))
+            .collect();
+        let mut severity: Vec<Severity> = rules.metas().map(|meta| meta.default_severity).collect();
+        for (id, level) in &file.severity {
+            let index = rules
+                .index_of(id)
+                .ok_or_else(|| in_file("severity", unknown_rule(id, rules)))?;
+            match level {
+                SeverityLevel::Error => severity[index] = Severity::Error,
+                SeverityLevel::Warning => severity[index] = Severity::Warning,
+                SeverityLevel::Off => enabled[index] = false,
+            }
+        }
+
+        let mut per_file_ignores = Vec::new();
+        for (glob, ids) in &file.per_file_ignores {
+            let key = "per-file-ignores";
+            let globs = GlobList::new(&config.dir, [glob.as_str()]).map_err(|m| in_file(key, m))?;
+            let ids = selection(ids, rules).map_err(|m| in_file(key, format!("`{glob}`: {m}")))?;
+            per_file_ignores.push((globs, ids));
+        }
+
+        let mut excludes = Vec::new();
+        let file_excludes = file.exclude.iter().map(String::as_str);
+        excludes.push(GlobList::new(&config.dir, file_excludes).map_err(|m| in_file("exclude", m))?);
+        let cli_excludes = overrides.exclude.iter().map(String::as_str);
+        excludes.push(GlobList::new(cwd, cli_excludes).map_err(|m| on_command_line("--exclude", m))?);
+
+        Ok(Settings {
+            enabled,
+            severity,
+            per_file_ignores,
+            excludes,
+            max_file_size: overrides
+                .max_file_size
+                .or(file.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        })
+    }
+
+    /// Which rules run on the file at `absolute`, after per-file ignores.
+    pub fn enabled_for(&self, absolute: &Path) -> Vec<bool> {
+        let mut enabled = self.enabled.clone();
+        for (globs, ignored) in &self.per_file_ignores {
+            if globs.matches(absolute) {
+                for (index, on) in enabled.iter_mut().enumerate() {
+                    *on &= !ignored.contains(index);
+                }
+            }
+        }
+        enabled
+    }
+
+    pub fn is_excluded(&self, absolute: &Path) -> bool {
+        self.excludes.iter().any(|globs| globs.matches_entry(absolute))
+    }
+}
+
+fn selection(ids: &[String], rules: &RuleSet) -> Result<RuleSelection, String> {
+    if ids.iter().any(|id| id == ALL) {
+        return Ok(RuleSelection::All);
+    }
+    ids.iter()
+        .map(|id| rules.index_of(id).ok_or_else(|| unknown_rule(id, rules)))
+        .collect::<Result<_, _>>()
+        .map(RuleSelection::Some)
+}
+
+fn unknown_rule(id: &str, rules: &RuleSet) -> String {
+    let known: Vec<&str> = rules.metas().map(|meta| meta.id.as_str()).collect();
+    format!(
+        "unknown rule `{id}`; valid rules are {} (or \"{ALL}\")",
+        known.join(", ")
+    )
+}

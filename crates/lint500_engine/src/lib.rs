@@ -1,0 +1,26 @@
+//! lint500's engine: from paths on disk to sorted diagnostics.
+//!
+//! Each file is read and parsed once; one iterative depth-first walk over its tree builds the
+//! file model (enclosing functions and catch clauses, suppression comments) and hands every
+//! node to the rules that asked for its kind. Trees and texts are dropped when their file is
+//! done; only diagnostics (and, for files with findings, the text to show them) are kept.
+
+mod config;
+mod grammar;
+mod model;
+mod paths;
+mod rule;
+mod runner;
+mod source;
+mod suppression;
+mod walk;
+
+pub use config::{CommandLineOverrides, Config, ConfigError, RuleSelection, Settings};
+pub use paths::GlobList;
+pub use grammar::parse;
+pub use model::{FileModel, TreeLint, lint_tree};
+pub use rule::{DiagnosticBuilder, Rule, RuleContext, RuleSet};
+pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, RunOptions};
+pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
+pub use suppression::Suppressions;
+pub use walk::{SourceFile, WalkOptions, collect_files};

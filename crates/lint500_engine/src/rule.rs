@@ -1,0 +1,201 @@
+use std::panic::RefUnwindSafe;
+
+use lint500_core::{Diagnostic, Label, Language, Position, RuleMeta, Span};
+use tree_sitter::Node;
+
+use crate::grammar::grammar;
+use crate::model::FileModel;
+
+/// A check on one file. A rule names the node kinds it wants per language; the engine's single
+/// walk hands it each such node together with the shared file model, so no rule walks the tree.
+pub trait Rule: Send + Sync + RefUnwindSafe {
+    /// The rule's document (`rules/<id>.md`), the single source of its metadata.
+    fn document(&self) -> &'static str;
+
+    /// The tree-sitter node kinds this rule inspects in `language` (empty: not this language).
+    fn node_kinds(&self, language: Language) -> &'static [&'static str];
+
+    fn check_node<'tree>(&self, node: Node<'tree>, ctx: &mut RuleContext<'_, 'tree>);
+}
+
+struct RegisteredRule {
+    meta: RuleMeta,
+    rule: Box<dyn Rule>,
+}
+
+/// The rules of a run with their metadata and a node-kind → rules table per language.
+pub struct RuleSet {
+    rules: Vec<RegisteredRule>,
+    /// `dispatch[language][kind_id]` lists the indices of the rules that want that kind.
+    dispatch: Vec<Vec<Vec<usize>>>,
+}
+
+impl RuleSet {
+    /// Reads each rule's metadata from its document and builds the dispatch tables.
+    /// Fails on a malformed document, a duplicate id or a node kind the grammar lacks.
+    pub fn new(rules: Vec<Box<dyn Rule>>) -> Result<RuleSet, String> {
+        let mut registered: Vec<RegisteredRule> = Vec::with_capacity(rules.len());
+        for rule in rules {
+            let meta = RuleMeta::from_document(rule.document()).map_err(|err| err.to_string())?;
+            if registered.iter().any(|other| other.meta.id == meta.id) {
+                return Err(format!("two rules share the id `{}`", meta.id));
+            }
+            registered.push(RegisteredRule { meta, rule });
+        }
+        let dispatch = Language::ALL
+            .iter()
+            .map(|&language| dispatch_table(&registered, language))
+            .collect::<Result<_, _>>()?;
+        Ok(RuleSet {
+            rules: registered,
+            dispatch,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    pub fn metas(&self) -> impl Iterator<Item = &RuleMeta> {
+        self.rules.iter().map(|registered| &registered.meta)
+    }
+
+    pub fn meta(&self, index: usize) -> &RuleMeta {
+        &self.rules[index].meta
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|registered| registered.meta.id == id)
+    }
+
+    pub fn find(&self, id: &str) -> Option<&RuleMeta> {
+        self.index_of(id).map(|index| self.meta(index))
+    }
+
+    pub(crate) fn rule(&self, index: usize) -> &dyn Rule {
+        self.rules[index].rule.as_ref()
+    }
+
+    pub(crate) fn rules_for_kind(&self, language: Language, kind_id: u16) -> &[usize] {
+        self.dispatch[language_slot(language)]
+            .get(usize::from(kind_id))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+fn language_slot(language: Language) -> usize {
+    Language::ALL
+        .iter()
+        .position(|&candidate| candidate == language)
+        .expect("Language::ALL lists every language")
+}
+
+fn dispatch_table(rules: &[RegisteredRule], language: Language) -> Result<Vec<Vec<usize>>, String> {
+    let grammar = grammar(language);
+    let mut table = vec![Vec::new(); usize::from(grammar.node_kind_count() as u16)];
+    for (index, registered) in rules.iter().enumerate() {
+        for &kind in registered.rule.node_kinds(language) {
+            // A name can belong to several symbols (aliases): register the rule for each.
+            let mut found = false;
+            for kind_id in 0..table.len() as u16 {
+                if grammar.node_kind_is_named(kind_id) && grammar.node_kind_for_id(kind_id) == Some(kind) {
+                    table[usize::from(kind_id)].push(index);
+                    found = true;
+                }
+            }
+            if !found {
+                return Err(format!(
+                    "rule `{}` asks for node kind `{kind}`, which the {language:?} grammar does not have",
+                    registered.meta.id
+                ));
+            }
+        }
+    }
+    Ok(table)
+}
+
+/// What a rule sees while it checks a node: the file model, and a place to report findings.
+pub struct RuleContext<'a, 'tree> {
+    pub(crate) file: &'a FileModel<'tree>,
+    pub(crate) meta: &'static RuleMeta,
+    pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a, 'tree> RuleContext<'a, 'tree> {
+    pub fn file(&self) -> &FileModel<'tree> {
+        self.file
+    }
+
+    pub fn language(&self) -> Language {
+        self.file.language
+    }
+
+    /// The source text of `node`.
+    pub fn text(&self, node: Node<'_>) -> &'tree str {
+        self.file.text(node)
+    }
+
+    /// Reports a finding whose primary span is `node`; add labels to the returned builder.
+    pub fn report(
+        &mut self,
+        node: Node<'_>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> DiagnosticBuilder<'_, 'tree> {
+        let span = self.file.span(node);
+        self.diagnostics.push(Diagnostic {
+            rule: &self.meta.id,
+            severity: self.meta.default_severity,
+            message: message.into(),
+            help: help.into(),
+            span,
+            labels: Vec::new(),
+        });
+        DiagnosticBuilder {
+            file: self.file,
+            diagnostic: self.diagnostics.last_mut().expect("just pushed"),
+        }
+    }
+}
+
+pub struct DiagnosticBuilder<'a, 'tree> {
+    file: &'a FileModel<'tree>,
+    diagnostic: &'a mut Diagnostic,
+}
+
+impl DiagnosticBuilder<'_, '_> {
+    /// Adds a secondary span that gives the finding context.
+    pub fn label(self, node: Node<'_>, message: impl Into<String>) -> Self {
+        let span = self.file.span(node);
+        self.diagnostic.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// Converts a tree-sitter point (row, byte column) into a 1-based line and character column.
+pub(crate) fn position(source: &str, byte: usize, point: tree_sitter::Point) -> Position {
+    let line_start = byte.saturating_sub(point.column);
+    let column = source
+        .get(line_start..byte)
+        .map_or(point.column, |prefix| prefix.chars().count());
+    Position {
+        line: point.row as u32 + 1,
+        column: column as u32 + 1,
+    }
+}
+
+pub(crate) fn span_of(source: &str, node: Node<'_>) -> Span {
+    Span {
+        start_byte: node.start_byte(),
+        end_byte: node.end_byte(),
+        start: position(source, node.start_byte(), node.start_position()),
+        end: position(source, node.end_byte(), node.end_position()),
+    }
+}

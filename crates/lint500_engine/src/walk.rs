@@ -1,0 +1,110 @@
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::{WalkBuilder, WalkState};
+use lint500_core::Language;
+
+use crate::paths::{DEFAULT_EXCLUDES, GlobList, absolute};
+use crate::runner::{Notice, NoticeKind};
+
+/// How to walk the paths given on the command line.
+pub struct WalkOptions {
+    pub cwd: PathBuf,
+    pub threads: usize,
+    /// Globs that keep files and folders out of folder walks (never out of explicit files).
+    pub excludes: Vec<GlobList>,
+}
+
+/// A file to lint: its absolute (lexically normalised) path and language.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub language: Language,
+}
+
+/// Expands `paths` into the files to lint, sorted and without duplicates. Folders are walked in
+/// parallel honouring `.gitignore`, `.ignore`, git's global and repository excludes, hidden
+/// files, the default excludes and `options.excludes`; a file named explicitly is always taken.
+pub fn collect_files(paths: &[PathBuf], options: &WalkOptions) -> (Vec<SourceFile>, Vec<Notice>) {
+    let mut files = Vec::new();
+    let mut notices = Vec::new();
+    let mut folders = Vec::new();
+    for given in paths {
+        let path = absolute(&options.cwd, given);
+        match std::fs::metadata(&path) {
+            Err(err) => notices.push(Notice {
+                path: given.clone(),
+                kind: NoticeKind::MissingPath,
+                message: format!("cannot be linted: {err}"),
+            }),
+            Ok(meta) if meta.is_dir() => folders.push(path),
+            Ok(_) => match Language::from_path(&path) {
+                Some(language) => files.push(SourceFile { path, language }),
+                None => notices.push(Notice {
+                    path: given.clone(),
+                    kind: NoticeKind::Skipped,
+                    message: "skipped: not a JavaScript, TypeScript or Python file".into(),
+                }),
+            },
+        }
+    }
+    if !folders.is_empty() {
+        walk_folders(&folders, options, &mut files, &mut notices);
+    }
+    files.sort();
+    files.dedup();
+    (files, notices)
+}
+
+fn walk_folders(folders: &[PathBuf], options: &WalkOptions, files: &mut Vec<SourceFile>, notices: &mut Vec<Notice>) {
+    let mut builder = WalkBuilder::new(&folders[0]);
+    for folder in &folders[1..] {
+        builder.add(folder);
+    }
+    let defaults = Arc::new(GlobList::new(Path::new("/"), DEFAULT_EXCLUDES.iter().copied()).expect("valid globs"));
+    let excludes = Arc::new(options.excludes.clone());
+    builder
+        .threads(options.threads)
+        .hidden(true)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let path = entry.path();
+            entry.depth() == 0
+                || !(defaults.matches_entry(path) || excludes.iter().any(|globs| globs.matches_entry(path)))
+        });
+
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let mut found = found.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match entry {
+                Ok(entry) if entry.file_type().is_some_and(|kind| kind.is_file()) => {
+                    if let Some(language) = Language::from_path(entry.path()) {
+                        found.0.push(SourceFile {
+                            path: entry.into_path(),
+                            language,
+                        });
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => found.1.push(Notice {
+                    path: err_path(&err).unwrap_or_default(),
+                    kind: NoticeKind::Skipped,
+                    message: format!("skipped: {err}"),
+                }),
+            }
+            WalkState::Continue
+        })
+    });
+    let (walked, problems) = found.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    files.extend(walked);
+    notices.extend(problems);
+}
+
+fn err_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        _ => None,
+    }
+}
