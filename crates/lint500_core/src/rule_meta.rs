@@ -62,8 +62,9 @@ const FENCE: &str = "+++";
 
 impl RuleMeta {
     pub fn from_document(document: &'static str) -> Result<RuleMeta, RuleMetaError> {
-        let (front_matter, _) = split_front_matter(document)
-            .ok_or_else(|| RuleMetaError("the document does not start with `+++` TOML front matter".into()))?;
+        let (front_matter, _) = split_front_matter(document).ok_or_else(|| {
+            RuleMetaError("the document does not start with `+++` TOML front matter".into())
+        })?;
         let front: FrontMatter = toml::from_str(front_matter)
             .map_err(|err| RuleMetaError(format!("bad front matter: {err}")))?;
         Ok(RuleMeta {
@@ -109,7 +110,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(meta.id, "x");
-        assert_eq!(meta.languages, [LanguageFamily::JavaScript, LanguageFamily::Python]);
+        assert_eq!(
+            meta.languages,
+            [LanguageFamily::JavaScript, LanguageFamily::Python]
+        );
         assert_eq!(meta.default_severity, Severity::Warning);
         assert_eq!(meta.body(), "# x\nbody\n");
     }

@@ -79,11 +79,16 @@ impl Config {
                 }
             }
         }
-        Ok(Config {
+        Ok(Config::none(cwd))
+    }
+
+    /// No configuration file: every rule with its defaults, globs relative to `dir`.
+    pub fn none(dir: &Path) -> Config {
+        Config {
             path: None,
-            dir: cwd.to_path_buf(),
+            dir: dir.to_path_buf(),
             file: ConfigFile::default(),
-        })
+        }
     }
 
     /// Loads the configuration file given with `--config`.
@@ -108,7 +113,8 @@ impl Config {
             origin: path.display().to_string(),
             message,
         };
-        let mut document: toml::Table = toml::from_str(&text).map_err(|err| bad(err.to_string()))?;
+        let mut document: toml::Table =
+            toml::from_str(&text).map_err(|err| bad(err.to_string()))?;
         let Some(section) = document
             .get_mut("tool")
             .and_then(|tool| tool.as_table_mut())
@@ -240,9 +246,11 @@ impl Settings {
 
         let mut excludes = Vec::new();
         let file_excludes = file.exclude.iter().map(String::as_str);
-        excludes.push(GlobList::new(&config.dir, file_excludes).map_err(|m| in_file("exclude", m))?);
+        excludes
+            .push(GlobList::new(&config.dir, file_excludes).map_err(|m| in_file("exclude", m))?);
         let cli_excludes = overrides.exclude.iter().map(String::as_str);
-        excludes.push(GlobList::new(cwd, cli_excludes).map_err(|m| on_command_line("--exclude", m))?);
+        excludes
+            .push(GlobList::new(cwd, cli_excludes).map_err(|m| on_command_line("--exclude", m))?);
 
         Ok(Settings {
             enabled,
@@ -270,7 +278,9 @@ impl Settings {
     }
 
     pub fn is_excluded(&self, absolute: &Path) -> bool {
-        self.excludes.iter().any(|globs| globs.matches_entry(absolute))
+        self.excludes
+            .iter()
+            .any(|globs| globs.matches_entry(absolute))
     }
 }
 

@@ -16,9 +16,9 @@ mod suppression;
 mod walk;
 
 pub use config::{CommandLineOverrides, Config, ConfigError, RuleSelection, Settings};
-pub use paths::GlobList;
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};
+pub use paths::GlobList;
 pub use rule::{DiagnosticBuilder, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};

@@ -68,8 +68,16 @@ struct TrackedKinds {
 impl TrackedKinds {
     fn of(language: Language) -> &'static TrackedKinds {
         static KINDS: OnceLock<Vec<TrackedKinds>> = OnceLock::new();
-        let all = KINDS.get_or_init(|| Language::ALL.iter().map(|&lang| TrackedKinds::build(lang)).collect());
-        let slot = Language::ALL.iter().position(|&lang| lang == language).expect("every language is in ALL");
+        let all = KINDS.get_or_init(|| {
+            Language::ALL
+                .iter()
+                .map(|&lang| TrackedKinds::build(lang))
+                .collect()
+        });
+        let slot = Language::ALL
+            .iter()
+            .position(|&lang| lang == language)
+            .expect("every language is in ALL");
         &all[slot]
     }
 
@@ -93,7 +101,11 @@ impl TrackedKinds {
         let ids = |names: &[&str]| -> Vec<u16> {
             (0..grammar.node_kind_count() as u16)
                 .filter(|&id| grammar.node_kind_is_named(id))
-                .filter(|&id| grammar.node_kind_for_id(id).is_some_and(|kind| names.contains(&kind)))
+                .filter(|&id| {
+                    grammar
+                        .node_kind_for_id(id)
+                        .is_some_and(|kind| names.contains(&kind))
+                })
                 .collect()
         };
         TrackedKinds {
@@ -142,12 +154,14 @@ pub fn lint_tree(
         let node = cursor.node();
         let broken = node.is_error() || node.is_missing();
         if broken && lint.first_syntax_error.is_none() {
-            lint.first_syntax_error = Some(position(source, node.start_byte(), node.start_position()));
+            lint.first_syntax_error =
+                Some(position(source, node.start_byte(), node.start_position()));
         }
         if !broken {
             let kind = node.kind_id();
             if kinds.comments.contains(&kind) {
-                lint.suppressions.add_comment(model.text(node), node, source);
+                lint.suppressions
+                    .add_comment(model.text(node), node, source);
             } else if kinds.functions.contains(&kind) {
                 model.frames.push(Frame::Function(node));
             } else if kinds.catches.contains(&kind) {
@@ -162,7 +176,11 @@ pub fn lint_tree(
         }
         loop {
             let left = cursor.node();
-            if model.frames.last().is_some_and(|frame| frame.node() == left) {
+            if model
+                .frames
+                .last()
+                .is_some_and(|frame| frame.node() == left)
+            {
                 model.frames.pop();
             }
             if cursor.goto_next_sibling() {
@@ -193,7 +211,9 @@ fn run_rules<'tree>(
             meta,
             diagnostics: &mut lint.diagnostics,
         };
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| rules.rule(index).check_node(node, &mut ctx)));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            rules.rule(index).check_node(node, &mut ctx)
+        }));
         if let Err(payload) = outcome {
             let message = payload
                 .downcast_ref::<&str>()

@@ -39,7 +39,10 @@ pub struct GlobList {
 }
 
 impl GlobList {
-    pub fn new<'a>(base: &Path, patterns: impl IntoIterator<Item = &'a str>) -> Result<GlobList, String> {
+    pub fn new<'a>(
+        base: &Path,
+        patterns: impl IntoIterator<Item = &'a str>,
+    ) -> Result<GlobList, String> {
         let mut by_name = GlobSetBuilder::new();
         let mut by_path = GlobSetBuilder::new();
         for pattern in patterns {
@@ -49,7 +52,11 @@ impl GlobList {
                 .literal_separator(true)
                 .build()
                 .map_err(|err| format!("invalid glob `{pattern}`: {}", err.kind()))?;
-            if anchored { by_path.add(glob) } else { by_name.add(glob) };
+            if anchored {
+                by_path.add(glob)
+            } else {
+                by_name.add(glob)
+            };
         }
         let build = |builder: GlobSetBuilder| builder.build().map_err(|err| err.to_string());
         Ok(GlobList {
@@ -87,7 +94,8 @@ impl GlobList {
         let mut prefix = PathBuf::new();
         relative.components().any(|component| {
             prefix.push(component);
-            self.by_name.is_match(Path::new(component.as_os_str())) || self.by_path.is_match(&prefix)
+            self.by_name.is_match(Path::new(component.as_os_str()))
+                || self.by_path.is_match(&prefix)
         })
     }
 }
@@ -111,13 +119,23 @@ mod tests {
 
     #[test]
     fn normalises_lexically() {
-        assert_eq!(absolute(Path::new("/a/b"), Path::new("../c/./d.js")), PathBuf::from("/a/c/d.js"));
-        assert_eq!(absolute(Path::new("/a"), Path::new("/x/y")), PathBuf::from("/x/y"));
+        assert_eq!(
+            absolute(Path::new("/a/b"), Path::new("../c/./d.js")),
+            PathBuf::from("/a/c/d.js")
+        );
+        assert_eq!(
+            absolute(Path::new("/a"), Path::new("/x/y")),
+            PathBuf::from("/x/y")
+        );
     }
 
     #[test]
     fn matches_like_gitignore() {
-        let list = GlobList::new(Path::new("/p"), ["*.test.js", "fixtures", "src/legacy/**", "gen/"]).unwrap();
+        let list = GlobList::new(
+            Path::new("/p"),
+            ["*.test.js", "fixtures", "src/legacy/**", "gen/"],
+        )
+        .unwrap();
         assert!(list.matches(Path::new("/p/src/a.test.js")));
         assert!(list.matches(Path::new("/p/x/fixtures/deep/a.js")));
         assert!(list.matches(Path::new("/p/src/legacy/a/b.js")));

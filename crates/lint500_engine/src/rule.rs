@@ -69,7 +69,9 @@ impl RuleSet {
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.rules.iter().position(|registered| registered.meta.id == id)
+        self.rules
+            .iter()
+            .position(|registered| registered.meta.id == id)
     }
 
     pub fn find(&self, id: &str) -> Option<&RuleMeta> {
@@ -102,7 +104,9 @@ fn dispatch_table(rules: &[RegisteredRule], language: Language) -> Result<Vec<Ve
             // A name can belong to several symbols (aliases): register the rule for each.
             let mut found = false;
             for kind_id in 0..table.len() as u16 {
-                if grammar.node_kind_is_named(kind_id) && grammar.node_kind_for_id(kind_id) == Some(kind) {
+                if grammar.node_kind_is_named(kind_id)
+                    && grammar.node_kind_for_id(kind_id) == Some(kind)
+                {
                     table[usize::from(kind_id)].push(index);
                     found = true;
                 }

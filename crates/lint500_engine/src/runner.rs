@@ -75,9 +75,11 @@ pub struct LintRun {
 
 impl LintRun {
     pub fn diagnostics(&self) -> impl Iterator<Item = (&FileFindings, &Diagnostic)> {
-        self.files
-            .iter()
-            .flat_map(|file| file.diagnostics.iter().map(move |diagnostic| (file, diagnostic)))
+        self.files.iter().flat_map(|file| {
+            file.diagnostics
+                .iter()
+                .map(move |diagnostic| (file, diagnostic))
+        })
     }
 
     pub fn has_errors(&self) -> bool {
@@ -94,7 +96,11 @@ struct FileOutcome {
 
 impl Linter {
     pub fn new(rules: &'static RuleSet, settings: Settings, cwd: PathBuf) -> Linter {
-        Linter { rules, settings, cwd }
+        Linter {
+            rules,
+            settings,
+            cwd,
+        }
     }
 
     pub fn rules(&self) -> &'static RuleSet {
@@ -162,15 +168,29 @@ impl Linter {
 
     /// Lints `source` as the contents of the file at `path` (absolute): used for files read
     /// from disk and for unsaved editor buffers alike.
-    pub fn lint_source(&self, path: &Path, source: String, language: Language) -> (Vec<Diagnostic>, Vec<Notice>) {
+    pub fn lint_source(
+        &self,
+        path: &Path,
+        source: String,
+        language: Language,
+    ) -> (Vec<Diagnostic>, Vec<Notice>) {
         let path = absolute(&self.cwd, path);
         let display = display_path(&self.cwd, &path);
         let outcome = self.lint_text(&path, &display, source, language);
-        let diagnostics = outcome.findings.map(|found| found.diagnostics).unwrap_or_default();
+        let diagnostics = outcome
+            .findings
+            .map(|found| found.diagnostics)
+            .unwrap_or_default();
         (diagnostics, outcome.notices)
     }
 
-    fn lint_text(&self, path: &Path, display: &Path, source: String, language: Language) -> FileOutcome {
+    fn lint_text(
+        &self,
+        path: &Path,
+        display: &Path,
+        source: String,
+        language: Language,
+    ) -> FileOutcome {
         let tree = parse(&source, language);
         let enabled = self.settings.enabled_for(path);
         let lint = lint_tree(&source, &tree, language, self.rules, &enabled);
@@ -209,7 +229,11 @@ impl Linter {
         let mut diagnostics: Vec<Diagnostic> = lint
             .diagnostics
             .into_iter()
-            .filter(|diagnostic| !lint.suppressions.is_suppressed(diagnostic.rule, diagnostic.span.start.line))
+            .filter(|diagnostic| {
+                !lint
+                    .suppressions
+                    .is_suppressed(diagnostic.rule, diagnostic.span.start.line)
+            })
             .collect();
         for diagnostic in &mut diagnostics {
             if let Some(index) = self.rules.index_of(diagnostic.rule) {

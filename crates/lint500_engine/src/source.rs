@@ -40,7 +40,10 @@ pub(crate) fn read_source(path: &Path, max_size: u64) -> Result<String, SourceEr
     let mut file = File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_err(unreadable)?.len();
     if size > max_size {
-        return Err(SourceError::TooLarge { size, limit: max_size });
+        return Err(SourceError::TooLarge {
+            size,
+            limit: max_size,
+        });
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Read one byte past the limit so a file that grew since the size check is still refused.
@@ -59,7 +62,11 @@ pub(crate) fn read_source(path: &Path, max_size: u64) -> Result<String, SourceEr
     }
     let mut text = String::from_utf8(bytes).map_err(|err| {
         let valid = err.utf8_error().valid_up_to();
-        let line = err.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = err.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         SourceError::InvalidUtf8 { line }
     })?;
     if text.starts_with('\u{feff}') {
@@ -83,9 +90,15 @@ mod tests {
     fn classifies_bad_input() {
         assert_eq!(read(b"let a = 1;\n", 100), Ok("let a = 1;\n".to_string()));
         assert_eq!(read("\u{feff}x".as_bytes(), 100), Ok("x".to_string()));
-        assert_eq!(read(b"a\nb\n\xff\xfe", 100), Err(SourceError::InvalidUtf8 { line: 3 }));
+        assert_eq!(
+            read(b"a\nb\n\xff\xfe", 100),
+            Err(SourceError::InvalidUtf8 { line: 3 })
+        );
         assert_eq!(read(b"ab\0cd", 100), Err(SourceError::Binary));
-        assert_eq!(read(b"0123456789", 5), Err(SourceError::TooLarge { size: 10, limit: 5 }));
+        assert_eq!(
+            read(b"0123456789", 5),
+            Err(SourceError::TooLarge { size: 10, limit: 5 })
+        );
         let missing = read_source(Path::new("/nonexistent/lint500/f.js"), 100);
         assert!(matches!(missing, Err(SourceError::Unreadable(_))));
     }

@@ -21,10 +21,12 @@ impl Suppressions {
     pub(crate) fn add_comment(&mut self, text: &str, comment: Node<'_>, source: &str) {
         let comment_line = comment.start_position().row as u32 + 1;
         if let Some(rules) = directive(text, FILE_DIRECTIVE) {
-            self.named.extend(rules.iter().map(|rule| (comment_line, rule.clone())));
+            self.named
+                .extend(rules.iter().map(|rule| (comment_line, rule.clone())));
             self.file.extend(rules);
         } else if let Some(rules) = directive(text, LINE_DIRECTIVE) {
-            self.named.extend(rules.iter().map(|rule| (comment_line, rule.clone())));
+            self.named
+                .extend(rules.iter().map(|rule| (comment_line, rule.clone())));
             let line_start = comment.start_byte() - comment.start_position().column;
             let alone = source
                 .get(line_start..comment.start_byte())

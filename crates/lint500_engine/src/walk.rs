@@ -56,12 +56,19 @@ pub fn collect_files(paths: &[PathBuf], options: &WalkOptions) -> (Vec<SourceFil
     (files, notices)
 }
 
-fn walk_folders(folders: &[PathBuf], options: &WalkOptions, files: &mut Vec<SourceFile>, notices: &mut Vec<Notice>) {
+fn walk_folders(
+    folders: &[PathBuf],
+    options: &WalkOptions,
+    files: &mut Vec<SourceFile>,
+    notices: &mut Vec<Notice>,
+) {
     let mut builder = WalkBuilder::new(&folders[0]);
     for folder in &folders[1..] {
         builder.add(folder);
     }
-    let defaults = Arc::new(GlobList::new(Path::new("/"), DEFAULT_EXCLUDES.iter().copied()).expect("valid globs"));
+    let defaults = Arc::new(
+        GlobList::new(Path::new("/"), DEFAULT_EXCLUDES.iter().copied()).expect("valid globs"),
+    );
     let excludes = Arc::new(options.excludes.clone());
     builder
         .threads(options.threads)
@@ -70,13 +77,16 @@ fn walk_folders(folders: &[PathBuf], options: &WalkOptions, files: &mut Vec<Sour
         .filter_entry(move |entry| {
             let path = entry.path();
             entry.depth() == 0
-                || !(defaults.matches_entry(path) || excludes.iter().any(|globs| globs.matches_entry(path)))
+                || !(defaults.matches_entry(path)
+                    || excludes.iter().any(|globs| globs.matches_entry(path)))
         });
 
     let found = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {
         Box::new(|entry| {
-            let mut found = found.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut found = found
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|kind| kind.is_file()) => {
                     if let Some(language) = Language::from_path(entry.path()) {
@@ -96,7 +106,9 @@ fn walk_folders(folders: &[PathBuf], options: &WalkOptions, files: &mut Vec<Sour
             WalkState::Continue
         })
     });
-    let (walked, problems) = found.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (walked, problems) = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.extend(walked);
     notices.extend(problems);
 }
@@ -104,7 +116,9 @@ fn walk_folders(folders: &[PathBuf], options: &WalkOptions, files: &mut Vec<Sour
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
         _ => None,
     }
 }

@@ -1,0 +1,313 @@
+use std::path::Path;
+
+use lint500_core::{Diagnostic, Label, Position, RuleMeta, Severity, Span};
+use lint500_report::{FileReport, Format, ReportOptions, summary_line, write_report};
+use serde_json::Value;
+
+const APP_JS: &str = r#"const express = require("express");
+const app = express();
+
+app.get("/café", async (req, res) => {
+  const user = await db.find(req.params.id);
+  res.json({ nom: "é", name: user.name });
+});
+"#;
+
+const ITEMS_PY: &str = r#"@app.get("/items/{item_id}")
+async def read_item(item_id: int):
+    try:
+        return items[item_id]
+    except Exception:
+        pass
+"#;
+
+const UNHANDLED_DOC: &str = "+++\nid = \"express-unhandled-async\"\nlanguages = [\"js\", \"ts\"]\nseverity = \"error\"\nprecision = \"high\"\ntags = []\nsummary = \"s\"\n+++\n";
+const NULL_DOC: &str = "+++\nid = \"null-property-access\"\nlanguages = [\"js\", \"ts\"]\nseverity = \"warning\"\nprecision = \"medium\"\ntags = []\nsummary = \"s\"\n+++\n";
+const SWALLOWED_DOC: &str = "+++\nid = \"swallowed-exception\"\nlanguages = [\"py\"]\nseverity = \"warning\"\nprecision = \"high\"\ntags = []\nsummary = \"s\"\n+++\n";
+
+/// The span of the `nth` (0-based) occurrence of `needle` in `source`, with positions counted
+/// the way the engine counts them: 1-based lines, 1-based columns in characters.
+fn span_of(source: &str, needle: &str, nth: usize) -> Span {
+    let start_byte = source
+        .match_indices(needle)
+        .nth(nth)
+        .map(|(at, _)| at)
+        .expect("the needle occurs in the source");
+    let end_byte = start_byte + needle.len();
+    Span {
+        start_byte,
+        end_byte,
+        start: position(source, start_byte),
+        end: position(source, end_byte),
+    }
+}
+
+fn position(source: &str, byte: usize) -> Position {
+    let before = &source[..byte];
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    Position {
+        line: u32::try_from(before.matches('\n').count() + 1).unwrap(),
+        column: u32::try_from(before[line_start..].chars().count() + 1).unwrap(),
+    }
+}
+
+fn app_diagnostics() -> Vec<Diagnostic> {
+    vec![
+        Diagnostic {
+            rule: "express-unhandled-async",
+            severity: Severity::Error,
+            message: "this async handler's rejections never reach `next`".into(),
+            help: "wrap the body in try/catch and call `next(err)`, or use Express 5".into(),
+            span: span_of(APP_JS, "async (req, res) =>", 0),
+            labels: vec![Label {
+                span: span_of(APP_JS, "db.find(req.params.id)", 0),
+                message: "this can reject".into(),
+            }],
+        },
+        Diagnostic {
+            rule: "null-property-access",
+            severity: Severity::Warning,
+            message: "`user` is null when no row matches".into(),
+            help: "answer 404 when `user` is null".into(),
+            span: span_of(APP_JS, "user.name", 0),
+            labels: Vec::new(),
+        },
+    ]
+}
+
+fn items_diagnostics() -> Vec<Diagnostic> {
+    vec![Diagnostic {
+        rule: "swallowed-exception",
+        severity: Severity::Warning,
+        message: "the exception is swallowed and the handler answers `null`".into(),
+        help: "let it propagate, or raise an HTTPException".into(),
+        span: span_of(ITEMS_PY, "except Exception:\n        pass", 0),
+        labels: vec![Label {
+            span: span_of(ITEMS_PY, "items[item_id]", 0),
+            message: "a KeyError here is swallowed".into(),
+        }],
+    }]
+}
+
+fn metas() -> Vec<RuleMeta> {
+    [UNHANDLED_DOC, NULL_DOC, SWALLOWED_DOC]
+        .into_iter()
+        .map(|document| RuleMeta::from_document(document).unwrap())
+        .collect()
+}
+
+fn render(format: Format, files: &[FileReport<'_>], options: &ReportOptions) -> String {
+    let metas = metas();
+    let lookup = |id: &str| metas.iter().find(|meta| meta.id == id);
+    let mut out = Vec::new();
+    write_report(&mut out, format, files, &lookup, options).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+const PLAIN: ReportOptions = ReportOptions {
+    color: false,
+    width: 100,
+};
+
+fn with_reports(check: impl FnOnce(&[FileReport<'_>])) {
+    let app = app_diagnostics();
+    let items = items_diagnostics();
+    let files = [
+        FileReport {
+            path: Path::new("src/app.js"),
+            source: APP_JS,
+            diagnostics: &app,
+        },
+        FileReport {
+            path: Path::new("src/items.py"),
+            source: ITEMS_PY,
+            diagnostics: &items,
+        },
+    ];
+    check(&files);
+}
+
+#[test]
+fn pretty_without_color() {
+    with_reports(|files| {
+        insta::assert_snapshot!("pretty", render(Format::Pretty, files, &PLAIN));
+    });
+}
+
+#[test]
+fn pretty_with_color_links_the_rule_to_its_docs() {
+    with_reports(|files| {
+        let colored = ReportOptions {
+            color: true,
+            width: 100,
+        };
+        let output = render(Format::Pretty, &files[..1], &colored);
+        assert!(output.contains("\u{1b}["), "ANSI colors: {output:?}");
+        assert!(
+            output.contains(
+                "\u{1b}]8;;https://github.com/lint500/lint500/blob/main/rules/express-unhandled-async.md\u{1b}\\"
+            ),
+            "a terminal hyperlink: {output:?}"
+        );
+    });
+}
+
+#[test]
+fn pretty_without_color_has_no_escapes() {
+    with_reports(|files| {
+        let output = render(Format::Pretty, files, &PLAIN);
+        assert!(!output.contains('\u{1b}'), "{output:?}");
+    });
+}
+
+#[test]
+fn concise() {
+    with_reports(|files| {
+        insta::assert_snapshot!("concise", render(Format::Concise, files, &PLAIN));
+    });
+}
+
+#[test]
+fn json_fields() {
+    with_reports(|files| {
+        let output = render(Format::Json, files, &PLAIN);
+        assert!(output.ends_with("]\n"), "{output:?}");
+        assert!(
+            output.contains("\n  {\n    \"rule\""),
+            "two-space indent: {output}"
+        );
+        let values: Vec<Value> = serde_json::from_str(&output).unwrap();
+        assert_eq!(values.len(), 3);
+
+        // `Value` sorts its keys, so their order is read from the text of the first object.
+        let keys: Vec<&str> = output
+            .lines()
+            .take_while(|line| *line != "  },")
+            .filter_map(|line| line.strip_prefix("    \""))
+            .filter_map(|rest| rest.split_once('"'))
+            .map(|(key, _)| key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "rule",
+                "severity",
+                "message",
+                "help",
+                "path",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "url",
+                "labels"
+            ]
+        );
+        let first = &values[0];
+        assert_eq!(first["rule"], "express-unhandled-async");
+        assert_eq!(first["severity"], "error");
+        assert_eq!(
+            first["message"],
+            "this async handler's rejections never reach `next`"
+        );
+        assert_eq!(
+            first["help"],
+            "wrap the body in try/catch and call `next(err)`, or use Express 5"
+        );
+        assert_eq!(first["path"], "src/app.js");
+        // `app.get("/café", ` is 17 characters but 18 bytes.
+        assert_eq!(
+            (&first["line"], &first["column"]),
+            (&Value::from(4), &Value::from(18))
+        );
+        assert_eq!(
+            (&first["end_line"], &first["end_column"]),
+            (&Value::from(4), &Value::from(37))
+        );
+        assert_eq!(
+            first["url"],
+            "https://github.com/lint500/lint500/blob/main/rules/express-unhandled-async.md"
+        );
+        assert_eq!(
+            first["labels"],
+            serde_json::json!([{
+                "message": "this can reject",
+                "line": 5,
+                "column": 22,
+                "end_line": 5,
+                "end_column": 44,
+            }])
+        );
+
+        assert_eq!(values[1]["severity"], "warning");
+        assert_eq!(values[1]["labels"], serde_json::json!([]));
+        let swallowed = &values[2];
+        assert_eq!(swallowed["path"], "src/items.py");
+        assert_eq!(
+            [
+                &swallowed["line"],
+                &swallowed["column"],
+                &swallowed["end_line"],
+                &swallowed["end_column"]
+            ],
+            [
+                &Value::from(5),
+                &Value::from(5),
+                &Value::from(6),
+                &Value::from(13)
+            ]
+        );
+    });
+}
+
+#[test]
+fn json_of_an_unknown_rule_has_a_null_url() {
+    let diagnostics = vec![Diagnostic {
+        rule: "not-a-rule",
+        ..app_diagnostics().remove(1)
+    }];
+    let files = [FileReport {
+        path: Path::new("a.js"),
+        source: APP_JS,
+        diagnostics: &diagnostics,
+    }];
+    let values: Vec<Value> = serde_json::from_str(&render(Format::Json, &files, &PLAIN)).unwrap();
+    assert_eq!(values[0]["url"], Value::Null);
+}
+
+#[test]
+fn empty_runs() {
+    for format in [Format::Pretty, Format::Concise, Format::Json] {
+        let expected = if format == Format::Json { "[]\n" } else { "" };
+        assert_eq!(render(format, &[], &PLAIN), expected, "{format:?}");
+    }
+    assert_eq!(
+        summary_line(&[], 12),
+        "0 problems (0 errors, 0 warnings) in 12 files"
+    );
+}
+
+#[test]
+fn summary_counts() {
+    with_reports(|files| {
+        assert_eq!(
+            summary_line(files, 5),
+            "3 problems (1 error, 2 warnings) in 5 files"
+        );
+        let one_error = &files[0].diagnostics[..1];
+        let single = [
+            FileReport {
+                diagnostics: one_error,
+                ..files[0]
+            },
+            FileReport {
+                diagnostics: &[],
+                ..files[1]
+            },
+        ];
+        assert_eq!(
+            summary_line(&single, 1),
+            "1 problem (1 error, 0 warnings) in 1 file"
+        );
+    });
+}
