@@ -1,1 +1,121 @@
-fn main() {}
+//! `lint500`: finds the code mistakes that make Express and FastAPI servers answer 500.
+
+mod catalogue;
+mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Exit codes: no findings, findings, and usage/configuration/internal errors.
+const EXIT_CLEAN: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "lint500",
+    version,
+    about = "Finds the code mistakes that make Express and FastAPI servers answer 500",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every rule: id, languages, default severity, summary
+    Rules {
+        #[arg(long, value_enum, default_value_t = CatalogueFormat::Text)]
+        format: CatalogueFormat,
+    },
+    /// Show a rule's documentation
+    Explain {
+        /// The rule id, e.g. swallowed-catch
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogueFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or folders to lint (default: the current folder)
+    paths: Vec<PathBuf>,
+
+    /// How to print findings
+    #[arg(long, value_enum, default_value_t = OutputFormat::Pretty)]
+    format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Use this configuration file instead of searching for one
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Run only these rules (comma-separated ids, or "all"); replaces `select` in the config
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    select: Option<Vec<String>>,
+
+    /// Do not run these rules (comma-separated ids); replaces `ignore` in the config
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    ignore: Option<Vec<String>>,
+
+    /// Skip files and folders matching GLOB, as in .gitignore (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+
+    /// Number of threads (default: one per core)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+
+    /// Skip files larger than BYTES (default 2 MiB)
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+
+    /// When to color the pretty report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    /// Read and parse files but run no rule (the benchmark's floor)
+    #[arg(long, hide = true)]
+    parse_only: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Pretty,
+    Concise,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(Command::Rules { format }) => catalogue::list(format),
+        Some(Command::Explain { rule }) => catalogue::explain(&rule),
+        None => check::run(cli.check),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,25 @@
+//! lint500's rules. Each rule is one file here and one document in `rules/<id>.md`, which the
+//! rule compiles in with `include_str!` and which holds its id, summary and default severity.
+
+use std::sync::LazyLock;
+
+use lint500_engine::{Rule, RuleSet};
+
+mod catch;
+mod log_without_stack;
+mod swallowed_catch;
+
+fn rules() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(log_without_stack::LogWithoutStack),
+        Box::new(swallowed_catch::SwallowedCatch),
+    ]
+}
+
+/// Every rule lint500 has, sorted by id.
+pub fn all() -> &'static RuleSet {
+    static ALL: LazyLock<RuleSet> = LazyLock::new(|| {
+        RuleSet::new(rules()).unwrap_or_else(|err| panic!("the built-in rules are invalid: {err}"))
+    });
+    &ALL
+}

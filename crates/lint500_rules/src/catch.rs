@@ -1,0 +1,61 @@
+//! What rules ask about `catch` (JavaScript/TypeScript) and `except` (Python) clauses.
+
+use lint500_engine::FileModel;
+use tree_sitter::Node;
+
+/// The name the clause binds the error to: `err` in `catch (err)`, `e` in `except X as e`.
+/// `None` for `catch {}`, a destructuring pattern, or an `except` without `as`.
+pub(crate) fn caught_name<'tree>(
+    clause: Node<'tree>,
+    file: &FileModel<'tree>,
+) -> Option<&'tree str> {
+    let binding = match clause.kind() {
+        "catch_clause" => clause.child_by_field_name("parameter")?,
+        _ => {
+            let value = clause.child_by_field_name("value")?;
+            let target = value.child_by_field_name("alias")?;
+            target.named_child(0).unwrap_or(target)
+        }
+    };
+    (binding.kind() == "identifier").then(|| file.text(binding))
+}
+
+/// The block that runs when the error is caught.
+pub(crate) fn handler_body(clause: Node<'_>) -> Option<Node<'_>> {
+    match clause.kind() {
+        "catch_clause" => clause.child_by_field_name("body"),
+        _ => {
+            let mut cursor = clause.walk();
+            clause
+                .named_children(&mut cursor)
+                .find(|child| child.kind() == "block")
+        }
+    }
+}
+
+/// Python: whether an `except` clause catches everything: bare `except:`, `Exception` or
+/// `BaseException` (also inside a tuple, also spelled `builtins.Exception`).
+pub(crate) fn is_broad_except(clause: Node<'_>, file: &FileModel<'_>) -> bool {
+    let Some(value) = clause.child_by_field_name("value") else {
+        return true;
+    };
+    let caught = if value.kind() == "as_pattern" {
+        match value.named_child(0) {
+            Some(caught) => caught,
+            None => return false,
+        }
+    } else {
+        value
+    };
+    let is_broad = |node: Node<'_>| {
+        let name = file.text(node);
+        let name = name.rsplit('.').next().unwrap_or(name);
+        matches!(name, "Exception" | "BaseException")
+    };
+    if caught.kind() == "tuple" || caught.kind() == "parenthesized_expression" {
+        let mut cursor = caught.walk();
+        caught.named_children(&mut cursor).any(is_broad)
+    } else {
+        is_broad(caught)
+    }
+}

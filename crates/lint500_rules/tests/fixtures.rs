@@ -1,0 +1,111 @@
+//! Fixture files under `tests/fixtures/<rule-id>/` declare what must be found with comments:
+//! `expect: rule-a, rule-b` at the end of a line means findings of exactly those rules start on
+//! that line; alone on its line, the comment speaks of the next line. Every other line must be
+//! silent. The rendered findings of each file are snapshotted.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use lint500_core::Language;
+
+const MARKER: &str = "expect:";
+
+/// (line, rule id) pairs the comments of a fixture announce.
+fn expectations(source: &str) -> BTreeSet<(u32, String)> {
+    let mut expected = BTreeSet::new();
+    for (index, line) in source.lines().enumerate() {
+        let Some(at) = line.find(MARKER) else {
+            continue;
+        };
+        let before = &line[..at];
+        let comment_start = before
+            .rfind("//")
+            .or_else(|| before.rfind('#'))
+            .unwrap_or(0);
+        let alone = line[..comment_start].trim().is_empty();
+        let target = index as u32 + if alone { 2 } else { 1 };
+        for rule in line[at + MARKER.len()..].split(',') {
+            let rule = rule.trim().trim_end_matches("*/").trim();
+            if !rule.is_empty() {
+                expected.insert((target, rule.to_string()));
+            }
+        }
+    }
+    expected
+}
+
+#[test]
+fn fixtures_raise_exactly_what_they_expect() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut rule_dirs: Vec<_> = fs::read_dir(&root)
+        .expect("fixtures folder")
+        .flatten()
+        .collect();
+    rule_dirs.sort_by_key(|entry| entry.file_name());
+    for rule_dir in rule_dirs {
+        let mut files: Vec<_> = fs::read_dir(rule_dir.path())
+            .expect("rule folder")
+            .flatten()
+            .collect();
+        files.sort_by_key(|entry| entry.file_name());
+        for file in files {
+            let path = file.path();
+            let Some(language) = Language::from_path(&path) else {
+                continue;
+            };
+            let source = fs::read_to_string(&path).expect("fixture is UTF-8");
+            let diagnostics = support::lint(&source, language, &file.file_name().to_string_lossy());
+            let found: BTreeSet<(u32, String)> = diagnostics
+                .iter()
+                .map(|diagnostic| (diagnostic.span.start.line, diagnostic.rule.to_string()))
+                .collect();
+            let expected = expectations(&source);
+            let name = format!(
+                "{}/{}",
+                rule_dir.file_name().to_string_lossy(),
+                file.file_name().to_string_lossy()
+            );
+            for missing in expected.difference(&found) {
+                failures.push(format!(
+                    "{name}:{}: expected {} but it was not found",
+                    missing.0, missing.1
+                ));
+            }
+            for extra in found.difference(&expected) {
+                failures.push(format!("{name}:{}: unexpected {}", extra.0, extra.1));
+            }
+            insta::assert_snapshot!(name.replace('/', "__"), support::render(&diagnostics));
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 0,
+        "no fixture files found under {}",
+        root.display()
+    );
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn expectation_comments_are_read() {
+    let source = "a() // expect: x, y\n// expect: z\nb()\n# expect: w\n";
+    let expected: Vec<(u32, String)> = expectations(source).into_iter().collect();
+    assert_eq!(
+        expected,
+        [
+            (1, "x".to_string()),
+            (1, "y".to_string()),
+            (3, "z".to_string()),
+            (5, "w".to_string())
+        ]
+    );
+}

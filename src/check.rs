@@ -1,0 +1,129 @@
+//! `lint500 [PATH]...`: lint, report, and choose the exit code.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use lint500_engine::{CommandLineOverrides, Config, LintRun, Linter, RunOptions, Settings};
+use lint500_report::{FileReport, Format, ReportOptions, summary_line, write_report};
+
+use crate::{CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat};
+
+/// Width of the pretty report when standard output is not a terminal.
+const DEFAULT_WIDTH: usize = 100;
+
+pub fn run(args: CheckArgs) -> u8 {
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(err) => return fail(&format!("cannot read the current folder: {err}")),
+    };
+    let config = match &args.config {
+        Some(path) => Config::load(path),
+        None => Config::discover(&cwd),
+    };
+    let rules = lint500_rules::all();
+    let overrides = CommandLineOverrides {
+        select: args.select,
+        ignore: args.ignore,
+        exclude: args.exclude,
+        max_file_size: args.max_file_size,
+    };
+    let settings =
+        match config.and_then(|config| Settings::resolve(&config, overrides, rules, &cwd)) {
+            Ok(settings) => settings,
+            Err(err) => return fail(&err.to_string()),
+        };
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let linter = Linter::new(rules, settings, cwd);
+    let run = linter.run(
+        &paths,
+        RunOptions {
+            threads,
+            parse_only: args.parse_only,
+        },
+    );
+
+    for notice in &run.notices {
+        let level = if notice.kind.is_error() {
+            "error"
+        } else {
+            "warning"
+        };
+        eprintln!("{level}: {}: {}", notice.path.display(), notice.message);
+    }
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    if let Err(err) = write_output(&run, args.format, args.output.as_ref(), color) {
+        return fail(&format!("cannot write the report: {err}"));
+    }
+    if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise) {
+        eprintln!("{}", summary_line(&reports(&run), run.files_linted));
+    }
+
+    if run.has_errors() {
+        EXIT_ERROR
+    } else if run.files.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+fn reports(run: &LintRun) -> Vec<FileReport<'_>> {
+    run.files
+        .iter()
+        .map(|file| FileReport {
+            path: &file.path,
+            source: &file.source,
+            diagnostics: &file.diagnostics,
+        })
+        .collect()
+}
+
+fn write_output(
+    run: &LintRun,
+    format: OutputFormat,
+    output: Option<&PathBuf>,
+    color: bool,
+) -> io::Result<()> {
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => Box::new(BufWriter::new(File::create(path)?)),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let format = match format {
+        OutputFormat::Pretty => Format::Pretty,
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+    };
+    let options = ReportOptions {
+        color,
+        width: DEFAULT_WIDTH,
+    };
+    let rules = lint500_rules::all();
+    write_report(
+        &mut out,
+        format,
+        &reports(run),
+        &|id| rules.find(id),
+        &options,
+    )?;
+    out.flush()
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    EXIT_ERROR
+}

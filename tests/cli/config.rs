@@ -1,0 +1,191 @@
+use crate::support::{MESSAGE_ONLY_PY, Project, SWALLOWED_JS};
+
+fn project() -> Project {
+    let project = Project::new();
+    project
+        .file("src/load.js", SWALLOWED_JS)
+        .file("app/jobs.py", MESSAGE_ONLY_PY);
+    project
+}
+
+#[test]
+fn select_and_ignore_in_lint500_toml() {
+    let project = project();
+    project.file("lint500.toml", "select = [\"swallowed-catch\"]\n");
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        ["src/load.js:4:5: warning[swallowed-catch]"]
+    );
+    project.file(
+        "lint500.toml",
+        "select = [\"all\"]\nignore = [\"swallowed-catch\"]\n",
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        ["app/jobs.py:6:18: warning[log-without-stack]"]
+    );
+}
+
+#[test]
+fn command_line_select_and_ignore_replace_the_file() {
+    let project = project();
+    project.file("lint500.toml", "select = [\"swallowed-catch\"]\n");
+    let run = project.run(&["--format", "concise", "--select", "log-without-stack"]);
+    assert_eq!(
+        run.findings(),
+        ["app/jobs.py:6:18: warning[log-without-stack]"]
+    );
+    let run = project.run(&[
+        "--format",
+        "concise",
+        "--select",
+        "all",
+        "--ignore",
+        "log-without-stack",
+    ]);
+    assert_eq!(
+        run.findings(),
+        ["src/load.js:4:5: warning[swallowed-catch]"]
+    );
+}
+
+#[test]
+fn hidden_config_file_and_discovery_from_a_subfolder() {
+    let project = project();
+    project.file(".lint500.toml", "ignore = [\"log-without-stack\"]\n");
+    let run = project.run_in("app", &["--format", "concise"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = project.run_in("src", &["--format", "concise"]);
+    assert_eq!(run.findings(), ["load.js:4:5: warning[swallowed-catch]"]);
+}
+
+#[test]
+fn pyproject_tool_section() {
+    let project = project();
+    project.file(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.lint500]\nignore = [\"swallowed-catch\"]\n",
+    );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(
+        run.findings(),
+        ["app/jobs.py:6:18: warning[log-without-stack]"]
+    );
+}
+
+#[test]
+fn pyproject_without_the_section_is_passed_over() {
+    let project = project();
+    project.file("lint500.toml", "ignore = [\"swallowed-catch\"]\n");
+    project.file("app/pyproject.toml", "[project]\nname = \"x\"\n");
+    let run = project.run_in("app", &["--format", "concise"]);
+    assert_eq!(run.code, 1);
+    let run = project.run_in("app", &["--format", "concise", "../src"]);
+    assert_eq!(run.code, 0, "the root lint500.toml applies: {}", run.stdout);
+}
+
+#[test]
+fn severity_overrides_and_off() {
+    let project = project();
+    project.file(
+        "lint500.toml",
+        "[severity]\nswallowed-catch = \"error\"\nlog-without-stack = \"off\"\n",
+    );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(run.findings(), ["src/load.js:4:5: error[swallowed-catch]"]);
+}
+
+#[test]
+fn per_file_ignores_and_exclude() {
+    let project = project();
+    project.file("src/legacy/old.js", SWALLOWED_JS);
+    project.file("scripts/tool.js", SWALLOWED_JS);
+    project.file(
+        "lint500.toml",
+        "exclude = [\"scripts\"]\n\n[per-file-ignores]\n\"src/legacy/**\" = [\"swallowed-catch\"]\n\"*.py\" = [\"all\"]\n",
+    );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(
+        run.findings(),
+        ["src/load.js:4:5: warning[swallowed-catch]"]
+    );
+    let run = project.run(&["--format", "concise", "--exclude", "src"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn explicit_config_file() {
+    let project = project();
+    project.file("lint500.toml", "select = [\"swallowed-catch\"]\n");
+    project.file("ci/strict.toml", "select = [\"log-without-stack\"]\n");
+    let run = project.run(&["--format", "concise", "--config", "ci/strict.toml"]);
+    assert_eq!(
+        run.findings(),
+        ["app/jobs.py:6:18: warning[log-without-stack]"]
+    );
+    let run = project.run(&["--config", "ci/missing.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ci/missing.toml: cannot be read"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_configuration_is_a_clear_error() {
+    let cases = [
+        (
+            "selct = [\"all\"]\n",
+            &["lint500.toml", "unknown field `selct`", "select"][..],
+        ),
+        (
+            "select = [\"swallowed-cach\"]\n",
+            &[
+                "lint500.toml",
+                "`select`",
+                "unknown rule `swallowed-cach`",
+                "swallowed-catch",
+            ],
+        ),
+        (
+            "[severity]\nswallowed-catch = \"fatal\"\n",
+            &["lint500.toml", "fatal", "error", "warning", "off"],
+        ),
+        (
+            "[severity]\nnope = \"error\"\n",
+            &["lint500.toml", "`severity`", "unknown rule `nope`"],
+        ),
+        (
+            "[per-file-ignores]\n\"a/[\" = [\"all\"]\n",
+            &["lint500.toml", "`per-file-ignores`", "invalid glob"],
+        ),
+        ("select = \"all\"\n", &["lint500.toml", "select"]),
+        ("select = [\n", &["lint500.toml"]),
+    ];
+    for (text, expected) in cases {
+        let project = project();
+        project.file("lint500.toml", text);
+        let run = project.run(&["--format", "concise"]);
+        assert_eq!(run.code, 2, "{text}");
+        assert_eq!(run.stdout, "", "no findings on a bad config: {text}");
+        for fragment in expected {
+            assert!(
+                run.stderr.contains(fragment),
+                "`{fragment}` missing for {text:?}:\n{}",
+                run.stderr
+            );
+        }
+    }
+    let project = project();
+    project.file("pyproject.toml", "[tool.lint500]\ncolour = 1\n");
+    let run = project.run(&[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("pyproject.toml") && run.stderr.contains("colour"),
+        "{}",
+        run.stderr
+    );
+    let run = project.run(&["--select", "nope"]);
+    assert_eq!(run.code, 2);
+}
