@@ -73,10 +73,10 @@ impl Config {
                 }
             }
             let pyproject = dir.join(PYPROJECT);
-            if pyproject.is_file() {
-                if let Some(config) = Config::from_pyproject(&pyproject)? {
-                    return Ok(config);
-                }
+            if pyproject.is_file()
+                && let Some(config) = Config::from_pyproject(&pyproject)?
+            {
+                return Ok(config);
             }
         }
         Ok(Config::none(cwd))
