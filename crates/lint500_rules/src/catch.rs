@@ -34,28 +34,33 @@ pub(crate) fn handler_body(clause: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// Python: whether an `except` clause catches everything: bare `except:`, `Exception` or
-/// `BaseException` (also inside a tuple, also spelled `builtins.Exception`).
+/// `BaseException` (also inside a tuple, also unparenthesised as Python 3.14 allows, also
+/// spelled `builtins.Exception`).
 pub(crate) fn is_broad_except(clause: Node<'_>, file: &FileModel<'_>) -> bool {
-    let Some(value) = clause.child_by_field_name("value") else {
-        return true;
-    };
-    let caught = if value.kind() == "as_pattern" {
-        match value.named_child(0) {
-            Some(caught) => caught,
-            None => return false,
-        }
-    } else {
-        value
-    };
     let is_broad = |node: Node<'_>| {
         let name = file.text(node);
         let name = name.rsplit('.').next().unwrap_or(name);
         matches!(name, "Exception" | "BaseException")
     };
-    if caught.kind() == "tuple" || caught.kind() == "parenthesized_expression" {
-        let mut cursor = caught.walk();
-        caught.named_children(&mut cursor).any(is_broad)
-    } else {
-        is_broad(caught)
+    let mut cursor = clause.walk();
+    let mut values = clause.children_by_field_name("value", &mut cursor).peekable();
+    if values.peek().is_none() {
+        return true;
     }
+    values.any(|value| {
+        let caught = if value.kind() == "as_pattern" {
+            match value.named_child(0) {
+                Some(caught) => caught,
+                None => return false,
+            }
+        } else {
+            value
+        };
+        if caught.kind() == "tuple" || caught.kind() == "parenthesized_expression" {
+            let mut cursor = caught.walk();
+            caught.named_children(&mut cursor).any(is_broad)
+        } else {
+            is_broad(caught)
+        }
+    })
 }
