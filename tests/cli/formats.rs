@@ -68,12 +68,8 @@ fn json_is_one_array_that_parses_back() {
         "{:?}",
         python.labels
     );
-    assert!(
-        python
-            .labels
-            .iter()
-            .all(|label| !label.message.is_empty() && label.end_line >= label.line)
-    );
+    assert!(python.labels.iter().all(|label| !label.message.is_empty()
+        && (label.end_line, label.end_column) > (label.line, label.column)));
     let js = &findings[1];
     assert_eq!(
         (js.path.as_str(), js.rule.as_str(), js.line),

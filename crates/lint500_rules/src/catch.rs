@@ -3,21 +3,26 @@
 use lint500_engine::FileModel;
 use tree_sitter::Node;
 
-/// The name the clause binds the error to: `err` in `catch (err)`, `e` in `except X as e`.
-/// `None` for `catch {}`, a destructuring pattern, or an `except` without `as`.
+/// The node that binds the error: `err` in `catch (err)`, `e` in `except X as e`; a pattern
+/// for a destructuring `catch ({ message })`; `None` for `catch {}` or an `except` without `as`.
+pub(crate) fn caught_binding(clause: Node<'_>) -> Option<Node<'_>> {
+    if clause.kind() == "catch_clause" {
+        return clause.child_by_field_name("parameter");
+    }
+    let target = clause
+        .child_by_field_name("value")?
+        .child_by_field_name("alias")?;
+    Some(target.named_child(0).unwrap_or(target))
+}
+
+/// The name the clause binds the error to; `None` when it binds none or destructures it.
 pub(crate) fn caught_name<'tree>(
     clause: Node<'tree>,
     file: &FileModel<'tree>,
 ) -> Option<&'tree str> {
-    let binding = match clause.kind() {
-        "catch_clause" => clause.child_by_field_name("parameter")?,
-        _ => {
-            let value = clause.child_by_field_name("value")?;
-            let target = value.child_by_field_name("alias")?;
-            target.named_child(0).unwrap_or(target)
-        }
-    };
-    (binding.kind() == "identifier").then(|| file.text(binding))
+    caught_binding(clause)
+        .filter(|binding| binding.kind() == "identifier")
+        .map(|binding| file.text(binding))
 }
 
 /// The block that runs when the error is caught.
@@ -43,7 +48,9 @@ pub(crate) fn is_broad_except(clause: Node<'_>, file: &FileModel<'_>) -> bool {
         matches!(name, "Exception" | "BaseException")
     };
     let mut cursor = clause.walk();
-    let mut values = clause.children_by_field_name("value", &mut cursor).peekable();
+    let mut values = clause
+        .children_by_field_name("value", &mut cursor)
+        .peekable();
     if values.peek().is_none() {
         return true;
     }
