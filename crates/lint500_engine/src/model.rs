@@ -23,14 +23,6 @@ enum Frame<'tree> {
     Catch(Node<'tree>),
 }
 
-impl<'tree> Frame<'tree> {
-    fn node(self) -> Node<'tree> {
-        match self {
-            Frame::Function(node) | Frame::Catch(node) => node,
-        }
-    }
-}
-
 impl<'tree> FileModel<'tree> {
     pub fn text(&self, node: Node<'_>) -> &'tree str {
         self.source.get(node.byte_range()).unwrap_or("")
@@ -58,62 +50,53 @@ impl<'tree> FileModel<'tree> {
     }
 }
 
-/// The node kinds the walk itself tracks, as kind ids of one grammar.
-struct TrackedKinds {
-    functions: Vec<u16>,
-    catches: Vec<u16>,
-    comments: Vec<u16>,
+/// What the walk itself does with a node kind, besides handing it to rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Plain,
+    Function,
+    Catch,
+    Comment,
 }
 
-impl TrackedKinds {
-    fn of(language: Language) -> &'static TrackedKinds {
-        static KINDS: OnceLock<Vec<TrackedKinds>> = OnceLock::new();
-        let all = KINDS.get_or_init(|| {
-            Language::ALL
-                .iter()
-                .map(|&lang| TrackedKinds::build(lang))
-                .collect()
-        });
-        let slot = Language::ALL
-            .iter()
-            .position(|&lang| lang == language)
-            .expect("every language is in ALL");
-        &all[slot]
-    }
+/// The role of every kind id of a grammar: one table lookup per node on the hot path.
+fn roles(language: Language) -> &'static [Role] {
+    static ROLES: OnceLock<Vec<Vec<Role>>> = OnceLock::new();
+    let all = ROLES.get_or_init(|| Language::ALL.iter().map(|&lang| role_table(lang)).collect());
+    let slot = Language::ALL
+        .iter()
+        .position(|&lang| lang == language)
+        .expect("every language is in ALL");
+    &all[slot]
+}
 
-    fn build(language: Language) -> TrackedKinds {
-        let (functions, catches): (&[&str], &[&str]) = if language.is_javascript_like() {
-            (
-                &[
-                    "function_declaration",
-                    "function_expression",
-                    "arrow_function",
-                    "method_definition",
-                    "generator_function",
-                    "generator_function_declaration",
-                ],
-                &["catch_clause"],
-            )
-        } else {
-            (&["function_definition", "lambda"], &["except_clause"])
-        };
-        let grammar = grammar(language);
-        let ids = |names: &[&str]| -> Vec<u16> {
-            (0..grammar.node_kind_count() as u16)
-                .filter(|&id| grammar.node_kind_is_named(id))
-                .filter(|&id| {
-                    grammar
-                        .node_kind_for_id(id)
-                        .is_some_and(|kind| names.contains(&kind))
-                })
-                .collect()
-        };
-        TrackedKinds {
-            functions: ids(functions),
-            catches: ids(catches),
-            comments: ids(&["comment"]),
-        }
-    }
+fn role_table(language: Language) -> Vec<Role> {
+    let (functions, catches): (&[&str], &[&str]) = if language.is_javascript_like() {
+        (
+            &[
+                "function_declaration",
+                "function_expression",
+                "arrow_function",
+                "method_definition",
+                "generator_function",
+                "generator_function_declaration",
+            ],
+            &["catch_clause"],
+        )
+    } else {
+        (&["function_definition", "lambda"], &["except_clause"])
+    };
+    let grammar = grammar(language);
+    (0..grammar.node_kind_count() as u16)
+        .map(|id| match grammar.node_kind_for_id(id) {
+            Some(kind) if grammar.node_kind_is_named(id) && functions.contains(&kind) => {
+                Role::Function
+            }
+            Some(kind) if grammar.node_kind_is_named(id) && catches.contains(&kind) => Role::Catch,
+            Some("comment") if grammar.node_kind_is_named(id) => Role::Comment,
+            _ => Role::Plain,
+        })
+        .collect()
 }
 
 /// Everything one walk over one file produced.
@@ -126,6 +109,9 @@ pub struct TreeLint {
     pub first_syntax_error: Option<Position>,
 }
 
+/// tree-sitter's symbol for ERROR nodes.
+const ERROR_KIND: u16 = u16::MAX;
+
 /// Walks `tree` once, depth first and without recursion (deep nesting cannot overflow the
 /// stack), building the file model and running each enabled rule on the nodes it asked for.
 /// Subtrees under ERROR nodes are not entered, and no rule sees a node containing an error.
@@ -136,7 +122,8 @@ pub fn lint_tree(
     rules: &'static RuleSet,
     enabled: &[bool],
 ) -> TreeLint {
-    let kinds = TrackedKinds::of(language);
+    let roles = roles(language);
+    let dispatch = rules.dispatch_table(language);
     let mut enabled = enabled.to_vec();
     let mut model = FileModel {
         source,
@@ -147,40 +134,44 @@ pub fn lint_tree(
         diagnostics: Vec::new(),
         suppressions: Suppressions::default(),
         panics: Vec::new(),
-        first_syntax_error: None,
+        first_syntax_error: first_syntax_error(tree, source),
     };
+    // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
+    let mut frame_depths: Vec<u32> = Vec::new();
+    let mut depth: u32 = 0;
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
-        let broken = node.is_error() || node.is_missing();
-        if broken && lint.first_syntax_error.is_none() {
-            lint.first_syntax_error =
-                Some(position(source, node.start_byte(), node.start_position()));
-        }
-        if !broken {
-            let kind = node.kind_id();
-            if kinds.comments.contains(&kind) {
-                lint.suppressions
-                    .add_comment(model.text(node), node, source);
-            } else if kinds.functions.contains(&kind) {
-                model.frames.push(Frame::Function(node));
-            } else if kinds.catches.contains(&kind) {
-                model.frames.push(Frame::Catch(node));
+        let kind = node.kind_id();
+        if kind != ERROR_KIND {
+            let frame = match roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain) {
+                Role::Plain => None,
+                Role::Function => Some(Frame::Function(node)),
+                Role::Catch => Some(Frame::Catch(node)),
+                Role::Comment => {
+                    lint.suppressions
+                        .add_comment(model.text(node), node, source);
+                    None
+                }
+            };
+            if let Some(frame) = frame {
+                model.frames.push(frame);
+                frame_depths.push(depth);
             }
-            if !node.has_error() {
-                run_rules(node, &model, rules, &mut enabled, &mut lint);
+            let wanted = dispatch
+                .get(usize::from(kind))
+                .map_or(&[][..], Vec::as_slice);
+            if !wanted.is_empty() && !node.has_error() && !node.is_missing() {
+                run_rules(node, wanted, &model, rules, &mut enabled, &mut lint);
             }
             if cursor.goto_first_child() {
+                depth += 1;
                 continue;
             }
         }
         loop {
-            let left = cursor.node();
-            if model
-                .frames
-                .last()
-                .is_some_and(|frame| frame.node() == left)
-            {
+            if frame_depths.last() == Some(&depth) {
+                frame_depths.pop();
                 model.frames.pop();
             }
             if cursor.goto_next_sibling() {
@@ -189,19 +180,37 @@ pub fn lint_tree(
             if !cursor.goto_parent() {
                 break 'walk;
             }
+            depth -= 1;
         }
     }
     lint
 }
 
+/// The start of the first ERROR or MISSING node, found by descending only into subtrees that
+/// contain one (iteratively, so deep nesting is no problem).
+fn first_syntax_error(tree: &Tree, source: &str) -> Option<Position> {
+    let mut node = tree.root_node();
+    if !node.has_error() {
+        return None;
+    }
+    let mut cursor = tree.walk();
+    loop {
+        if node.is_error() || node.is_missing() {
+            return Some(position(source, node.start_byte(), node.start_position()));
+        }
+        node = node.children(&mut cursor).find(|child| child.has_error())?;
+    }
+}
+
 fn run_rules<'tree>(
     node: Node<'tree>,
+    wanted: &[usize],
     model: &FileModel<'tree>,
     rules: &'static RuleSet,
     enabled: &mut [bool],
     lint: &mut TreeLint,
 ) {
-    for &index in rules.rules_for_kind(model.language, node.kind_id()) {
+    for &index in wanted {
         if !enabled[index] {
             continue;
         }

@@ -82,10 +82,9 @@ impl RuleSet {
         self.rules[index].rule.as_ref()
     }
 
-    pub(crate) fn rules_for_kind(&self, language: Language, kind_id: u16) -> &[usize] {
-        self.dispatch[language_slot(language)]
-            .get(usize::from(kind_id))
-            .map_or(&[], Vec::as_slice)
+    /// For each kind id of `language`'s grammar, the indices of the rules that want it.
+    pub(crate) fn dispatch_table(&self, language: Language) -> &[Vec<usize>] {
+        &self.dispatch[language_slot(language)]
     }
 }
 
