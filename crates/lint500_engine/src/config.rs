@@ -31,6 +31,18 @@ struct ConfigFile {
     max_file_size: Option<u64>,
 }
 
+/// The part of `pyproject.toml` lint500 reads; other tables are not its business.
+#[derive(Deserialize)]
+struct PyProject {
+    #[serde(default)]
+    tool: PyProjectTools,
+}
+
+#[derive(Default, Deserialize)]
+struct PyProjectTools {
+    lint500: Option<ConfigFile>,
+}
+
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum SeverityLevel {
@@ -109,23 +121,15 @@ impl Config {
 
     fn from_pyproject(path: &Path) -> Result<Option<Config>, ConfigError> {
         let text = read(path)?;
-        let bad = |message: String| ConfigError {
+        // Deserializing the whole file (not the table alone) keeps line numbers in errors.
+        let pyproject: PyProject = toml::from_str(&text).map_err(|err| ConfigError {
             origin: path.display().to_string(),
-            message,
-        };
-        let mut document: toml::Table =
-            toml::from_str(&text).map_err(|err| bad(err.to_string()))?;
-        let Some(section) = document
-            .get_mut("tool")
-            .and_then(|tool| tool.as_table_mut())
-            .and_then(|tool| tool.remove("lint500"))
-        else {
-            return Ok(None);
-        };
-        let file = section
-            .try_into()
-            .map_err(|err: toml::de::Error| bad(format!("in [tool.lint500]: {}", err.message())))?;
-        Ok(Some(Config::located(path, file)))
+            message: err.to_string(),
+        })?;
+        Ok(pyproject
+            .tool
+            .lint500
+            .map(|file| Config::located(path, file)))
     }
 
     fn located(path: &Path, file: ConfigFile) -> Config {

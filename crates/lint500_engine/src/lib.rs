@@ -20,7 +20,7 @@ pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};
 pub use paths::GlobList;
 pub use rule::{DiagnosticBuilder, Rule, RuleContext, RuleSet};
-pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, RunOptions};
+pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::Suppressions;
 pub use walk::{SourceFile, WalkOptions, collect_files};

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,6 +12,9 @@ use crate::paths::{absolute, display_path};
 use crate::rule::RuleSet;
 use crate::source::read_source;
 use crate::walk::{SourceFile, WalkOptions, collect_files};
+
+/// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
+pub type Overlays = HashMap<PathBuf, String>;
 
 /// Runs a rule set with resolved settings over files on disk or over text in memory.
 pub struct Linter {
@@ -109,12 +113,23 @@ impl Linter {
 
     /// Lints the files under `paths` on `options.threads` threads.
     pub fn run(&self, paths: &[PathBuf], options: RunOptions) -> LintRun {
+        self.run_with_overlays(paths, options, &Overlays::new())
+    }
+
+    /// Like [`Linter::run`], reading the text of the files in `overlays` (unsaved editor
+    /// buffers, by absolute path) from there instead of from disk.
+    pub fn run_with_overlays(
+        &self,
+        paths: &[PathBuf],
+        options: RunOptions,
+        overlays: &Overlays,
+    ) -> LintRun {
         let walk = WalkOptions {
             cwd: self.cwd.clone(),
             threads: options.threads,
             excludes: self.settings.excludes.clone(),
         };
-        let (files, mut notices) = collect_files(paths, &walk);
+        let (files, mut notices) = collect_files(paths, &walk, overlays);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.threads)
             .build()
@@ -124,7 +139,7 @@ impl Linter {
             files
                 .par_iter()
                 .with_max_len(1)
-                .map(|file| self.lint_file(file, options.parse_only))
+                .map(|file| self.lint_file(file, options.parse_only, overlays))
                 .collect()
         });
         let mut run = LintRun::default();
@@ -142,9 +157,13 @@ impl Linter {
         run
     }
 
-    fn lint_file(&self, file: &SourceFile, parse_only: bool) -> FileOutcome {
+    fn lint_file(&self, file: &SourceFile, parse_only: bool, overlays: &Overlays) -> FileOutcome {
         let display = display_path(&self.cwd, &file.path);
-        match read_source(&file.path, self.settings.max_file_size) {
+        let source = match overlays.get(&file.path) {
+            Some(text) => Ok(text.clone()),
+            None => read_source(&file.path, self.settings.max_file_size),
+        };
+        match source {
             Ok(source) if parse_only => {
                 parse(&source, file.language);
                 FileOutcome {

@@ -5,7 +5,7 @@ use ignore::{WalkBuilder, WalkState};
 use lint500_core::Language;
 
 use crate::paths::{DEFAULT_EXCLUDES, GlobList, absolute};
-use crate::runner::{Notice, NoticeKind};
+use crate::runner::{Notice, NoticeKind, Overlays};
 
 /// How to walk the paths given on the command line.
 pub struct WalkOptions {
@@ -24,28 +24,31 @@ pub struct SourceFile {
 
 /// Expands `paths` into the files to lint, sorted and without duplicates. Folders are walked in
 /// parallel honouring `.gitignore`, `.ignore`, git's global and repository excludes, hidden
-/// files, the default excludes and `options.excludes`; a file named explicitly is always taken.
-pub fn collect_files(paths: &[PathBuf], options: &WalkOptions) -> (Vec<SourceFile>, Vec<Notice>) {
+/// files, the default excludes and `options.excludes`; a file named explicitly is always taken,
+/// also when it exists only as an unsaved buffer in `overlays`.
+pub fn collect_files(
+    paths: &[PathBuf],
+    options: &WalkOptions,
+    overlays: &Overlays,
+) -> (Vec<SourceFile>, Vec<Notice>) {
     let mut files = Vec::new();
     let mut notices = Vec::new();
     let mut folders = Vec::new();
     for given in paths {
         let path = absolute(&options.cwd, given);
-        match std::fs::metadata(&path) {
+        let metadata = std::fs::metadata(&path);
+        if metadata.is_err() && overlays.contains_key(&path) {
+            notices.extend(explicit_file(path, given, &mut files));
+            continue;
+        }
+        match metadata {
             Err(err) => notices.push(Notice {
                 path: given.clone(),
                 kind: NoticeKind::MissingPath,
                 message: format!("cannot be linted: {err}"),
             }),
             Ok(meta) if meta.is_dir() => folders.push(path),
-            Ok(_) => match Language::from_path(&path) {
-                Some(language) => files.push(SourceFile { path, language }),
-                None => notices.push(Notice {
-                    path: given.clone(),
-                    kind: NoticeKind::Skipped,
-                    message: "skipped: not a JavaScript, TypeScript or Python file".into(),
-                }),
-            },
+            Ok(_) => notices.extend(explicit_file(path, given, &mut files)),
         }
     }
     if !folders.is_empty() {
@@ -54,6 +57,21 @@ pub fn collect_files(paths: &[PathBuf], options: &WalkOptions) -> (Vec<SourceFil
     files.sort();
     files.dedup();
     (files, notices)
+}
+
+/// Takes a file named on the command line, or says why it cannot be linted.
+fn explicit_file(path: PathBuf, given: &Path, files: &mut Vec<SourceFile>) -> Option<Notice> {
+    match Language::from_path(&path) {
+        Some(language) => {
+            files.push(SourceFile { path, language });
+            None
+        }
+        None => Some(Notice {
+            path: given.to_path_buf(),
+            kind: NoticeKind::Skipped,
+            message: "skipped: not a JavaScript, TypeScript or Python file".into(),
+        }),
+    }
 }
 
 fn walk_folders(

@@ -1,11 +1,13 @@
-//! A rule that panics costs its own findings for that file, nothing else, and fails the run.
+//! The runner with a small test rule: panics are contained per file, and unsaved buffers
+//! stand in for files on disk.
 
 use std::fs;
+use std::path::Path;
 
 use lint500_core::Language;
 use lint500_engine::{
-    CommandLineOverrides, Config, Linter, NoticeKind, Rule, RuleContext, RuleSet, RunOptions,
-    Settings,
+    CommandLineOverrides, Config, LintRun, Linter, NoticeKind, Overlays, Rule, RuleContext,
+    RuleSet, RunOptions, Settings,
 };
 use tree_sitter::Node;
 
@@ -34,6 +36,32 @@ impl Rule for Fragile {
             _ => {}
         }
     }
+}
+
+fn linter(dir: &Path) -> Linter {
+    let rules: &'static RuleSet = Box::leak(Box::new(
+        RuleSet::new(vec![Box::new(Fragile)]).expect("valid rule"),
+    ));
+    let settings = Settings::resolve(
+        &Config::none(dir),
+        CommandLineOverrides::default(),
+        rules,
+        dir,
+    )
+    .expect("defaults");
+    Linter::new(rules, settings, dir.to_path_buf())
+}
+
+const OPTIONS: RunOptions = RunOptions {
+    threads: 2,
+    parse_only: false,
+};
+
+/// (path, line) of every finding.
+fn found(run: &LintRun) -> Vec<(String, u32)> {
+    run.diagnostics()
+        .map(|(file, diagnostic)| (file.path.display().to_string(), diagnostic.span.start.line))
+        .collect()
 }
 
 #[test]
@@ -88,4 +116,23 @@ fn a_panicking_rule_is_reported_per_file_and_the_run_goes_on() {
             ("b.js".to_string(), 2)
         ]
     );
+}
+
+#[test]
+fn unsaved_buffers_stand_in_for_files_on_disk() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    fs::write(dir.path().join("saved.js"), "ok();\n").expect("write");
+    let overlays = Overlays::from([
+        (dir.path().join("saved.js"), "ok();\nfound();\n".to_string()),
+        (dir.path().join("new.js"), "found();\n".to_string()),
+    ]);
+    let paths = [dir.path().join("saved.js"), dir.path().join("new.js")];
+    let run = linter(dir.path()).run_with_overlays(&paths, OPTIONS, &overlays);
+    assert_eq!(
+        found(&run),
+        [("new.js".to_string(), 1), ("saved.js".to_string(), 2)]
+    );
+    assert!(run.notices.is_empty(), "{:?}", run.notices);
+    let from_disk = linter(dir.path()).run(&paths[..1], OPTIONS);
+    assert!(found(&from_disk).is_empty());
 }
