@@ -6,20 +6,26 @@
 //! done; only diagnostics (and, for files with findings, the text to show them) are kept.
 
 mod config;
+mod facts;
 mod grammar;
 mod model;
 mod paths;
+mod project;
 mod rule;
 mod runner;
 mod source;
 mod suppression;
 mod walk;
 
+pub use facts::{
+    Binding, Call, Class, DEFAULT_EXPORT, Export, FileFacts, MODULE_EXPORTS, Function, Import, Imported, JsModule, Registration, Value,
+};
 pub use config::{CommandLineOverrides, Config, ConfigError, RuleSelection, Settings};
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};
 pub use paths::GlobList;
-pub use rule::{DiagnosticBuilder, Rule, RuleContext, RuleSet};
+pub use project::{FileId, Package, PackageId, Project, ProjectFile, Resolved};
+pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::Suppressions;

@@ -4,8 +4,10 @@ use std::sync::OnceLock;
 use lint500_core::{Diagnostic, Language, Position, Span};
 use tree_sitter::{Node, Tree};
 
+use crate::facts::{FileFacts, JsFactsCollector, javascript::FACT_KINDS};
 use crate::grammar::grammar;
 use crate::rule::{RuleContext, RuleSet, position, span_of};
+use crate::runner::panic_message;
 use crate::suppression::Suppressions;
 
 /// What the walk knows about the file at the node being checked: its text, its language, and
@@ -13,7 +15,7 @@ use crate::suppression::Suppressions;
 pub struct FileModel<'tree> {
     pub source: &'tree str,
     pub language: Language,
-    /// Enclosing functions and catch clauses, outermost first.
+    /// Enclosing functions, catch clauses and guarded try blocks, outermost first.
     frames: Vec<Frame<'tree>>,
 }
 
@@ -21,6 +23,8 @@ pub struct FileModel<'tree> {
 enum Frame<'tree> {
     Function(Node<'tree>),
     Catch(Node<'tree>),
+    /// The block of a `try` that has a `catch` / `except`.
+    GuardedTry,
 }
 
 impl<'tree> FileModel<'tree> {
@@ -37,7 +41,7 @@ impl<'tree> FileModel<'tree> {
     pub fn enclosing_catch_clauses(&self) -> impl Iterator<Item = Node<'tree>> + '_ {
         self.frames.iter().rev().filter_map(|frame| match frame {
             Frame::Catch(node) => Some(*node),
-            Frame::Function(_) => None,
+            _ => None,
         })
     }
 
@@ -45,8 +49,21 @@ impl<'tree> FileModel<'tree> {
     pub fn enclosing_function(&self) -> Option<Node<'tree>> {
         self.frames.iter().rev().find_map(|frame| match frame {
             Frame::Function(node) => Some(*node),
-            Frame::Catch(_) => None,
+            _ => None,
         })
+    }
+
+    /// Whether the current node is inside the block of a `try` that has a `catch` / `except`,
+    /// within the innermost function (a nested function's body is not guarded by an outer try).
+    pub fn is_guarded_by_try(&self) -> bool {
+        for frame in self.frames.iter().rev() {
+            match frame {
+                Frame::GuardedTry => return true,
+                Frame::Function(_) => return false,
+                Frame::Catch(_) => {}
+            }
+        }
+        false
     }
 }
 
@@ -57,6 +74,9 @@ enum Role {
     Function,
     Catch,
     Comment,
+    Try,
+    /// A node the facts collector records.
+    Fact,
 }
 
 /// The role of every kind id of a grammar: one table lookup per node on the hot path.
@@ -71,6 +91,11 @@ fn roles(language: Language) -> &'static [Role] {
 }
 
 fn role_table(language: Language) -> Vec<Role> {
+    let (facts, tries): (&[&str], &[&str]) = if language.is_javascript_like() {
+        (FACT_KINDS, &["try_statement"])
+    } else {
+        (&[], &["try_statement"])
+    };
     let (functions, catches): (&[&str], &[&str]) = if language.is_javascript_like() {
         (
             &[
@@ -94,6 +119,8 @@ fn role_table(language: Language) -> Vec<Role> {
             }
             Some(kind) if grammar.node_kind_is_named(id) && catches.contains(&kind) => Role::Catch,
             Some("comment") if grammar.node_kind_is_named(id) => Role::Comment,
+            Some(kind) if grammar.node_kind_is_named(id) && tries.contains(&kind) => Role::Try,
+            Some(kind) if grammar.node_kind_is_named(id) && facts.contains(&kind) => Role::Fact,
             _ => Role::Plain,
         })
         .collect()
@@ -107,6 +134,7 @@ pub struct TreeLint {
     pub panics: Vec<(&'static str, String)>,
     /// Where the first syntax error starts, if the file has one.
     pub first_syntax_error: Option<Position>,
+    pub facts: FileFacts,
 }
 
 /// tree-sitter's symbol for ERROR nodes.
@@ -135,7 +163,11 @@ pub fn lint_tree(
         suppressions: Suppressions::default(),
         panics: Vec::new(),
         first_syntax_error: first_syntax_error(tree, source),
+        facts: FileFacts::default(),
     };
+    let mut js_facts = language.is_javascript_like().then(JsFactsCollector::default);
+    // The block of the `try` statement just entered, when it has a handler: it is entered next.
+    let mut guarded_block: Option<usize> = None;
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
     let mut frame_depths: Vec<u32> = Vec::new();
     let mut depth: u32 = 0;
@@ -144,16 +176,34 @@ pub fn lint_tree(
         let node = cursor.node();
         let kind = node.kind_id();
         if kind != ERROR_KIND {
-            let frame = match roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain) {
+            let mut frame = match roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain) {
                 Role::Plain => None,
-                Role::Function => Some(Frame::Function(node)),
+                Role::Function => {
+                    if let Some(collector) = &mut js_facts {
+                        collector.enter_function(node, &model);
+                    }
+                    Some(Frame::Function(node))
+                }
                 Role::Catch => Some(Frame::Catch(node)),
                 Role::Comment => {
-                    lint.suppressions
-                        .add_comment(model.text(node), node, source);
+                    lint.suppressions.add_comment(model.text(node), node, source);
+                    None
+                }
+                Role::Try => {
+                    guarded_block = guarded_try_block(node).map(|block| block.id());
+                    None
+                }
+                Role::Fact => {
+                    if let Some(collector) = &mut js_facts {
+                        collector.enter(node, &model, model.is_guarded_by_try());
+                    }
                     None
                 }
             };
+            if guarded_block.is_some_and(|id| id == node.id()) {
+                guarded_block = None;
+                frame = Some(Frame::GuardedTry);
+            }
             if let Some(frame) = frame {
                 model.frames.push(frame);
                 frame_depths.push(depth);
@@ -172,7 +222,9 @@ pub fn lint_tree(
         loop {
             if frame_depths.last() == Some(&depth) {
                 frame_depths.pop();
-                model.frames.pop();
+                if let (Some(Frame::Function(_)), Some(collector)) = (model.frames.pop(), &mut js_facts) {
+                    collector.leave_function();
+                }
             }
             if cursor.goto_next_sibling() {
                 continue 'walk;
@@ -183,7 +235,20 @@ pub fn lint_tree(
             depth -= 1;
         }
     }
+    lint.facts.module = js_facts.map(JsFactsCollector::finish);
     lint
+}
+
+/// The block of a `try` statement that has a `catch` / `except` handler.
+fn guarded_try_block(statement: Node<'_>) -> Option<Node<'_>> {
+    let has_handler = statement.child_by_field_name("handler").is_some() || {
+        let mut cursor = statement.walk();
+        let found = statement
+            .named_children(&mut cursor)
+            .any(|child| child.kind() == "except_clause");
+        found
+    };
+    has_handler.then(|| statement.child_by_field_name("body")).flatten()
 }
 
 /// The start of the first ERROR or MISSING node, found by descending only into subtrees that
@@ -224,12 +289,7 @@ fn run_rules<'tree>(
             rules.rule(index).check_node(node, &mut ctx)
         }));
         if let Err(payload) = outcome {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|text| text.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            lint.panics.push((meta.id.as_str(), message));
+            lint.panics.push((meta.id.as_str(), panic_message(payload.as_ref())));
             enabled[index] = false;
         }
     }

@@ -5,6 +5,7 @@ use tree_sitter::Node;
 
 use crate::grammar::grammar;
 use crate::model::FileModel;
+use crate::project::{FileId, Project};
 
 /// A check on one file. A rule names the node kinds it wants per language; the engine's single
 /// walk hands it each such node together with the shared file model, so no rule walks the tree.
@@ -13,9 +14,21 @@ pub trait Rule: Send + Sync + RefUnwindSafe {
     fn document(&self) -> &'static str;
 
     /// The tree-sitter node kinds this rule inspects in `language` (empty: not this language).
-    fn node_kinds(&self, language: Language) -> &'static [&'static str];
+    fn node_kinds(&self, _language: Language) -> &'static [&'static str] {
+        &[]
+    }
 
-    fn check_node<'tree>(&self, node: Node<'tree>, ctx: &mut RuleContext<'_, 'tree>);
+    fn check_node<'tree>(&self, _node: Node<'tree>, _ctx: &mut RuleContext<'_, 'tree>) {}
+
+    /// Whether the rule implements [`Rule::check_project`]: only then does the engine read the
+    /// files of the linted files' packages that were not asked for.
+    fn uses_project(&self) -> bool {
+        false
+    }
+
+    /// For rules that need more than one file: runs once per run, after every file's facts are
+    /// gathered, over the whole project view.
+    fn check_project(&self, _project: &Project, _ctx: &mut ProjectContext<'_>) {}
 }
 
 struct RegisteredRule {
@@ -200,5 +213,30 @@ pub(crate) fn span_of(source: &str, node: Node<'_>) -> Span {
         end_byte: node.end_byte(),
         start: position(source, node.start_byte(), node.start_position()),
         end: position(source, node.end_byte(), node.end_position()),
+    }
+}
+
+/// What a rule sees while it checks the project: a place to report findings in any file.
+pub struct ProjectContext<'a> {
+    pub(crate) meta: &'static RuleMeta,
+    pub(crate) diagnostics: &'a mut Vec<(FileId, Diagnostic)>,
+}
+
+impl ProjectContext<'_> {
+    /// Reports a finding in `file` whose primary span is `span`; add labels (in the same file)
+    /// to the returned diagnostic.
+    pub fn report(&mut self, file: FileId, span: Span, message: impl Into<String>, help: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push((
+            file,
+            Diagnostic {
+                rule: &self.meta.id,
+                severity: self.meta.default_severity,
+                message: message.into(),
+                help: help.into(),
+                span,
+                labels: Vec::new(),
+            },
+        ));
+        &mut self.diagnostics.last_mut().expect("just pushed").1
     }
 }

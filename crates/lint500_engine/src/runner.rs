@@ -1,15 +1,19 @@
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use lint500_core::{Diagnostic, Language};
 use rayon::prelude::*;
 
 use crate::config::Settings;
+use crate::facts::FileFacts;
 use crate::grammar::parse;
-use crate::model::lint_tree;
+use crate::model::{TreeLint, lint_tree};
 use crate::paths::{absolute, display_path};
-use crate::rule::RuleSet;
+use crate::project::{FileId, Project};
+use crate::rule::{ProjectContext, RuleSet};
+use crate::suppression::Suppressions;
 use crate::source::read_source;
 use crate::walk::{SourceFile, WalkOptions, collect_files};
 
@@ -91,11 +95,44 @@ impl LintRun {
     }
 }
 
-/// The result of linting one file.
+/// What the per-file pass produced for one file.
 struct FileOutcome {
-    findings: Option<FileFindings>,
-    notices: Vec<Notice>,
+    /// Absolute and lexically normalised.
+    path: PathBuf,
+    display: PathBuf,
+    language: Language,
+    /// Whether the file was asked for: its findings are reported. Other files of its package
+    /// are read only for the facts that project rules need.
     linted: bool,
+    /// Whether its text could be read.
+    read: bool,
+    /// The rules enabled for this file, by index.
+    enabled: Vec<bool>,
+    suppressions: Suppressions,
+    /// Findings after suppressions, with configured severities.
+    diagnostics: Vec<Diagnostic>,
+    /// The text, kept only while the file has findings to show.
+    source: Option<Arc<str>>,
+    notices: Vec<Notice>,
+    facts: FileFacts,
+}
+
+impl FileOutcome {
+    fn unread(file: &SourceFile, display: PathBuf, linted: bool, notices: Vec<Notice>) -> FileOutcome {
+        FileOutcome {
+            path: file.path.clone(),
+            display,
+            language: file.language,
+            linted,
+            read: false,
+            enabled: Vec::new(),
+            suppressions: Suppressions::default(),
+            diagnostics: Vec::new(),
+            source: None,
+            notices,
+            facts: FileFacts::default(),
+        }
+    }
 }
 
 impl Linter {
@@ -118,46 +155,91 @@ impl Linter {
 
     /// Like [`Linter::run`], reading the text of the files in `overlays` (unsaved editor
     /// buffers, by absolute path) from there instead of from disk.
-    pub fn run_with_overlays(
-        &self,
-        paths: &[PathBuf],
-        options: RunOptions,
-        overlays: &Overlays,
-    ) -> LintRun {
+    pub fn run_with_overlays(&self, paths: &[PathBuf], options: RunOptions, overlays: &Overlays) -> LintRun {
         let walk = WalkOptions {
             cwd: self.cwd.clone(),
             threads: options.threads,
             excludes: self.settings.excludes.clone(),
         };
-        let (files, mut notices) = collect_files(paths, &walk, overlays);
+        let (linted, mut notices) = collect_files(paths, &walk, overlays);
+        let project_rules = self.enabled_project_rules();
+        let context = if project_rules.is_empty() || options.parse_only {
+            Vec::new()
+        } else {
+            self.package_files_outside(&linted, &walk, overlays)
+        };
+        let jobs: Vec<(&SourceFile, bool)> = linted
+            .iter()
+            .map(|file| (file, true))
+            .chain(context.iter().map(|file| (file, false)))
+            .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.threads)
             .build()
             .expect("a thread pool of a positive size can be built");
         // One file per task: the largest files then spread over all threads.
-        let outcomes: Vec<FileOutcome> = pool.install(|| {
-            files
-                .par_iter()
+        let mut outcomes: Vec<FileOutcome> = pool.install(|| {
+            jobs.par_iter()
                 .with_max_len(1)
-                .map(|file| self.lint_file(file, options.parse_only, overlays))
+                .map(|&(file, linted)| self.lint_file(file, linted, options.parse_only, overlays))
                 .collect()
         });
+        if !project_rules.is_empty() {
+            notices.extend(self.check_project(&project_rules, &mut outcomes, overlays));
+        }
+
         let mut run = LintRun::default();
         for outcome in outcomes {
-            run.files.extend(outcome.findings);
+            run.files_linted += usize::from(outcome.linted && outcome.read);
             notices.extend(outcome.notices);
-            run.files_linted += usize::from(outcome.linted);
+            if let (false, Some(source)) = (outcome.diagnostics.is_empty(), outcome.source) {
+                let mut diagnostics = outcome.diagnostics;
+                diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                diagnostics.dedup();
+                run.files.push(FileFindings {
+                    path: outcome.display,
+                    source,
+                    diagnostics,
+                });
+            }
         }
         for notice in &mut notices {
             notice.path = display_path(&self.cwd, &absolute(&self.cwd, &notice.path));
         }
         notices.sort();
+        notices.dedup();
         run.notices = notices;
         run.files.sort_by(|a, b| a.path.cmp(&b.path));
         run
     }
 
-    fn lint_file(&self, file: &SourceFile, parse_only: bool, overlays: &Overlays) -> FileOutcome {
+    /// Indices of the enabled rules that look at the whole project.
+    fn enabled_project_rules(&self) -> Vec<usize> {
+        (0..self.rules.len())
+            .filter(|&index| self.settings.enabled[index] && self.rules.rule(index).uses_project())
+            .collect()
+    }
+
+    /// The other files of the packages the linted files belong to: project rules see a whole
+    /// package even when only some of its files are linted (pre-commit, editors).
+    fn package_files_outside(&self, linted: &[SourceFile], walk: &WalkOptions, overlays: &Overlays) -> Vec<SourceFile> {
+        let roots: BTreeSet<PathBuf> = linted
+            .iter()
+            .filter_map(|file| package_root(&file.path))
+            .collect();
+        if roots.is_empty() {
+            return Vec::new();
+        }
+        let roots: Vec<PathBuf> = roots.into_iter().collect();
+        let (found, _) = collect_files(&roots, walk, overlays);
+        let asked: HashSet<&Path> = linted.iter().map(|file| file.path.as_path()).collect();
+        found
+            .into_iter()
+            .filter(|file| !asked.contains(file.path.as_path()))
+            .collect()
+    }
+
+    fn lint_file(&self, file: &SourceFile, linted: bool, parse_only: bool, overlays: &Overlays) -> FileOutcome {
         let display = display_path(&self.cwd, &file.path);
         let source = match overlays.get(&file.path) {
             Some(text) => Ok(text.clone()),
@@ -167,108 +249,202 @@ impl Linter {
             Ok(source) if parse_only => {
                 parse(&source, file.language);
                 FileOutcome {
-                    findings: None,
-                    notices: Vec::new(),
-                    linted: true,
+                    read: true,
+                    ..FileOutcome::unread(file, display, linted, Vec::new())
                 }
             }
-            Ok(source) => self.lint_text(&file.path, &display, source, file.language),
-            Err(err) => FileOutcome {
-                findings: None,
-                notices: vec![Notice {
-                    path: display,
-                    kind: NoticeKind::Skipped,
-                    message: format!("skipped: the file {err}"),
-                }],
-                linted: false,
-            },
+            Ok(source) => self.lint_text(file, display, source, linted),
+            Err(err) => {
+                let notices = if linted {
+                    vec![Notice {
+                        path: display.clone(),
+                        kind: NoticeKind::Skipped,
+                        message: format!("skipped: the file {err}"),
+                    }]
+                } else {
+                    Vec::new()
+                };
+                FileOutcome::unread(file, display, linted, notices)
+            }
         }
     }
 
-    /// Lints `source` as the contents of the file at `path` (absolute): used for files read
-    /// from disk and for unsaved editor buffers alike.
-    pub fn lint_source(
-        &self,
-        path: &Path,
-        source: String,
-        language: Language,
-    ) -> (Vec<Diagnostic>, Vec<Notice>) {
-        let path = absolute(&self.cwd, path);
-        let display = display_path(&self.cwd, &path);
-        let outcome = self.lint_text(&path, &display, source, language);
-        let diagnostics = outcome
-            .findings
-            .map(|found| found.diagnostics)
-            .unwrap_or_default();
-        (diagnostics, outcome.notices)
+    /// Lints `source` as the contents of the file at `path`, on its own: no project rules.
+    pub fn lint_source(&self, path: &Path, source: String, language: Language) -> (Vec<Diagnostic>, Vec<Notice>) {
+        let file = SourceFile {
+            path: absolute(&self.cwd, path),
+            language,
+        };
+        let display = display_path(&self.cwd, &file.path);
+        let mut outcome = self.lint_text(&file, display, source, true);
+        outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        (outcome.diagnostics, outcome.notices)
     }
 
-    fn lint_text(
-        &self,
-        path: &Path,
-        display: &Path,
-        source: String,
-        language: Language,
-    ) -> FileOutcome {
-        let tree = parse(&source, language);
-        let enabled = self.settings.enabled_for(path);
-        let lint = lint_tree(&source, &tree, language, self.rules, &enabled);
+    fn lint_text(&self, file: &SourceFile, display: PathBuf, source: String, linted: bool) -> FileOutcome {
+        let tree = parse(&source, file.language);
+        // A file read only for its facts runs no rule of its own.
+        let enabled = if linted {
+            self.settings.enabled_for(&file.path)
+        } else {
+            vec![false; self.rules.len()]
+        };
+        let lint = lint_tree(&source, &tree, file.language, self.rules, &enabled);
         drop(tree);
+        let TreeLint {
+            diagnostics,
+            suppressions,
+            panics,
+            first_syntax_error,
+            facts,
+        } = lint;
 
         let notice = |kind, message| Notice {
-            path: display.to_path_buf(),
+            path: display.clone(),
             kind,
             message,
         };
         let mut notices = Vec::new();
-        if let Some(at) = lint.first_syntax_error {
-            notices.push(notice(
-                NoticeKind::SyntaxError,
-                format!(
-                    "syntax error at {}:{}; the rest of the file was linted, nothing is reported inside the broken code",
-                    at.line, at.column
-                ),
-            ));
+        if linted {
+            if let Some(at) = first_syntax_error {
+                notices.push(notice(
+                    NoticeKind::SyntaxError,
+                    format!(
+                        "syntax error at {}:{}; the rest of the file was linted, nothing is reported inside the broken code",
+                        at.line, at.column
+                    ),
+                ));
+            }
+            for (line, rule) in suppressions.named_rules() {
+                if self.rules.index_of(rule).is_none() {
+                    notices.push(notice(
+                        NoticeKind::UnknownRuleInSuppression,
+                        format!("line {line}: suppression comment names unknown rule `{rule}`"),
+                    ));
+                }
+            }
         }
-        for (rule, message) in lint.panics {
+        for (rule, message) in panics {
             notices.push(notice(
                 NoticeKind::InternalError,
                 format!("internal error: rule `{rule}` panicked ({message}); its findings for this file are incomplete"),
             ));
         }
-        for (line, rule) in lint.suppressions.named_rules() {
-            if self.rules.index_of(rule).is_none() {
-                notices.push(notice(
-                    NoticeKind::UnknownRuleInSuppression,
-                    format!("line {line}: suppression comment names unknown rule `{rule}`"),
-                ));
-            }
-        }
 
-        let mut diagnostics: Vec<Diagnostic> = lint
-            .diagnostics
-            .into_iter()
-            .filter(|diagnostic| {
-                !lint
-                    .suppressions
-                    .is_suppressed(diagnostic.rule, diagnostic.span.start.line)
-            })
+        let mut outcome = FileOutcome {
+            path: file.path.clone(),
+            display,
+            language: file.language,
+            linted,
+            read: true,
+            enabled,
+            suppressions,
+            diagnostics: Vec::new(),
+            source: None,
+            notices,
+            facts,
+        };
+        for diagnostic in diagnostics {
+            self.accept(&mut outcome, diagnostic);
+        }
+        if !outcome.diagnostics.is_empty() {
+            outcome.source = Some(Arc::from(source));
+        }
+        outcome
+    }
+
+    /// Keeps a finding unless the file suppresses it or does not run its rule, with the
+    /// severity the configuration gives the rule.
+    fn accept(&self, outcome: &mut FileOutcome, mut diagnostic: Diagnostic) {
+        let Some(index) = self.rules.index_of(diagnostic.rule) else {
+            return;
+        };
+        if !outcome.linted
+            || !outcome.enabled.get(index).copied().unwrap_or(false)
+            || outcome.suppressions.is_suppressed(diagnostic.rule, diagnostic.span.start.line)
+        {
+            return;
+        }
+        diagnostic.severity = self.settings.severity[index];
+        outcome.diagnostics.push(diagnostic);
+    }
+
+    /// Runs the project rules over every file's facts and adds their findings to the linted
+    /// files; returns notices for rules that panicked.
+    fn check_project(&self, rules: &[usize], outcomes: &mut [FileOutcome], overlays: &Overlays) -> Vec<Notice> {
+        let files = outcomes
+            .iter_mut()
+            .map(|outcome| (outcome.path.clone(), outcome.language, std::mem::take(&mut outcome.facts)))
             .collect();
-        for diagnostic in &mut diagnostics {
-            if let Some(index) = self.rules.index_of(diagnostic.rule) {
-                diagnostic.severity = self.settings.severity[index];
+        let root = project_root(&self.cwd);
+        let project = Project::new(files, &root);
+        let mut found: Vec<(FileId, Diagnostic)> = Vec::new();
+        let mut notices = Vec::new();
+        for &index in rules {
+            let meta = self.rules.meta(index);
+            let mut ctx = ProjectContext {
+                meta,
+                diagnostics: &mut found,
+            };
+            let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.rules.rule(index).check_project(&project, &mut ctx)));
+            if let Err(payload) = outcome {
+                notices.push(Notice {
+                    path: root.clone(),
+                    kind: NoticeKind::InternalError,
+                    message: format!("internal error: rule `{}` panicked ({})", meta.id, panic_message(payload.as_ref())),
+                });
             }
         }
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let findings = (!diagnostics.is_empty()).then(|| FileFindings {
-            path: display.to_path_buf(),
-            source: Arc::from(source),
-            diagnostics,
-        });
-        FileOutcome {
-            findings,
-            notices,
-            linted: true,
+        drop(project);
+        for (file, diagnostic) in found {
+            let Some(outcome) = outcomes.get_mut(file) else { continue };
+            self.accept(outcome, diagnostic);
+            if outcome.source.is_none() && !outcome.diagnostics.is_empty() {
+                // The text of a file without findings of its own was not kept: read it again.
+                let source = match overlays.get(&outcome.path) {
+                    Some(text) => Ok(text.clone()),
+                    None => read_source(&outcome.path, self.settings.max_file_size),
+                };
+                match source {
+                    Ok(text) => outcome.source = Some(Arc::from(text)),
+                    Err(err) => {
+                        outcome.diagnostics.clear();
+                        notices.push(Notice {
+                            path: outcome.display.clone(),
+                            kind: NoticeKind::Skipped,
+                            message: format!("skipped: the file {err}"),
+                        });
+                    }
+                }
+            }
         }
+        notices
     }
+}
+
+/// The folder whose files make up the package of `file` for project rules: the nearest one
+/// with a `package.json`, else the enclosing git repository; `None` when there is neither.
+fn package_root(file: &Path) -> Option<PathBuf> {
+    let folder = file.parent()?;
+    folder
+        .ancestors()
+        .find(|candidate| candidate.join("package.json").is_file())
+        .or_else(|| folder.ancestors().find(|candidate| candidate.join(".git").exists()))
+        .map(Path::to_path_buf)
+}
+
+/// Where files without a package belong: the enclosing git repository, or the current folder.
+fn project_root(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|candidate| candidate.join(".git").exists())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }

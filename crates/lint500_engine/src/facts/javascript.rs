@@ -1,0 +1,631 @@
+//! Gathers [`JsModule`] facts while the engine walks a JavaScript or TypeScript tree.
+
+use tree_sitter::Node;
+
+use super::{
+    Binding, Call, Class, DEFAULT_EXPORT, Export, Function, Import, Imported, JsModule, Registration,
+    Value,
+};
+use crate::model::FileModel;
+
+/// What `module.exports = …` and TypeScript's `export = …` set: the module's CommonJS value.
+pub const MODULE_EXPORTS: &str = "module.exports";
+
+/// Express's registration methods (`del` is Express 4's old alias of `delete`).
+const REGISTRATION_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "del", "all", "options", "head", "use",
+];
+
+/// How deep an expression is followed to describe its value; deeper is [`Value::Unknown`].
+const MAX_VALUE_DEPTH: usize = 12;
+
+/// The node kinds the collector wants to see, besides functions (which the walk tracks anyway).
+pub(crate) const FACT_KINDS: &[&str] = &[
+    "import_statement",
+    "export_statement",
+    "variable_declarator",
+    "assignment_expression",
+    "call_expression",
+    "class_declaration",
+    "await_expression",
+    "for_in_statement",
+];
+
+#[derive(Default)]
+pub(crate) struct JsFactsCollector {
+    module: JsModule,
+    /// Indices into `module.functions` of the functions enclosing the walk, innermost last.
+    open_functions: Vec<usize>,
+}
+
+impl JsFactsCollector {
+    pub(crate) fn finish(self) -> JsModule {
+        self.module
+    }
+
+    /// Records a fact node; `covered` says whether an `await` here sits in a `try` block with
+    /// a `catch` of the innermost enclosing function.
+    pub(crate) fn enter(&mut self, node: Node<'_>, file: &FileModel<'_>, covered: bool) {
+        match node.kind() {
+            "import_statement" => self.import_statement(node, file),
+            "export_statement" => self.export_statement(node, file),
+            "variable_declarator" => self.variable_declarator(node, file),
+            "assignment_expression" => self.assignment(node, file),
+            "call_expression" => self.call(node, file),
+            "class_declaration" => self.class(node, file),
+            "await_expression" => self.awaited(node, file, covered),
+            "for_in_statement" if has_token(node, "await") => self.awaited(node, file, covered),
+            _ => {}
+        }
+    }
+
+    pub(crate) fn enter_function(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let parameters = node
+            .child_by_field_name("parameters")
+            .or_else(|| node.child_by_field_name("parameter"));
+        let (arity, first_parameter) = parameters.map_or((0, None), |list| arity(list, file));
+        let name = node
+            .child_by_field_name("name")
+            .map(|name| file.text(name).to_string());
+        if node.kind() == "function_declaration" || node.kind() == "generator_function_declaration" {
+            if let Some(name) = &name {
+                self.bind(name.clone(), Value::Function(node.start_byte()));
+            }
+        }
+        self.module.functions.push(Function {
+            start_byte: node.start_byte(),
+            name,
+            is_async: has_token(node, "async"),
+            arity,
+            first_parameter,
+            signature: file.span(parameters.unwrap_or(node)),
+            first_uncovered_await: None,
+            returns_function: returned_function(node),
+        });
+        self.open_functions.push(self.module.functions.len() - 1);
+    }
+
+    pub(crate) fn leave_function(&mut self) {
+        self.open_functions.pop();
+    }
+
+    fn awaited(&mut self, node: Node<'_>, file: &FileModel<'_>, covered: bool) {
+        if covered {
+            return;
+        }
+        if let Some(&index) = self.open_functions.last() {
+            let function = &mut self.module.functions[index];
+            if function.first_uncovered_await.is_none() {
+                // Point at the `await` keyword (and its operand when short).
+                let span = file.span(node);
+                function.first_uncovered_await = Some(span);
+            }
+        }
+    }
+
+    fn bind(&mut self, name: String, value: Value) {
+        self.module.bindings.push(Binding { name, value });
+    }
+
+    fn import_statement(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let mut cursor = node.walk();
+        // TypeScript's `import x = require('y')`.
+        if let Some(clause) = node
+            .named_children(&mut cursor)
+            .find(|child| child.kind() == "import_require_clause")
+        {
+            let local = clause.named_child(0);
+            let source = clause.child_by_field_name("source");
+            if let (Some(local), Some(source)) = (local, source) {
+                let specifier = string_value(source, file);
+                self.import(file.text(local), &specifier, Imported::Namespace);
+                self.module.specifiers.push(specifier);
+            }
+            return;
+        }
+        let Some(source) = node.child_by_field_name("source") else {
+            return;
+        };
+        let specifier = string_value(source, file);
+        self.module.specifiers.push(specifier.clone());
+        if has_token(node, "type") {
+            return;
+        }
+        let Some(clause) = node
+            .named_children(&mut cursor)
+            .find(|child| child.kind() == "import_clause")
+        else {
+            return;
+        };
+        let mut cursor = clause.walk();
+        for part in clause.named_children(&mut cursor) {
+            match part.kind() {
+                "identifier" => self.import(file.text(part), &specifier, Imported::Default),
+                "namespace_import" => {
+                    if let Some(local) = part.named_child(0) {
+                        self.import(file.text(local), &specifier, Imported::Namespace);
+                    }
+                }
+                "named_imports" => {
+                    let mut cursor = part.walk();
+                    for named in part.named_children(&mut cursor) {
+                        let Some(name) = named.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let local = named.child_by_field_name("alias").unwrap_or(name);
+                        let imported = imported_name(file.text(name));
+                        self.import(file.text(local), &specifier, imported);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn import(&mut self, local: &str, specifier: &str, imported: Imported) {
+        self.module.imports.push(Import {
+            local: local.to_string(),
+            specifier: specifier.to_string(),
+            imported,
+        });
+    }
+
+    fn export_statement(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let source = node
+            .child_by_field_name("source")
+            .map(|source| string_value(source, file));
+        let is_default = has_token(node, "default");
+        if let Some(declaration) = node.child_by_field_name("declaration") {
+            for name in declared_names(declaration, file) {
+                let exported = if is_default { DEFAULT_EXPORT.to_string() } else { name.clone() };
+                self.export(exported, Value::Name(name));
+            }
+            if is_default && declared_names(declaration, file).is_empty() {
+                // `export default function () {}` / `export default class {}`
+                self.export(DEFAULT_EXPORT.into(), value_of(declaration, file));
+            }
+            return;
+        }
+        if let Some(value) = node.child_by_field_name("value") {
+            self.export(DEFAULT_EXPORT.into(), value_of(value, file));
+            return;
+        }
+        let mut cursor = node.walk();
+        let mut exported_anything = false;
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "export_clause" => {
+                    exported_anything = true;
+                    let mut cursor = child.walk();
+                    for specifier in child.named_children(&mut cursor) {
+                        let Some(name) = specifier.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let local = file.text(name).to_string();
+                        let exported = specifier
+                            .child_by_field_name("alias")
+                            .map_or_else(|| local.clone(), |alias| file.text(alias).to_string());
+                        let value = match &source {
+                            Some(from) => Value::Member(Box::new(Value::Module(from.clone())), local),
+                            None => Value::Name(local),
+                        };
+                        self.export(exported, value);
+                    }
+                }
+                "namespace_export" => {
+                    exported_anything = true;
+                    if let (Some(name), Some(from)) = (child.named_child(0), &source) {
+                        self.export(file.text(name).to_string(), Value::Module(from.clone()));
+                    }
+                }
+                // TypeScript's `export = value`.
+                "identifier" | "member_expression" | "object" | "call_expression" => {
+                    exported_anything = true;
+                    self.export(MODULE_EXPORTS.into(), value_of(child, file));
+                }
+                _ => {}
+            }
+        }
+        if let (Some(from), false) = (source, exported_anything) {
+            self.module.star_exports.push(from);
+        }
+    }
+
+    fn export(&mut self, name: String, value: Value) {
+        self.module.exports.push(Export { name, value });
+    }
+
+    fn variable_declarator(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value"))
+        else {
+            return;
+        };
+        match name.kind() {
+            "identifier" => {
+                let value = value_of(value, file);
+                let local = file.text(name).to_string();
+                if let Value::Module(specifier) = &value {
+                    self.import(&local, specifier, Imported::Namespace);
+                }
+                self.bind(local, value);
+            }
+            // `const { list, create: make } = require('./users')` or `= controller`.
+            "object_pattern" => {
+                let source = value_of(value, file);
+                let mut cursor = name.walk();
+                for property in name.named_children(&mut cursor) {
+                    let (key, local) = match property.kind() {
+                        "shorthand_property_identifier_pattern" => (property, property),
+                        "pair_pattern" => match (
+                            property.child_by_field_name("key"),
+                            property.child_by_field_name("value"),
+                        ) {
+                            (Some(key), Some(local)) if local.kind() == "identifier" => (key, local),
+                            _ => continue,
+                        },
+                        _ => continue,
+                    };
+                    let key = file.text(key).to_string();
+                    let local = file.text(local).to_string();
+                    if let Value::Module(specifier) = &source {
+                        self.import(&local, specifier, imported_name(&key));
+                    }
+                    self.bind(local, Value::Member(Box::new(source.clone()), key));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn assignment(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+            return;
+        };
+        let value = || value_of(right, file);
+        match left.kind() {
+            "identifier" => {
+                let name = file.text(left).to_string();
+                let value = value();
+                self.bind(name, value);
+            }
+            "member_expression" => {
+                let target = file.text(left);
+                if target == "module.exports" {
+                    let value = value();
+                    self.export(MODULE_EXPORTS.into(), value);
+                } else if let Some(name) = target
+                    .strip_prefix("module.exports.")
+                    .or_else(|| target.strip_prefix("exports."))
+                    .filter(|name| is_identifier(name))
+                {
+                    let value = value();
+                    self.export(name.to_string(), value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn call(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let Some(callee) = node.child_by_field_name("function") else {
+            return;
+        };
+        if callee.kind() == "identifier" && file.text(callee) == "require" {
+            if let Some(specifier) = first_string_argument(node, file) {
+                self.module.specifiers.push(specifier);
+            }
+            return;
+        }
+        if callee.kind() == "import" {
+            if let Some(specifier) = first_string_argument(node, file) {
+                self.module.specifiers.push(specifier);
+            }
+            return;
+        }
+        if callee.kind() != "member_expression" {
+            return;
+        }
+        let (Some(object), Some(property)) = (
+            callee.child_by_field_name("object"),
+            callee.child_by_field_name("property"),
+        ) else {
+            return;
+        };
+        let method = file.text(property);
+        if !REGISTRATION_METHODS.contains(&method) {
+            return;
+        }
+        let receiver = route_chain_receiver(object, file).unwrap_or(object);
+        if !matches!(receiver.kind(), "identifier" | "member_expression" | "this") {
+            return;
+        }
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let handlers = handler_arguments(arguments, file);
+        if handlers.is_empty() {
+            return;
+        }
+        let start = file.span(receiver);
+        let end = file.span(property);
+        self.module.registrations.push(Registration {
+            receiver: value_of(receiver, file),
+            method: method.to_string(),
+            handlers,
+            span: lint500_core::Span {
+                start_byte: start.start_byte,
+                start: start.start,
+                end_byte: end.end_byte,
+                end: end.end,
+            },
+        });
+    }
+
+    fn class(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let name = node
+            .child_by_field_name("name")
+            .map(|name| file.text(name).to_string());
+        let mut members = Vec::new();
+        if let Some(body) = node.child_by_field_name("body") {
+            let mut cursor = body.walk();
+            for member in body.named_children(&mut cursor) {
+                let member_name = member
+                    .child_by_field_name("name")
+                    .or_else(|| member.child_by_field_name("property"));
+                let Some(member_name) = member_name else { continue };
+                let value = match member.kind() {
+                    "method_definition" => Value::Function(member.start_byte()),
+                    _ => member
+                        .child_by_field_name("value")
+                        .map_or(Value::Unknown, |value| value_of(value, file)),
+                };
+                members.push((file.text(member_name).to_string(), value));
+            }
+        }
+        self.module.classes.push(Class { name: name.clone(), members });
+        if let Some(name) = name {
+            let index = self.module.classes.len() - 1;
+            self.bind(name, Value::Class(index));
+        }
+    }
+}
+
+/// `fn.length` and the first parameter's name of a parameter list.
+fn arity(parameters: Node<'_>, file: &FileModel<'_>) -> (u8, Option<String>) {
+    if parameters.kind() == "identifier" {
+        return (1, Some(file.text(parameters).to_string()));
+    }
+    let mut count: u8 = 0;
+    let mut first = None;
+    let mut cursor = parameters.walk();
+    for (index, parameter) in parameters.named_children(&mut cursor).enumerate() {
+        let pattern = match parameter.kind() {
+            "required_parameter" | "optional_parameter" => {
+                if parameter.child_by_field_name("value").is_some() {
+                    break;
+                }
+                parameter.child_by_field_name("pattern").unwrap_or(parameter)
+            }
+            "assignment_pattern" | "rest_pattern" => break,
+            "comment" => continue,
+            _ => parameter,
+        };
+        if pattern.kind() == "rest_pattern" || file.text(pattern) == "this" {
+            break;
+        }
+        if index == 0 && pattern.kind() == "identifier" {
+            first = Some(file.text(pattern).to_string());
+        }
+        count = count.saturating_add(1);
+    }
+    (count, first)
+}
+
+/// A function returned directly by `function`: an arrow's expression body, or the value of a
+/// `return` among the body's top-level statements.
+fn returned_function(function: Node<'_>) -> Option<usize> {
+    let body = function.child_by_field_name("body")?;
+    if is_function(body) {
+        return Some(body.start_byte());
+    }
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor)
+        .filter(|statement| statement.kind() == "return_statement")
+        .find_map(|statement| statement.named_child(0).filter(|value| is_function(*value)))
+        .map(|value| value.start_byte())
+}
+
+fn is_function(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "arrow_function" | "function_expression" | "function" | "generator_function"
+    )
+}
+
+/// The receiver of `receiver.route(path).get(…).post(…)` seen from any call in the chain.
+fn route_chain_receiver<'tree>(mut object: Node<'tree>, file: &FileModel<'_>) -> Option<Node<'tree>> {
+    for _ in 0..MAX_VALUE_DEPTH {
+        if object.kind() != "call_expression" {
+            return None;
+        }
+        let callee = object.child_by_field_name("function")?;
+        if callee.kind() != "member_expression" {
+            return None;
+        }
+        let property = callee.child_by_field_name("property")?;
+        let inner = callee.child_by_field_name("object")?;
+        if file.text(property) == "route" {
+            return Some(inner);
+        }
+        object = inner;
+    }
+    None
+}
+
+/// The values of a registration's arguments after a leading path, arrays flattened.
+fn handler_arguments(arguments: Node<'_>, file: &FileModel<'_>) -> Vec<Value> {
+    let mut handlers = Vec::new();
+    let mut cursor = arguments.walk();
+    for (index, argument) in arguments.named_children(&mut cursor).enumerate() {
+        if index == 0 && is_path(argument) {
+            continue;
+        }
+        if argument.kind() == "array" {
+            let mut cursor = argument.walk();
+            handlers.extend(
+                argument
+                    .named_children(&mut cursor)
+                    .filter(|element| !is_path(*element))
+                    .map(|element| value_of(element, file)),
+            );
+        } else if argument.kind() != "comment" {
+            handlers.push(value_of(argument, file));
+        }
+    }
+    handlers
+}
+
+fn is_path(node: Node<'_>) -> bool {
+    matches!(node.kind(), "string" | "template_string" | "regex")
+}
+
+/// What an expression denotes, followed through wrappers that do not change it.
+pub(crate) fn value_of(node: Node<'_>, file: &FileModel<'_>) -> Value {
+    value_at_depth(node, file, 0)
+}
+
+/// `value_of` for a node `depth` levels inside the expression being described: deeper than
+/// [`MAX_VALUE_DEPTH`] is not followed, so nesting in the source cannot exhaust the stack.
+fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
+    if depth > MAX_VALUE_DEPTH {
+        return Value::Unknown;
+    }
+    let nested = |inner: Node<'_>| value_at_depth(inner, file, depth + 1);
+    match node.kind() {
+        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+        | "type_assertion" => {
+            let mut cursor = node.walk();
+            let inner = node
+                .named_children(&mut cursor)
+                .find(|child| child.kind().ends_with("expression") || !child.kind().contains("type"));
+            inner.map_or(Value::Unknown, nested)
+        }
+        "identifier" => Value::Name(file.text(node).to_string()),
+        "this" => Value::Name("this".into()),
+        "arrow_function" | "function_expression" | "function" | "generator_function" | "function_declaration"
+        | "generator_function_declaration" => Value::Function(node.start_byte()),
+        "member_expression" => match (node.child_by_field_name("object"), node.child_by_field_name("property")) {
+            (Some(object), Some(property)) => {
+                Value::Member(Box::new(nested(object)), file.text(property).to_string())
+            }
+            _ => Value::Unknown,
+        },
+        "subscript_expression" => match (node.child_by_field_name("object"), node.child_by_field_name("index")) {
+            (Some(object), Some(index)) if index.kind() == "string" => {
+                Value::Member(Box::new(nested(object)), string_value(index, file))
+            }
+            _ => Value::Unknown,
+        },
+        "object" => {
+            let mut properties = Vec::new();
+            let mut cursor = node.walk();
+            for property in node.named_children(&mut cursor) {
+                match property.kind() {
+                    "shorthand_property_identifier" => {
+                        let name = file.text(property).to_string();
+                        properties.push((name.clone(), Value::Name(name)));
+                    }
+                    "pair" => {
+                        if let (Some(key), Some(value)) =
+                            (property.child_by_field_name("key"), property.child_by_field_name("value"))
+                        {
+                            let key = match key.kind() {
+                                "string" => string_value(key, file),
+                                _ => file.text(key).to_string(),
+                            };
+                            properties.push((key, nested(value)));
+                        }
+                    }
+                    "method_definition" => {
+                        if let Some(name) = property.child_by_field_name("name") {
+                            properties.push((file.text(name).to_string(), Value::Function(property.start_byte())));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Value::Object(properties)
+        }
+        "new_expression" => node
+            .child_by_field_name("constructor")
+            .map_or(Value::Unknown, |constructor| Value::New(Box::new(nested(constructor)))),
+        "call_expression" => {
+            let Some(callee) = node.child_by_field_name("function") else {
+                return Value::Unknown;
+            };
+            if callee.kind() == "identifier" && file.text(callee) == "require" {
+                return first_string_argument(node, file).map_or(Value::Unknown, Value::Module);
+            }
+            Value::Call(Box::new(Call {
+                callee: nested(callee),
+                span: file.span(node),
+            }))
+        }
+        _ => Value::Unknown,
+    }
+}
+
+fn declared_names(declaration: Node<'_>, file: &FileModel<'_>) -> Vec<String> {
+    match declaration.kind() {
+        "lexical_declaration" | "variable_declaration" => {
+            let mut cursor = declaration.walk();
+            declaration
+                .named_children(&mut cursor)
+                .filter_map(|declarator| declarator.child_by_field_name("name"))
+                .filter(|name| name.kind() == "identifier")
+                .map(|name| file.text(name).to_string())
+                .collect()
+        }
+        _ => declaration
+            .child_by_field_name("name")
+            .map(|name| file.text(name).to_string())
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn imported_name(name: &str) -> Imported {
+    if name == DEFAULT_EXPORT {
+        Imported::Default
+    } else {
+        Imported::Named(name.to_string())
+    }
+}
+
+fn first_string_argument(call: Node<'_>, file: &FileModel<'_>) -> Option<String> {
+    let arguments = call.child_by_field_name("arguments")?;
+    let first = arguments.named_child(0)?;
+    (first.kind() == "string").then(|| string_value(first, file))
+}
+
+/// The contents of a string literal, without quotes.
+fn string_value(node: Node<'_>, file: &FileModel<'_>) -> String {
+    let text = file.text(node);
+    text.get(1..text.len().saturating_sub(1)).unwrap_or("").to_string()
+}
+
+fn has_token(node: Node<'_>, token: &str) -> bool {
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .take_while(|child| !child.is_named() || child.kind() == "decorator")
+        .any(|child| child.kind() == token);
+    found
+}
+
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
