@@ -4,6 +4,7 @@
 mod bad_input;
 mod config;
 mod formats;
+mod projects;
 mod subcommands;
 mod support;
 mod suppression;

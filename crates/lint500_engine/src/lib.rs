@@ -17,10 +17,11 @@ mod source;
 mod suppression;
 mod walk;
 
-pub use facts::{
-    Binding, Call, Class, DEFAULT_EXPORT, Export, FileFacts, MODULE_EXPORTS, Function, Import, Imported, JsModule, Registration, Value,
-};
 pub use config::{CommandLineOverrides, Config, ConfigError, RuleSelection, Settings};
+pub use facts::{
+    Binding, Call, Class, DEFAULT_EXPORT, Export, FileFacts, Function, Import, Imported, JsModule,
+    MODULE_EXPORTS, Registration, Value,
+};
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};
 pub use paths::GlobList;

@@ -165,7 +165,9 @@ pub fn lint_tree(
         first_syntax_error: first_syntax_error(tree, source),
         facts: FileFacts::default(),
     };
-    let mut js_facts = language.is_javascript_like().then(JsFactsCollector::default);
+    let mut js_facts = language
+        .is_javascript_like()
+        .then(JsFactsCollector::default);
     // The block of the `try` statement just entered, when it has a handler: it is entered next.
     let mut guarded_block: Option<usize> = None;
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
@@ -186,7 +188,8 @@ pub fn lint_tree(
                 }
                 Role::Catch => Some(Frame::Catch(node)),
                 Role::Comment => {
-                    lint.suppressions.add_comment(model.text(node), node, source);
+                    lint.suppressions
+                        .add_comment(model.text(node), node, source);
                     None
                 }
                 Role::Try => {
@@ -222,7 +225,9 @@ pub fn lint_tree(
         loop {
             if frame_depths.last() == Some(&depth) {
                 frame_depths.pop();
-                if let (Some(Frame::Function(_)), Some(collector)) = (model.frames.pop(), &mut js_facts) {
+                if let (Some(Frame::Function(_)), Some(collector)) =
+                    (model.frames.pop(), &mut js_facts)
+                {
                     collector.leave_function();
                 }
             }
@@ -241,14 +246,14 @@ pub fn lint_tree(
 
 /// The block of a `try` statement that has a `catch` / `except` handler.
 fn guarded_try_block(statement: Node<'_>) -> Option<Node<'_>> {
-    let has_handler = statement.child_by_field_name("handler").is_some() || {
-        let mut cursor = statement.walk();
-        let found = statement
+    let mut cursor = statement.walk();
+    let has_handler = statement.child_by_field_name("handler").is_some()
+        || statement
             .named_children(&mut cursor)
             .any(|child| child.kind() == "except_clause");
-        found
-    };
-    has_handler.then(|| statement.child_by_field_name("body")).flatten()
+    has_handler
+        .then(|| statement.child_by_field_name("body"))
+        .flatten()
 }
 
 /// The start of the first ERROR or MISSING node, found by descending only into subtrees that
@@ -289,7 +294,8 @@ fn run_rules<'tree>(
             rules.rule(index).check_node(node, &mut ctx)
         }));
         if let Err(payload) = outcome {
-            lint.panics.push((meta.id.as_str(), panic_message(payload.as_ref())));
+            lint.panics
+                .push((meta.id.as_str(), panic_message(payload.as_ref())));
             enabled[index] = false;
         }
     }

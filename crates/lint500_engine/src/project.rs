@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use lint500_core::{Language, Span};
 
 use crate::facts::{
-    Call, Class, DEFAULT_EXPORT, FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS, Value,
+    Call, Class, DEFAULT_EXPORT, FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS,
+    Value,
 };
 
 /// How many steps (bindings, imports, re-exports) one resolution may take: cycles between
@@ -25,6 +26,8 @@ pub type PackageId = usize;
 pub struct ProjectFile {
     /// Absolute and lexically normalised.
     pub path: PathBuf,
+    /// How reports show the path: relative to the current folder when under it.
+    pub display: PathBuf,
     pub language: Language,
     pub facts: FileFacts,
     pub package: PackageId,
@@ -49,7 +52,10 @@ impl Package {
     /// Whether any file of the package imports or requires `package` (or a file inside it).
     pub fn imports(&self, package: &str) -> bool {
         self.specifiers.iter().any(|specifier| {
-            specifier == package || specifier.strip_prefix(package).is_some_and(|rest| rest.starts_with('/'))
+            specifier == package
+                || specifier
+                    .strip_prefix(package)
+                    .is_some_and(|rest| rest.starts_with('/'))
         })
     }
 
@@ -90,21 +96,54 @@ fn installed_major(root: &Path, name: &str) -> Option<u64> {
 /// What a value resolves to across the project.
 #[derive(Clone, Copy, Debug)]
 pub enum Resolved<'p> {
-    Function { file: FileId, function: &'p Function },
-    Class { file: FileId, class: &'p Class },
-    Instance { file: FileId, class: &'p Class },
-    Object { file: FileId, members: &'p [(String, Value)] },
+    Function {
+        file: FileId,
+        function: &'p Function,
+    },
+    Class {
+        file: FileId,
+        class: &'p Class,
+    },
+    Instance {
+        file: FileId,
+        class: &'p Class,
+    },
+    Object {
+        file: FileId,
+        members: &'p [(String, Value)],
+    },
     /// A module's named exports, as `import * as x` or `require` of an ES module gives them.
     Namespace(FileId),
     /// An Express application: the `express()` call that creates it.
-    ExpressApp { file: FileId, span: Span },
+    ExpressApp {
+        file: FileId,
+        span: Span,
+    },
     /// An Express router; `promise` for `express-promise-router`, which forwards rejections.
-    ExpressRouter { file: FileId, span: Span, promise: bool },
+    ExpressRouter {
+        file: FileId,
+        span: Span,
+        promise: bool,
+    },
     /// Something from an installed package: `express`, or `Router` of `express`.
-    Package { specifier: &'p str, member: Option<&'p str> },
+    Package {
+        specifier: &'p str,
+        member: Option<&'p str>,
+    },
     /// The result of a call the view cannot see into (a wrapper, a factory from a package).
-    CallResult { file: FileId, call: &'p Call },
+    CallResult {
+        file: FileId,
+        call: &'p Call,
+    },
     Unknown,
+}
+
+/// A file as the runner hands it to the project view.
+pub struct ProjectFileInput {
+    pub path: PathBuf,
+    pub display: PathBuf,
+    pub language: Language,
+    pub facts: FileFacts,
 }
 
 /// Every file's facts and the packages they belong to.
@@ -117,17 +156,27 @@ pub struct Project {
 impl Project {
     /// Builds the view; each file belongs to the package of the nearest folder above it with a
     /// `package.json`, or to `root` when there is none.
-    pub fn new(files: Vec<(PathBuf, Language, FileFacts)>, root: &Path) -> Project {
+    pub fn new(files: Vec<ProjectFileInput>, root: &Path) -> Project {
         let mut packages: Vec<Package> = Vec::new();
         let mut package_of_folder: HashMap<PathBuf, PackageId> = HashMap::new();
         let mut project_files = Vec::with_capacity(files.len());
-        for (path, language, facts) in files {
+        for ProjectFileInput {
+            path,
+            display,
+            language,
+            facts,
+        } in files
+        {
             let folder = path.parent().unwrap_or(root).to_path_buf();
             let package = match package_of_folder.get(&folder) {
                 Some(&package) => package,
                 None => {
-                    let package_root = nearest_manifest_folder(&folder).unwrap_or_else(|| root.to_path_buf());
-                    let package = match packages.iter().position(|package| package.root == package_root) {
+                    let package_root =
+                        nearest_manifest_folder(&folder).unwrap_or_else(|| root.to_path_buf());
+                    let package = match packages
+                        .iter()
+                        .position(|package| package.root == package_root)
+                    {
                         Some(existing) => existing,
                         None => {
                             packages.push(Package {
@@ -143,10 +192,13 @@ impl Project {
                 }
             };
             if let Some(module) = &facts.module {
-                packages[package].specifiers.extend(module.specifiers.iter().cloned());
+                packages[package]
+                    .specifiers
+                    .extend(module.specifiers.iter().cloned());
             }
             project_files.push(ProjectFile {
                 path,
+                display,
                 language,
                 facts,
                 package,
@@ -188,7 +240,11 @@ impl Project {
     /// TypeScript do: the exact file, then with each extension, then `index` files, and a
     /// `.js` specifier that means a `.ts` file.
     pub fn resolve_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
-        if !(specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == "..") {
+        if !(specifier.starts_with("./")
+            || specifier.starts_with("../")
+            || specifier == "."
+            || specifier == "..")
+        {
             return None;
         }
         let folder = self.files[from].path.parent()?;
@@ -237,9 +293,14 @@ impl Project {
             return Resolved::Unknown;
         };
         match value {
-            Value::Function(start) => module
-                .function(*start)
-                .map_or(Resolved::Unknown, |function| Resolved::Function { file, function }),
+            Value::Function(start) => {
+                module
+                    .function(*start)
+                    .map_or(Resolved::Unknown, |function| Resolved::Function {
+                        file,
+                        function,
+                    })
+            }
             Value::Class(index) => module
                 .classes
                 .get(*index)
@@ -266,7 +327,9 @@ impl Project {
                 let callee = self.resolve_value(file, &call.callee, hops + 1);
                 self.created_by_call(callee, file, Some(call), hops + 1)
             }
-            Value::Module(specifier) => self.resolve_import_parts(file, specifier, &Imported::Namespace, hops + 1),
+            Value::Module(specifier) => {
+                self.resolve_import_parts(file, specifier, &Imported::Namespace, hops + 1)
+            }
             Value::Unknown => Resolved::Unknown,
         }
     }
@@ -282,24 +345,50 @@ impl Project {
     ) -> Resolved<'p> {
         let span = call.map(|call| call.span);
         match callee {
-            Resolved::Package { specifier: "express", member: None } => span.map_or(Resolved::Unknown, |span| {
-                Resolved::ExpressApp { file, span }
+            Resolved::Package {
+                specifier: "express",
+                member: None,
+            } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressApp {
+                file,
+                span,
             }),
-            Resolved::Package { specifier: "express", member: Some("Router") } => {
-                span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter { file, span, promise: false })
-            }
-            Resolved::Package { specifier: "express-promise-router", member: None | Some(DEFAULT_EXPORT) } => {
-                span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter { file, span, promise: true })
-            }
-            Resolved::Function { file: defined_in, function } => match function.returns_function {
+            Resolved::Package {
+                specifier: "express",
+                member: Some("Router"),
+            } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter {
+                file,
+                span,
+                promise: false,
+            }),
+            Resolved::Package {
+                specifier: "express-promise-router",
+                member: None | Some(DEFAULT_EXPORT),
+            } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter {
+                file,
+                span,
+                promise: true,
+            }),
+            Resolved::Function {
+                file: defined_in,
+                function,
+            } => match function.returns_function {
                 Some(start) => self
                     .module(defined_in)
                     .and_then(|module| module.function(start))
-                    .map_or(Resolved::Unknown, |function| Resolved::Function { file: defined_in, function }),
-                None => call.map_or(Resolved::Unknown, |call| Resolved::CallResult { file, call }),
+                    .map_or(Resolved::Unknown, |function| Resolved::Function {
+                        file: defined_in,
+                        function,
+                    }),
+                None => call.map_or(Resolved::Unknown, |call| Resolved::CallResult {
+                    file,
+                    call,
+                }),
             },
             _ if hops > MAX_HOPS => Resolved::Unknown,
-            _ => call.map_or(Resolved::Unknown, |call| Resolved::CallResult { file, call }),
+            _ => call.map_or(Resolved::Unknown, |call| Resolved::CallResult {
+                file,
+                call,
+            }),
         }
     }
 
@@ -323,7 +412,10 @@ impl Project {
         };
         match imported {
             Imported::Default => self.resolve_export(target, DEFAULT_EXPORT, hops + 1),
-            Imported::Namespace => match self.module(target).and_then(|module| module.export(MODULE_EXPORTS)) {
+            Imported::Namespace => match self
+                .module(target)
+                .and_then(|module| module.export(MODULE_EXPORTS))
+            {
                 Some(value) => self.resolve_value(target, value, hops + 1),
                 None => Resolved::Namespace(target),
             },
@@ -364,18 +456,36 @@ impl Project {
 
     /// `object.property` of a resolved object.
     fn member<'p>(&'p self, object: Resolved<'p>, property: &str, hops: usize) -> Resolved<'p> {
-        let find = |members: &'p [(String, Value)]| members.iter().find(|(name, _)| name == property).map(|(_, value)| value);
+        let find = |members: &'p [(String, Value)]| {
+            members
+                .iter()
+                .find(|(name, _)| name == property)
+                .map(|(_, value)| value)
+        };
         match object {
-            Resolved::Object { file, members } => {
-                find(members).map_or(Resolved::Unknown, |value| self.resolve_value(file, value, hops + 1))
+            Resolved::Object { file, members } => find(members)
+                .map_or(Resolved::Unknown, |value| {
+                    self.resolve_value(file, value, hops + 1)
+                }),
+            Resolved::Class { file, class } | Resolved::Instance { file, class } => {
+                find(&class.members).map_or(Resolved::Unknown, |value| {
+                    self.resolve_value(file, value, hops + 1)
+                })
             }
-            Resolved::Class { file, class } | Resolved::Instance { file, class } => find(&class.members)
-                .map_or(Resolved::Unknown, |value| self.resolve_value(file, value, hops + 1)),
             Resolved::Namespace(file) => self.resolve_export(file, property, hops + 1),
-            Resolved::Package { specifier, member: None } => {
+            Resolved::Package {
+                specifier,
+                member: None,
+            } => {
                 // Only one level of package members matters (`express.Router`).
-                let member = PACKAGE_MEMBERS.iter().find(|known| **known == property).copied();
-                member.map_or(Resolved::Unknown, |member| Resolved::Package { specifier, member: Some(member) })
+                let member = PACKAGE_MEMBERS
+                    .iter()
+                    .find(|known| **known == property)
+                    .copied();
+                member.map_or(Resolved::Unknown, |member| Resolved::Package {
+                    specifier,
+                    member: Some(member),
+                })
             }
             _ => Resolved::Unknown,
         }
@@ -400,10 +510,15 @@ fn read_dependencies(root: &Path) -> HashMap<String, String> {
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
         return HashMap::new();
     };
-    ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"]
-        .iter()
-        .filter_map(|section| json.get(section)?.as_object())
-        .flatten()
-        .filter_map(|(name, range)| Some((name.clone(), range.as_str()?.to_string())))
-        .collect()
+    [
+        "dependencies",
+        "devDependencies",
+        "peerDependencies",
+        "optionalDependencies",
+    ]
+    .iter()
+    .filter_map(|section| json.get(section)?.as_object())
+    .flatten()
+    .filter_map(|(name, range)| Some((name.clone(), range.as_str()?.to_string())))
+    .collect()
 }

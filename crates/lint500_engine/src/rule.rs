@@ -225,7 +225,13 @@ pub struct ProjectContext<'a> {
 impl ProjectContext<'_> {
     /// Reports a finding in `file` whose primary span is `span`; add labels (in the same file)
     /// to the returned diagnostic.
-    pub fn report(&mut self, file: FileId, span: Span, message: impl Into<String>, help: impl Into<String>) -> &mut Diagnostic {
+    pub fn report(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diagnostics.push((
             file,
             Diagnostic {

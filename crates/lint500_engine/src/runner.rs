@@ -1,6 +1,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
 use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint500_core::{Diagnostic, Language};
@@ -11,10 +11,10 @@ use crate::facts::FileFacts;
 use crate::grammar::parse;
 use crate::model::{TreeLint, lint_tree};
 use crate::paths::{absolute, display_path};
-use crate::project::{FileId, Project};
+use crate::project::{FileId, Project, ProjectFileInput};
 use crate::rule::{ProjectContext, RuleSet};
-use crate::suppression::Suppressions;
 use crate::source::read_source;
+use crate::suppression::Suppressions;
 use crate::walk::{SourceFile, WalkOptions, collect_files};
 
 /// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
@@ -118,7 +118,12 @@ struct FileOutcome {
 }
 
 impl FileOutcome {
-    fn unread(file: &SourceFile, display: PathBuf, linted: bool, notices: Vec<Notice>) -> FileOutcome {
+    fn unread(
+        file: &SourceFile,
+        display: PathBuf,
+        linted: bool,
+        notices: Vec<Notice>,
+    ) -> FileOutcome {
         FileOutcome {
             path: file.path.clone(),
             display,
@@ -155,7 +160,12 @@ impl Linter {
 
     /// Like [`Linter::run`], reading the text of the files in `overlays` (unsaved editor
     /// buffers, by absolute path) from there instead of from disk.
-    pub fn run_with_overlays(&self, paths: &[PathBuf], options: RunOptions, overlays: &Overlays) -> LintRun {
+    pub fn run_with_overlays(
+        &self,
+        paths: &[PathBuf],
+        options: RunOptions,
+        overlays: &Overlays,
+    ) -> LintRun {
         let walk = WalkOptions {
             cwd: self.cwd.clone(),
             threads: options.threads,
@@ -222,7 +232,12 @@ impl Linter {
 
     /// The other files of the packages the linted files belong to: project rules see a whole
     /// package even when only some of its files are linted (pre-commit, editors).
-    fn package_files_outside(&self, linted: &[SourceFile], walk: &WalkOptions, overlays: &Overlays) -> Vec<SourceFile> {
+    fn package_files_outside(
+        &self,
+        linted: &[SourceFile],
+        walk: &WalkOptions,
+        overlays: &Overlays,
+    ) -> Vec<SourceFile> {
         let roots: BTreeSet<PathBuf> = linted
             .iter()
             .filter_map(|file| package_root(&file.path))
@@ -239,7 +254,13 @@ impl Linter {
             .collect()
     }
 
-    fn lint_file(&self, file: &SourceFile, linted: bool, parse_only: bool, overlays: &Overlays) -> FileOutcome {
+    fn lint_file(
+        &self,
+        file: &SourceFile,
+        linted: bool,
+        parse_only: bool,
+        overlays: &Overlays,
+    ) -> FileOutcome {
         let display = display_path(&self.cwd, &file.path);
         let source = match overlays.get(&file.path) {
             Some(text) => Ok(text.clone()),
@@ -270,18 +291,31 @@ impl Linter {
     }
 
     /// Lints `source` as the contents of the file at `path`, on its own: no project rules.
-    pub fn lint_source(&self, path: &Path, source: String, language: Language) -> (Vec<Diagnostic>, Vec<Notice>) {
+    pub fn lint_source(
+        &self,
+        path: &Path,
+        source: String,
+        language: Language,
+    ) -> (Vec<Diagnostic>, Vec<Notice>) {
         let file = SourceFile {
             path: absolute(&self.cwd, path),
             language,
         };
         let display = display_path(&self.cwd, &file.path);
         let mut outcome = self.lint_text(&file, display, source, true);
-        outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        outcome
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (outcome.diagnostics, outcome.notices)
     }
 
-    fn lint_text(&self, file: &SourceFile, display: PathBuf, source: String, linted: bool) -> FileOutcome {
+    fn lint_text(
+        &self,
+        file: &SourceFile,
+        display: PathBuf,
+        source: String,
+        linted: bool,
+    ) -> FileOutcome {
         let tree = parse(&source, file.language);
         // A file read only for its facts runs no rule of its own.
         let enabled = if linted {
@@ -361,7 +395,9 @@ impl Linter {
         };
         if !outcome.linted
             || !outcome.enabled.get(index).copied().unwrap_or(false)
-            || outcome.suppressions.is_suppressed(diagnostic.rule, diagnostic.span.start.line)
+            || outcome
+                .suppressions
+                .is_suppressed(diagnostic.rule, diagnostic.span.start.line)
         {
             return;
         }
@@ -371,10 +407,20 @@ impl Linter {
 
     /// Runs the project rules over every file's facts and adds their findings to the linted
     /// files; returns notices for rules that panicked.
-    fn check_project(&self, rules: &[usize], outcomes: &mut [FileOutcome], overlays: &Overlays) -> Vec<Notice> {
+    fn check_project(
+        &self,
+        rules: &[usize],
+        outcomes: &mut [FileOutcome],
+        overlays: &Overlays,
+    ) -> Vec<Notice> {
         let files = outcomes
             .iter_mut()
-            .map(|outcome| (outcome.path.clone(), outcome.language, std::mem::take(&mut outcome.facts)))
+            .map(|outcome| ProjectFileInput {
+                path: outcome.path.clone(),
+                display: outcome.display.clone(),
+                language: outcome.language,
+                facts: std::mem::take(&mut outcome.facts),
+            })
             .collect();
         let root = project_root(&self.cwd);
         let project = Project::new(files, &root);
@@ -386,18 +432,26 @@ impl Linter {
                 meta,
                 diagnostics: &mut found,
             };
-            let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.rules.rule(index).check_project(&project, &mut ctx)));
+            let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+                self.rules.rule(index).check_project(&project, &mut ctx)
+            }));
             if let Err(payload) = outcome {
                 notices.push(Notice {
                     path: root.clone(),
                     kind: NoticeKind::InternalError,
-                    message: format!("internal error: rule `{}` panicked ({})", meta.id, panic_message(payload.as_ref())),
+                    message: format!(
+                        "internal error: rule `{}` panicked ({})",
+                        meta.id,
+                        panic_message(payload.as_ref())
+                    ),
                 });
             }
         }
         drop(project);
         for (file, diagnostic) in found {
-            let Some(outcome) = outcomes.get_mut(file) else { continue };
+            let Some(outcome) = outcomes.get_mut(file) else {
+                continue;
+            };
             self.accept(outcome, diagnostic);
             if outcome.source.is_none() && !outcome.diagnostics.is_empty() {
                 // The text of a file without findings of its own was not kept: read it again.
@@ -429,7 +483,11 @@ fn package_root(file: &Path) -> Option<PathBuf> {
     folder
         .ancestors()
         .find(|candidate| candidate.join("package.json").is_file())
-        .or_else(|| folder.ancestors().find(|candidate| candidate.join(".git").exists()))
+        .or_else(|| {
+            folder
+                .ancestors()
+                .find(|candidate| candidate.join(".git").exists())
+        })
         .map(Path::to_path_buf)
 }
 

@@ -5,13 +5,18 @@ use std::sync::LazyLock;
 
 use lint500_engine::{Rule, RuleSet};
 
+mod async_handler_no_catch;
 mod catch;
+mod express;
 mod log_without_stack;
+mod missing_error_middleware;
 mod swallowed_catch;
 
 fn rules() -> Vec<Box<dyn Rule>> {
     vec![
+        Box::new(async_handler_no_catch::AsyncHandlerNoCatch),
         Box::new(log_without_stack::LogWithoutStack),
+        Box::new(missing_error_middleware::MissingErrorMiddleware),
         Box::new(swallowed_catch::SwallowedCatch),
     ]
 }

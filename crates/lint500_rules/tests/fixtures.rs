@@ -1,7 +1,6 @@
-//! Fixture files under `tests/fixtures/<rule-id>/` declare what must be found with comments:
-//! `expect: rule-a, rule-b` at the end of a line means findings of exactly those rules start on
-//! that line; alone on its line, the comment speaks of the next line. Every other line must be
-//! silent. The rendered findings of each file are snapshotted.
+//! Fixture files under `tests/fixtures/<rule-id>/` declare what must be found with `expect:`
+//! comments (see `support/expectations.rs`); every other line must be silent. The rendered
+//! findings of each file are snapshotted.
 
 mod support;
 
@@ -10,32 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use lint500_core::Language;
-
-const MARKER: &str = "expect:";
-
-/// (line, rule id) pairs the comments of a fixture announce.
-fn expectations(source: &str) -> BTreeSet<(u32, String)> {
-    let mut expected = BTreeSet::new();
-    for (index, line) in source.lines().enumerate() {
-        let Some(at) = line.find(MARKER) else {
-            continue;
-        };
-        let before = &line[..at];
-        let comment_start = before
-            .rfind("//")
-            .or_else(|| before.rfind('#'))
-            .unwrap_or(0);
-        let alone = line[..comment_start].trim().is_empty();
-        let target = index as u32 + if alone { 2 } else { 1 };
-        for rule in line[at + MARKER.len()..].split(',') {
-            let rule = rule.trim().trim_end_matches("*/").trim();
-            if !rule.is_empty() {
-                expected.insert((target, rule.to_string()));
-            }
-        }
-    }
-    expected
-}
+use support::expectations::expectations;
 
 #[test]
 fn fixtures_raise_exactly_what_they_expect() {
@@ -92,20 +66,5 @@ fn fixtures_raise_exactly_what_they_expect() {
         failures.is_empty(),
         "fixture mismatches:\n{}",
         failures.join("\n")
-    );
-}
-
-#[test]
-fn expectation_comments_are_read() {
-    let source = "a() // expect: x, y\n// expect: z\nb()\n# expect: w\n";
-    let expected: Vec<(u32, String)> = expectations(source).into_iter().collect();
-    assert_eq!(
-        expected,
-        [
-            (1, "x".to_string()),
-            (1, "y".to_string()),
-            (3, "z".to_string()),
-            (5, "w".to_string())
-        ]
     );
 }

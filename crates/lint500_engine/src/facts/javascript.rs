@@ -3,8 +3,8 @@
 use tree_sitter::Node;
 
 use super::{
-    Binding, Call, Class, DEFAULT_EXPORT, Export, Function, Import, Imported, JsModule, Registration,
-    Value,
+    Binding, Call, Class, DEFAULT_EXPORT, Export, Function, Import, Imported, JsModule,
+    Registration, Value,
 };
 use crate::model::FileModel;
 
@@ -67,10 +67,12 @@ impl JsFactsCollector {
         let name = node
             .child_by_field_name("name")
             .map(|name| file.text(name).to_string());
-        if node.kind() == "function_declaration" || node.kind() == "generator_function_declaration" {
-            if let Some(name) = &name {
-                self.bind(name.clone(), Value::Function(node.start_byte()));
-            }
+        let is_declaration = matches!(
+            node.kind(),
+            "function_declaration" | "generator_function_declaration"
+        );
+        if let (true, Some(name)) = (is_declaration, &name) {
+            self.bind(name.clone(), Value::Function(node.start_byte()));
         }
         self.module.functions.push(Function {
             start_byte: node.start_byte(),
@@ -177,7 +179,11 @@ impl JsFactsCollector {
         let is_default = has_token(node, "default");
         if let Some(declaration) = node.child_by_field_name("declaration") {
             for name in declared_names(declaration, file) {
-                let exported = if is_default { DEFAULT_EXPORT.to_string() } else { name.clone() };
+                let exported = if is_default {
+                    DEFAULT_EXPORT.to_string()
+                } else {
+                    name.clone()
+                };
                 self.export(exported, Value::Name(name));
             }
             if is_default && declared_names(declaration, file).is_empty() {
@@ -206,7 +212,9 @@ impl JsFactsCollector {
                             .child_by_field_name("alias")
                             .map_or_else(|| local.clone(), |alias| file.text(alias).to_string());
                         let value = match &source {
-                            Some(from) => Value::Member(Box::new(Value::Module(from.clone())), local),
+                            Some(from) => {
+                                Value::Member(Box::new(Value::Module(from.clone())), local)
+                            }
                             None => Value::Name(local),
                         };
                         self.export(exported, value);
@@ -236,8 +244,10 @@ impl JsFactsCollector {
     }
 
     fn variable_declarator(&mut self, node: Node<'_>, file: &FileModel<'_>) {
-        let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value"))
-        else {
+        let (Some(name), Some(value)) = (
+            node.child_by_field_name("name"),
+            node.child_by_field_name("value"),
+        ) else {
             return;
         };
         match name.kind() {
@@ -260,7 +270,9 @@ impl JsFactsCollector {
                             property.child_by_field_name("key"),
                             property.child_by_field_name("value"),
                         ) {
-                            (Some(key), Some(local)) if local.kind() == "identifier" => (key, local),
+                            (Some(key), Some(local)) if local.kind() == "identifier" => {
+                                (key, local)
+                            }
                             _ => continue,
                         },
                         _ => continue,
@@ -278,7 +290,10 @@ impl JsFactsCollector {
     }
 
     fn assignment(&mut self, node: Node<'_>, file: &FileModel<'_>) {
-        let (Some(left), Some(right)) = (node.child_by_field_name("left"), node.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
             return;
         };
         let value = || value_of(right, file);
@@ -372,7 +387,9 @@ impl JsFactsCollector {
                 let member_name = member
                     .child_by_field_name("name")
                     .or_else(|| member.child_by_field_name("property"));
-                let Some(member_name) = member_name else { continue };
+                let Some(member_name) = member_name else {
+                    continue;
+                };
                 let value = match member.kind() {
                     "method_definition" => Value::Function(member.start_byte()),
                     _ => member
@@ -382,7 +399,10 @@ impl JsFactsCollector {
                 members.push((file.text(member_name).to_string(), value));
             }
         }
-        self.module.classes.push(Class { name: name.clone(), members });
+        self.module.classes.push(Class {
+            name: name.clone(),
+            members,
+        });
         if let Some(name) = name {
             let index = self.module.classes.len() - 1;
             self.bind(name, Value::Class(index));
@@ -404,7 +424,9 @@ fn arity(parameters: Node<'_>, file: &FileModel<'_>) -> (u8, Option<String>) {
                 if parameter.child_by_field_name("value").is_some() {
                     break;
                 }
-                parameter.child_by_field_name("pattern").unwrap_or(parameter)
+                parameter
+                    .child_by_field_name("pattern")
+                    .unwrap_or(parameter)
             }
             "assignment_pattern" | "rest_pattern" => break,
             "comment" => continue,
@@ -443,7 +465,10 @@ fn is_function(node: Node<'_>) -> bool {
 }
 
 /// The receiver of `receiver.route(path).get(…).post(…)` seen from any call in the chain.
-fn route_chain_receiver<'tree>(mut object: Node<'tree>, file: &FileModel<'_>) -> Option<Node<'tree>> {
+fn route_chain_receiver<'tree>(
+    mut object: Node<'tree>,
+    file: &FileModel<'_>,
+) -> Option<Node<'tree>> {
     for _ in 0..MAX_VALUE_DEPTH {
         if object.kind() != "call_expression" {
             return None;
@@ -502,25 +527,38 @@ fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
     }
     let nested = |inner: Node<'_>| value_at_depth(inner, file, depth + 1);
     match node.kind() {
-        "parenthesized_expression" | "as_expression" | "satisfies_expression" | "non_null_expression"
+        "parenthesized_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "non_null_expression"
         | "type_assertion" => {
             let mut cursor = node.walk();
-            let inner = node
-                .named_children(&mut cursor)
-                .find(|child| child.kind().ends_with("expression") || !child.kind().contains("type"));
+            let inner = node.named_children(&mut cursor).find(|child| {
+                child.kind().ends_with("expression") || !child.kind().contains("type")
+            });
             inner.map_or(Value::Unknown, nested)
         }
         "identifier" => Value::Name(file.text(node).to_string()),
         "this" => Value::Name("this".into()),
-        "arrow_function" | "function_expression" | "function" | "generator_function" | "function_declaration"
+        "arrow_function"
+        | "function_expression"
+        | "function"
+        | "generator_function"
+        | "function_declaration"
         | "generator_function_declaration" => Value::Function(node.start_byte()),
-        "member_expression" => match (node.child_by_field_name("object"), node.child_by_field_name("property")) {
+        "member_expression" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) {
             (Some(object), Some(property)) => {
                 Value::Member(Box::new(nested(object)), file.text(property).to_string())
             }
             _ => Value::Unknown,
         },
-        "subscript_expression" => match (node.child_by_field_name("object"), node.child_by_field_name("index")) {
+        "subscript_expression" => match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("index"),
+        ) {
             (Some(object), Some(index)) if index.kind() == "string" => {
                 Value::Member(Box::new(nested(object)), string_value(index, file))
             }
@@ -536,9 +574,10 @@ fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
                         properties.push((name.clone(), Value::Name(name)));
                     }
                     "pair" => {
-                        if let (Some(key), Some(value)) =
-                            (property.child_by_field_name("key"), property.child_by_field_name("value"))
-                        {
+                        if let (Some(key), Some(value)) = (
+                            property.child_by_field_name("key"),
+                            property.child_by_field_name("value"),
+                        ) {
                             let key = match key.kind() {
                                 "string" => string_value(key, file),
                                 _ => file.text(key).to_string(),
@@ -548,7 +587,10 @@ fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
                     }
                     "method_definition" => {
                         if let Some(name) = property.child_by_field_name("name") {
-                            properties.push((file.text(name).to_string(), Value::Function(property.start_byte())));
+                            properties.push((
+                                file.text(name).to_string(),
+                                Value::Function(property.start_byte()),
+                            ));
                         }
                     }
                     _ => {}
@@ -558,7 +600,9 @@ fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
         }
         "new_expression" => node
             .child_by_field_name("constructor")
-            .map_or(Value::Unknown, |constructor| Value::New(Box::new(nested(constructor)))),
+            .map_or(Value::Unknown, |constructor| {
+                Value::New(Box::new(nested(constructor)))
+            }),
         "call_expression" => {
             let Some(callee) = node.child_by_field_name("function") else {
                 return Value::Unknown;
@@ -611,16 +655,16 @@ fn first_string_argument(call: Node<'_>, file: &FileModel<'_>) -> Option<String>
 /// The contents of a string literal, without quotes.
 fn string_value(node: Node<'_>, file: &FileModel<'_>) -> String {
     let text = file.text(node);
-    text.get(1..text.len().saturating_sub(1)).unwrap_or("").to_string()
+    text.get(1..text.len().saturating_sub(1))
+        .unwrap_or("")
+        .to_string()
 }
 
 fn has_token(node: Node<'_>, token: &str) -> bool {
     let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
+    node.children(&mut cursor)
         .take_while(|child| !child.is_named() || child.kind() == "decorator")
-        .any(|child| child.kind() == token);
-    found
+        .any(|child| child.kind() == token)
 }
 
 fn is_identifier(text: &str) -> bool {

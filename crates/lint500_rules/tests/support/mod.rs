@@ -1,24 +1,36 @@
-//! Lints text in memory with every rule and default settings, as the CLI would.
+//! Lints text with every rule and default settings, as the CLI would.
 
-use std::path::Path;
+pub mod expectations;
 
 use lint500_core::{Diagnostic, Language};
-use lint500_engine::{CommandLineOverrides, Config, Linter, Settings};
+use lint500_engine::{CommandLineOverrides, Config, Linter, RunOptions, Settings};
 
+/// Lints `source` as a file named `file_name` in a folder of its own, project rules included.
 pub fn lint(source: &str, language: Language, file_name: &str) -> Vec<Diagnostic> {
     let rules = lint500_rules::all();
-    let dir = Path::new("/fixtures");
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join(file_name);
+    std::fs::write(&path, source).expect("write the file");
+    assert_eq!(Language::from_path(&path), Some(language), "{file_name}");
     let settings = Settings::resolve(
-        &Config::none(dir),
+        &Config::none(dir.path()),
         CommandLineOverrides::default(),
         rules,
-        dir,
+        dir.path(),
     )
     .expect("defaults are valid");
-    let linter = Linter::new(rules, settings, dir.to_path_buf());
-    let (diagnostics, _notices) =
-        linter.lint_source(&dir.join(file_name), source.to_string(), language);
-    diagnostics
+    let linter = Linter::new(rules, settings, dir.path().to_path_buf());
+    let run = linter.run(
+        &[path],
+        RunOptions {
+            threads: 1,
+            parse_only: false,
+        },
+    );
+    run.files
+        .into_iter()
+        .flat_map(|file| file.diagnostics)
+        .collect()
 }
 
 /// A stable text form of findings for snapshots.

@@ -1,0 +1,113 @@
+//! What the Express rules share: which registrations are made on Express apps and routers,
+//! and what the package says about how Express treats rejected promises.
+
+use lint500_core::Span;
+use lint500_engine::{FileId, Project, Registration, Resolved, Value};
+
+/// The methods that register routes (everything Express registers but `use`).
+const ROUTE_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "del", "all", "options", "head",
+];
+
+/// A registration on something that is, or clearly looks like, an Express app or router.
+pub(crate) struct ExpressRegistration<'p> {
+    pub file: FileId,
+    /// Its position among the file's registrations: source order.
+    pub order: usize,
+    pub registration: &'p Registration,
+    pub receiver: Receiver,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Receiver {
+    /// The app created by the `express()` call at this place.
+    App { file: FileId, span: Span },
+    /// A router; `promise` for `express-promise-router`, which forwards rejections itself.
+    Router { promise: bool },
+    /// A parameter or property named like an app or router (`module.exports = (app) => …`) in
+    /// a package that uses Express: an app or router of unknown identity.
+    Unidentified,
+}
+
+impl ExpressRegistration<'_> {
+    pub(crate) fn registers_route(&self) -> bool {
+        ROUTE_METHODS.contains(&self.registration.method.as_str())
+    }
+
+    pub(crate) fn is_use(&self) -> bool {
+        self.registration.method == "use"
+    }
+}
+
+/// Every registration made on an Express app or router, file by file in source order.
+pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
+    let mut found = Vec::new();
+    for (file, project_file) in project.files() {
+        let Some(module) = &project_file.facts.module else {
+            continue;
+        };
+        for (order, registration) in module.registrations.iter().enumerate() {
+            let receiver = match project.resolve(file, &registration.receiver) {
+                Resolved::ExpressApp { file, span } => Receiver::App { file, span },
+                Resolved::ExpressRouter { promise, .. } => Receiver::Router { promise },
+                Resolved::Unknown
+                    if looks_like_express(&registration.receiver)
+                        && uses_express(project, file) =>
+                {
+                    Receiver::Unidentified
+                }
+                _ => continue,
+            };
+            found.push(ExpressRegistration {
+                file,
+                order,
+                registration,
+                receiver,
+            });
+        }
+    }
+    found
+}
+
+/// Whether Express itself, or a package the project imports, passes rejected promises of
+/// async handlers on to the error middleware: Express 5 does, and so do
+/// `express-async-errors` and `@awaitjs/express` once imported.
+pub(crate) fn forwards_rejections(project: &Project, file: FileId) -> bool {
+    let package = project.package_of(file);
+    package
+        .major_version("express")
+        .is_some_and(|major| major >= 5)
+        || package.imports("express-async-errors")
+        || package.imports("@awaitjs/express")
+}
+
+fn uses_express(project: &Project, file: FileId) -> bool {
+    let package = project.package_of(file);
+    package.depends_on("express") || package.imports("express")
+}
+
+/// `app`, `router`, `this.app`, `userRouter`…: names that mean an Express app or router in a
+/// package that uses Express.
+fn looks_like_express(receiver: &Value) -> bool {
+    let name = match receiver {
+        Value::Name(name) => name,
+        Value::Member(_, property) => property,
+        _ => return false,
+    };
+    matches!(
+        name.as_str(),
+        "app" | "router" | "api" | "server" | "routes"
+    ) || name.ends_with("Router")
+        || name.ends_with("router")
+        || name.ends_with("App")
+}
+
+/// The short name a value goes by: `errorHandler` for `errorHandler`, `errors` for
+/// `celebrate.errors()`.
+pub(crate) fn value_name(value: &Value) -> Option<&str> {
+    match value {
+        Value::Name(name) | Value::Member(_, name) => Some(name),
+        Value::Call(call) => value_name(&call.callee),
+        _ => None,
+    }
+}

@@ -1,0 +1,232 @@
+//! `missing-error-middleware`: an Express app with routes but no error-handling middleware (a
+//! four-parameter function registered with `use` after the routes), across files.
+
+use std::collections::HashMap;
+
+use lint500_core::{Label, Span};
+use lint500_engine::{FileId, Project, ProjectContext, Resolved, Rule, Value};
+
+use crate::express::{ExpressRegistration, Receiver, registrations, value_name};
+
+pub struct MissingErrorMiddleware;
+
+/// What a function given to `use` is, as error handling goes.
+enum Middleware {
+    /// Four parameters, or a factory whose name says it makes one (`errorHandler()`).
+    ErrorHandler,
+    /// Three parameters, the first named like an error: Express calls it as plain middleware.
+    ThreeParameterErrorHandler {
+        file: FileId,
+        signature: Span,
+    },
+    Other,
+}
+
+/// First parameter names that show the author meant an error handler.
+const ERROR_PARAMETER_NAMES: &[&str] = &["err", "error", "e"];
+
+#[derive(Default)]
+struct App<'p> {
+    routes: Vec<&'p ExpressRegistration<'p>>,
+    error_handlers: Vec<&'p ExpressRegistration<'p>>,
+}
+
+impl Rule for MissingErrorMiddleware {
+    fn document(&self) -> &'static str {
+        include_str!("../../../rules/missing-error-middleware.md")
+    }
+
+    fn uses_project(&self) -> bool {
+        true
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
+        let registered = registrations(project);
+        let mut apps: HashMap<(FileId, usize), (Span, App<'_>)> = HashMap::new();
+        // Packages where an error handler is registered on an app of unknown identity
+        // (`module.exports = (app) => app.use(onError)`): their apps may well be covered.
+        let mut covered_packages = Vec::new();
+        let mut misdeclared_apps = Vec::new();
+        for registration in &registered {
+            let is_route = registration.registers_route()
+                || (registration.is_use() && mounts_router(project, registration));
+            let mut is_error_handler = false;
+            if registration.is_use() {
+                for handler in &registration.registration.handlers {
+                    match classify(project, registration.file, handler) {
+                        Middleware::ErrorHandler => is_error_handler = true,
+                        Middleware::ThreeParameterErrorHandler { file, signature } => {
+                            report_three_parameters(project, ctx, registration, file, signature);
+                            if let Receiver::App { file, span } = registration.receiver {
+                                misdeclared_apps.push((file, span.start_byte));
+                            }
+                        }
+                        Middleware::Other => {}
+                    }
+                }
+            }
+            match registration.receiver {
+                Receiver::App { file, span } => {
+                    let (_, app) = apps
+                        .entry((file, span.start_byte))
+                        .or_insert_with(|| (span, App::default()));
+                    if is_route {
+                        app.routes.push(registration);
+                    }
+                    if is_error_handler {
+                        app.error_handlers.push(registration);
+                    }
+                }
+                Receiver::Unidentified if is_error_handler => {
+                    covered_packages.push(project.file(registration.file).package);
+                }
+                Receiver::Router { .. } | Receiver::Unidentified => {}
+            }
+        }
+
+        let mut apps: Vec<_> = apps.into_iter().collect();
+        apps.sort_by_key(|(key, _)| *key);
+        for ((file, start), (span, app)) in apps {
+            if app.routes.is_empty() || covered_packages.contains(&project.file(file).package) {
+                continue;
+            }
+            if app.error_handlers.is_empty() {
+                if !misdeclared_apps.contains(&(file, start)) {
+                    report_missing(project, ctx, file, span, &app);
+                }
+                continue;
+            }
+            // An error handler sees the errors of what is registered before it; one followed
+            // in its own file by routes, with no other after them, never sees theirs.
+            let route_after = |handler: &ExpressRegistration<'_>| {
+                app.routes
+                    .iter()
+                    .find(|route| route.file == handler.file && route.order > handler.order)
+                    .copied()
+            };
+            if app
+                .error_handlers
+                .iter()
+                .all(|handler| route_after(handler).is_some())
+            {
+                let Some(last) = app.error_handlers.last() else {
+                    continue;
+                };
+                if let Some(route) = route_after(last) {
+                    ctx.report(
+                        last.file,
+                        last.registration.span,
+                        "The error middleware is registered before routes, so it never sees their errors",
+                        "Register the error middleware last, after every route and router",
+                    )
+                    .labels
+                    .push(Label {
+                        span: route.registration.span,
+                        message: "this route is registered after it".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn report_missing(
+    project: &Project,
+    ctx: &mut ProjectContext<'_>,
+    file: FileId,
+    span: Span,
+    app: &App<'_>,
+) {
+    let diagnostic = ctx.report(
+        file,
+        span,
+        "This Express app registers routes but no error middleware",
+        "Register a four-parameter error middleware after the routes: \
+         `app.use((err, req, res, next) => { … })`; without one, Express answers errors with its \
+         default handler, which prints the stack trace outside production",
+    );
+    if let Some(route) = app.routes.iter().find(|route| route.file == file) {
+        diagnostic.labels.push(Label {
+            span: route.registration.span,
+            message: "routes are registered here".into(),
+        });
+    } else if let Some(route) = app.routes.first() {
+        let at = route.registration.span.start;
+        diagnostic.message = format!(
+            "{} (its routes are registered in {}:{}:{})",
+            diagnostic.message,
+            project.file(route.file).display.display(),
+            at.line,
+            at.column
+        );
+    }
+}
+
+fn report_three_parameters(
+    project: &Project,
+    ctx: &mut ProjectContext<'_>,
+    registration: &ExpressRegistration<'_>,
+    file: FileId,
+    signature: Span,
+) {
+    let diagnostic = ctx.report(
+        file,
+        signature,
+        "This error middleware has three parameters, so Express never calls it with an error",
+        "Declare all four parameters, `(err, req, res, next)`: Express recognises error middleware by \
+         its parameter count",
+    );
+    if registration.file == file {
+        diagnostic.labels.push(Label {
+            span: registration.registration.span,
+            message: "registered here as ordinary middleware".into(),
+        });
+    } else {
+        let at = registration.registration.span.start;
+        diagnostic.message = format!(
+            "{} (it is registered at {}:{}:{})",
+            diagnostic.message,
+            project.file(registration.file).display.display(),
+            at.line,
+            at.column
+        );
+    }
+}
+
+/// `app.use('/users', usersRouter)`: mounting a router or a sub-app registers its routes.
+fn mounts_router(project: &Project, registration: &ExpressRegistration<'_>) -> bool {
+    registration.registration.handlers.iter().any(|handler| {
+        matches!(
+            project.resolve(registration.file, handler),
+            Resolved::ExpressRouter { .. } | Resolved::ExpressApp { .. }
+        )
+    })
+}
+
+fn classify(project: &Project, file: FileId, handler: &Value) -> Middleware {
+    match project.resolve(file, handler) {
+        Resolved::Function { file, function } => match function.arity {
+            4 => Middleware::ErrorHandler,
+            3 if function
+                .first_parameter
+                .as_deref()
+                .is_some_and(|name| ERROR_PARAMETER_NAMES.contains(&name)) =>
+            {
+                Middleware::ThreeParameterErrorHandler {
+                    file,
+                    signature: function.signature,
+                }
+            }
+            _ => Middleware::Other,
+        },
+        // A function from a package, or made by a call the view cannot see into: trust its
+        // name (`errorHandler`, `celebrate.errors()`, `Sentry.Handlers.errorHandler()`).
+        Resolved::Package { .. } | Resolved::CallResult { .. } | Resolved::Unknown
+            if value_name(handler)
+                .is_some_and(|name| name.to_ascii_lowercase().contains("error")) =>
+        {
+            Middleware::ErrorHandler
+        }
+        _ => Middleware::Other,
+    }
+}

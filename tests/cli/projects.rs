@@ -1,0 +1,148 @@
+//! Whole projects under `tests/fixtures/projects/`: rules that look across files (handlers
+//! defined in one module and registered in another, Express versions per package) checked
+//! end to end. `expect:` comments in any file say what must be found; nothing else may be.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[path = "../../crates/lint500_rules/tests/support/expectations.rs"]
+mod expectations;
+
+use crate::support::{Project, Run, fixtures};
+
+#[derive(Deserialize)]
+struct Finding {
+    rule: String,
+    path: String,
+    line: u32,
+    message: String,
+}
+
+fn lint(project: &Path, args: &[&str]) -> (Run, Vec<Finding>) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let run = Project::new().run_in(project.to_str().expect("UTF-8 path"), &all);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    let findings = serde_json::from_str(&run.stdout).expect("valid JSON");
+    (run, findings)
+}
+
+/// (path, line, rule) of every `expect:` comment in the project's source files.
+fn expected_in(project: &Path) -> BTreeSet<(String, u32, String)> {
+    let mut expected = BTreeSet::new();
+    let mut folders = vec![project.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .expect("readable folder")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|extension| extension != "json")
+            {
+                let source = std::fs::read_to_string(&path).expect("UTF-8 fixture");
+                let relative = relative(project, &path);
+                for (line, rule) in expectations::expectations(&source) {
+                    expected.insert((relative.clone(), line, rule));
+                }
+            }
+        }
+    }
+    expected
+}
+
+fn relative(project: &Path, path: &Path) -> String {
+    path.strip_prefix(project)
+        .expect("inside the project")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn found(findings: &[Finding]) -> BTreeSet<(String, u32, String)> {
+    findings
+        .iter()
+        .map(|finding| (finding.path.clone(), finding.line, finding.rule.clone()))
+        .collect()
+}
+
+fn project(name: &str) -> PathBuf {
+    fixtures().join("projects").join(name)
+}
+
+#[test]
+fn projects_raise_exactly_what_they_expect() {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures().join("projects"))
+        .expect("projects folder")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "{names:?}");
+    for name in names {
+        let root = project(&name);
+        let (_, findings) = lint(&root, &[]);
+        assert_eq!(found(&findings), expected_in(&root), "project {name}");
+    }
+}
+
+#[test]
+fn a_handler_defined_in_another_file_says_where_it_is_registered() {
+    let (_, findings) = lint(&project("express4-shop"), &[]);
+    let create = findings
+        .iter()
+        .find(|finding| finding.path == "src/controllers/users.js")
+        .expect("the create handler is flagged");
+    assert!(
+        create
+            .message
+            .ends_with("(the handler is registered at src/routes/users.js:6:1)"),
+        "{}",
+        create.message
+    );
+}
+
+#[test]
+fn a_file_linted_alone_still_sees_its_package() {
+    let root = project("express4-shop");
+    // The controller alone: its handler is still known to be registered, unwrapped, in routes.
+    let (_, findings) = lint(&root, &["src/controllers/users.js"]);
+    assert_eq!(
+        found(&findings),
+        BTreeSet::from([(
+            "src/controllers/users.js".to_string(),
+            12,
+            "async-handler-no-catch".to_string()
+        )])
+    );
+    // The app alone: its error middleware, registered in server.js, still counts; findings
+    // of the package's other files are not reported.
+    let (run, findings) = lint(&root, &["src/app.js"]);
+    assert!(findings.is_empty(), "{}", run.stdout);
+    let (_, findings) = lint(&root, &["src/routes/users.js"]);
+    assert!(findings.is_empty());
+}
+
+#[test]
+fn each_package_of_a_monorepo_follows_its_own_express_version() {
+    let root = project("monorepo");
+    let (_, findings) = lint(
+        &root,
+        &[
+            "packages/modern/src/routes.ts",
+            "packages/legacy/src/routes.ts",
+        ],
+    );
+    assert_eq!(
+        found(&findings),
+        BTreeSet::from([(
+            "packages/legacy/src/routes.ts".to_string(),
+            6,
+            "async-handler-no-catch".to_string()
+        )])
+    );
+}
