@@ -1,6 +1,8 @@
 //! What the Express rules share: which registrations are made on Express apps and routers,
 //! and what the package says about how Express treats rejected promises.
 
+use std::path::Path;
+
 use lint500_core::Span;
 use lint500_engine::{FileId, Project, Registration, Resolved, Value};
 
@@ -40,12 +42,17 @@ impl ExpressRegistration<'_> {
 }
 
 /// Every registration made on an Express app or router, file by file in source order.
+/// Tests are left out: the apps they build are minimal on purpose.
 pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
     let mut found = Vec::new();
     for (file, project_file) in project.files() {
         let Some(module) = &project_file.facts.module else {
             continue;
         };
+        let package_root = &project.package_of(file).root;
+        if is_test(project_file.path.strip_prefix(package_root).unwrap_or(&project_file.path)) {
+            continue;
+        }
         for (order, registration) in module.registrations.iter().enumerate() {
             let receiver = match project.resolve(file, &registration.receiver) {
                 Resolved::ExpressApp { file, span } => Receiver::App { file, span },
@@ -79,6 +86,17 @@ pub(crate) fn forwards_rejections(project: &Project, file: FileId) -> bool {
         .is_some_and(|major| major >= 5)
         || package.imports("express-async-errors")
         || package.imports("@awaitjs/express")
+}
+
+/// `*.test.js`, `*.spec.ts`, and anything under `test/`, `tests/` or `__tests__/` (`path` is
+/// relative to the package, so that a package inside a folder named `test` still counts).
+fn is_test(path: &Path) -> bool {
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+    name.contains(".test.")
+        || name.contains(".spec.")
+        || path.components().any(|component| {
+            matches!(component.as_os_str().to_str(), Some("test" | "tests" | "__tests__"))
+        })
 }
 
 fn uses_express(project: &Project, file: FileId) -> bool {
