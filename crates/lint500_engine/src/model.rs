@@ -4,7 +4,8 @@ use std::sync::OnceLock;
 use lint500_core::{Diagnostic, Language, Position, Span};
 use tree_sitter::{Node, Tree};
 
-use crate::facts::{FileFacts, JsFactsCollector, javascript::FACT_KINDS};
+use crate::facts::javascript::{FACT_KINDS, FactKind};
+use crate::facts::{FileFacts, JsFactsCollector};
 use crate::grammar::grammar;
 use crate::rule::{RuleContext, RuleSet, position, span_of};
 use crate::runner::panic_message;
@@ -76,7 +77,7 @@ enum Role {
     Comment,
     Try,
     /// A node the facts collector records.
-    Fact,
+    Fact(FactKind),
 }
 
 /// The role of every kind id of a grammar: one table lookup per node on the hot path.
@@ -91,10 +92,10 @@ fn roles(language: Language) -> &'static [Role] {
 }
 
 fn role_table(language: Language) -> Vec<Role> {
-    let (facts, tries): (&[&str], &[&str]) = if language.is_javascript_like() {
-        (FACT_KINDS, &["try_statement"])
+    let facts: &[(&str, FactKind)] = if language.is_javascript_like() {
+        FACT_KINDS
     } else {
-        (&[], &["try_statement"])
+        &[]
     };
     let (functions, catches): (&[&str], &[&str]) = if language.is_javascript_like() {
         (
@@ -113,15 +114,24 @@ fn role_table(language: Language) -> Vec<Role> {
     };
     let grammar = grammar(language);
     (0..grammar.node_kind_count() as u16)
-        .map(|id| match grammar.node_kind_for_id(id) {
-            Some(kind) if grammar.node_kind_is_named(id) && functions.contains(&kind) => {
+        .map(|id| {
+            let kind = match grammar.node_kind_for_id(id) {
+                Some(kind) if grammar.node_kind_is_named(id) => kind,
+                _ => return Role::Plain,
+            };
+            if functions.contains(&kind) {
                 Role::Function
+            } else if catches.contains(&kind) {
+                Role::Catch
+            } else if kind == "comment" {
+                Role::Comment
+            } else if kind == "try_statement" {
+                Role::Try
+            } else if let Some(&(_, fact)) = facts.iter().find(|(name, _)| *name == kind) {
+                Role::Fact(fact)
+            } else {
+                Role::Plain
             }
-            Some(kind) if grammar.node_kind_is_named(id) && catches.contains(&kind) => Role::Catch,
-            Some("comment") if grammar.node_kind_is_named(id) => Role::Comment,
-            Some(kind) if grammar.node_kind_is_named(id) && tries.contains(&kind) => Role::Try,
-            Some(kind) if grammar.node_kind_is_named(id) && facts.contains(&kind) => Role::Fact,
-            _ => Role::Plain,
         })
         .collect()
 }
@@ -143,12 +153,14 @@ const ERROR_KIND: u16 = u16::MAX;
 /// Walks `tree` once, depth first and without recursion (deep nesting cannot overflow the
 /// stack), building the file model and running each enabled rule on the nodes it asked for.
 /// Subtrees under ERROR nodes are not entered, and no rule sees a node containing an error.
+/// With `collect_facts`, it also gathers the file's facts for project rules.
 pub fn lint_tree(
     source: &str,
     tree: &Tree,
     language: Language,
     rules: &'static RuleSet,
     enabled: &[bool],
+    collect_facts: bool,
 ) -> TreeLint {
     let roles = roles(language);
     let dispatch = rules.dispatch_table(language);
@@ -165,9 +177,8 @@ pub fn lint_tree(
         first_syntax_error: first_syntax_error(tree, source),
         facts: FileFacts::default(),
     };
-    let mut js_facts = language
-        .is_javascript_like()
-        .then(JsFactsCollector::default);
+    let mut js_facts =
+        (collect_facts && language.is_javascript_like()).then(|| JsFactsCollector::new(language));
     // The block of the `try` statement just entered, when it has a handler: it is entered next.
     let mut guarded_block: Option<usize> = None;
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
@@ -196,9 +207,9 @@ pub fn lint_tree(
                     guarded_block = guarded_try_block(node).map(|block| block.id());
                     None
                 }
-                Role::Fact => {
+                Role::Fact(fact) => {
                     if let Some(collector) = &mut js_facts {
-                        collector.enter(node, &model, model.is_guarded_by_try());
+                        collector.enter(node, fact, &model, model.is_guarded_by_try());
                     }
                     None
                 }

@@ -156,7 +156,11 @@ pub struct Project {
 impl Project {
     /// Builds the view; each file belongs to the package of the nearest folder above it with a
     /// `package.json`, or to `root` when there is none.
-    pub fn new(files: Vec<ProjectFileInput>, root: &Path) -> Project {
+    pub(crate) fn new(
+        files: Vec<ProjectFileInput>,
+        root: &Path,
+        manifests: &mut Manifests,
+    ) -> Project {
         let mut packages: Vec<Package> = Vec::new();
         let mut package_of_folder: HashMap<PathBuf, PackageId> = HashMap::new();
         let mut project_files = Vec::with_capacity(files.len());
@@ -171,8 +175,9 @@ impl Project {
             let package = match package_of_folder.get(&folder) {
                 Some(&package) => package,
                 None => {
-                    let package_root =
-                        nearest_manifest_folder(&folder).unwrap_or_else(|| root.to_path_buf());
+                    let package_root = manifests
+                        .nearest(&folder)
+                        .unwrap_or_else(|| root.to_path_buf());
                     let package = match packages
                         .iter()
                         .position(|package| package.root == package_root)
@@ -180,7 +185,7 @@ impl Project {
                         Some(existing) => existing,
                         None => {
                             packages.push(Package {
-                                dependencies: read_dependencies(&package_root),
+                                dependencies: manifests.dependencies(&package_root).clone(),
                                 root: package_root,
                                 specifiers: Vec::new(),
                             });
@@ -496,11 +501,62 @@ impl Project {
 /// resolution can borrow them.
 const PACKAGE_MEMBERS: &[&str] = &["Router", DEFAULT_EXPORT];
 
-fn nearest_manifest_folder(folder: &Path) -> Option<PathBuf> {
-    folder
-        .ancestors()
-        .find(|candidate| candidate.join("package.json").is_file())
-        .map(Path::to_path_buf)
+/// The `package.json` files above folders, each folder of the file system looked at once.
+#[derive(Default)]
+pub(crate) struct Manifests {
+    /// Folder → the nearest folder at or above it with a `package.json`.
+    nearest: HashMap<PathBuf, Option<PathBuf>>,
+    /// Folder with a `package.json` → its dependencies.
+    dependencies: HashMap<PathBuf, HashMap<String, String>>,
+}
+
+impl Manifests {
+    /// The nearest folder at or above `folder` that has a `package.json`.
+    pub(crate) fn nearest(&mut self, folder: &Path) -> Option<PathBuf> {
+        let mut unknown = Vec::new();
+        let mut found = None;
+        for candidate in folder.ancestors() {
+            if let Some(known) = self.nearest.get(candidate) {
+                found = known.clone();
+                break;
+            }
+            if candidate.join("package.json").is_file() {
+                found = Some(candidate.to_path_buf());
+                self.nearest.insert(candidate.to_path_buf(), found.clone());
+                break;
+            }
+            unknown.push(candidate.to_path_buf());
+        }
+        for folder in unknown {
+            self.nearest.insert(folder, found.clone());
+        }
+        found
+    }
+
+    /// The dependencies the `package.json` in `folder` declares.
+    pub(crate) fn dependencies(&mut self, folder: &Path) -> &HashMap<String, String> {
+        self.dependencies
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| read_dependencies(folder))
+    }
+
+    /// Whether the package of `folder`, or a workspace above it, declares one of `names`:
+    /// `None` when no `package.json` is found at all.
+    pub(crate) fn declares_any(&mut self, folder: &Path, names: &[&str]) -> Option<bool> {
+        let mut manifest = self.nearest(folder)?;
+        loop {
+            if names
+                .iter()
+                .any(|name| self.dependencies(&manifest).contains_key(*name))
+            {
+                return Some(true);
+            }
+            match manifest.parent().and_then(|parent| self.nearest(parent)) {
+                Some(above) => manifest = above,
+                None => return Some(false),
+            }
+        }
+    }
 }
 
 fn read_dependencies(root: &Path) -> HashMap<String, String> {
@@ -521,4 +577,40 @@ fn read_dependencies(root: &Path) -> HashMap<String, String> {
     .flatten()
     .filter_map(|(name, range)| Some((name.clone(), range.as_str()?.to_string())))
     .collect()
+}
+
+/// Which folders hold files whose facts project rules can use: those whose package (the
+/// nearest `package.json`, or one above it in a workspace) depends on one of the rules'
+/// packages, and those with no `package.json` above them at all, where nothing is known.
+pub(crate) struct FactScope {
+    dependencies: Vec<&'static str>,
+    by_folder: HashMap<PathBuf, bool>,
+}
+
+impl FactScope {
+    pub(crate) fn new(dependencies: Vec<&'static str>) -> FactScope {
+        FactScope {
+            dependencies,
+            by_folder: HashMap::new(),
+        }
+    }
+
+    /// Decides for the folder of `file` (remembered, so call it for every file first).
+    pub(crate) fn add(&mut self, file: &Path, manifests: &mut Manifests) {
+        let Some(folder) = file.parent() else { return };
+        if self.dependencies.is_empty() || self.by_folder.contains_key(folder) {
+            return;
+        }
+        let relevant = manifests
+            .declares_any(folder, &self.dependencies)
+            .unwrap_or(true);
+        self.by_folder.insert(folder.to_path_buf(), relevant);
+    }
+
+    pub(crate) fn contains(&self, file: &Path) -> bool {
+        file.parent()
+            .and_then(|folder| self.by_folder.get(folder))
+            .copied()
+            .unwrap_or(false)
+    }
 }

@@ -20,10 +20,12 @@ pub trait Rule: Send + Sync + RefUnwindSafe {
 
     fn check_node<'tree>(&self, _node: Node<'tree>, _ctx: &mut RuleContext<'_, 'tree>) {}
 
-    /// Whether the rule implements [`Rule::check_project`]: only then does the engine read the
-    /// files of the linted files' packages that were not asked for.
-    fn uses_project(&self) -> bool {
-        false
+    /// For a rule that implements [`Rule::check_project`]: the npm packages that make a
+    /// package worth checking (`express`). The engine gathers facts only from files of packages
+    /// that depend on one of them (or that have no `package.json`), and reads the rest of such
+    /// a package when only some of its files are linted. Empty: the rule has no project part.
+    fn project_dependencies(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// For rules that need more than one file: runs once per run, after every file's facts are

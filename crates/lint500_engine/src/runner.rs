@@ -1,7 +1,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use lint500_core::{Diagnostic, Language};
 use rayon::prelude::*;
@@ -11,7 +11,7 @@ use crate::facts::FileFacts;
 use crate::grammar::parse;
 use crate::model::{TreeLint, lint_tree};
 use crate::paths::{absolute, display_path};
-use crate::project::{FileId, Project, ProjectFileInput};
+use crate::project::{FactScope, FileId, Manifests, Project, ProjectFileInput};
 use crate::rule::{ProjectContext, RuleSet};
 use crate::source::read_source;
 use crate::suppression::Suppressions;
@@ -39,7 +39,7 @@ pub struct RunOptions {
 pub struct FileFindings {
     /// Relative to the current folder when the file is under it.
     pub path: PathBuf,
-    pub source: Arc<str>,
+    pub source: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -111,8 +111,10 @@ struct FileOutcome {
     suppressions: Suppressions,
     /// Findings after suppressions, with configured severities.
     diagnostics: Vec<Diagnostic>,
-    /// The text, kept only while the file has findings to show.
-    source: Option<Arc<str>>,
+    /// A hash of the text the findings were made on: the text itself is not kept (the texts of
+    /// all files with findings would be most of a run's memory) but read again for the report,
+    /// and this tells whether it changed in between.
+    text_hash: Option<u64>,
     notices: Vec<Notice>,
     facts: FileFacts,
 }
@@ -133,7 +135,7 @@ impl FileOutcome {
             enabled: Vec::new(),
             suppressions: Suppressions::default(),
             diagnostics: Vec::new(),
-            source: None,
+            text_hash: None,
             notices,
             facts: FileFacts::default(),
         }
@@ -173,15 +175,37 @@ impl Linter {
         };
         let (linted, mut notices) = collect_files(paths, &walk, overlays);
         let project_rules = self.enabled_project_rules();
-        let context = if project_rules.is_empty() || options.parse_only {
+        let mut scope = FactScope::new(if options.parse_only {
             Vec::new()
         } else {
-            self.package_files_outside(&linted, &walk, overlays)
-        };
-        let jobs: Vec<(&SourceFile, bool)> = linted
+            project_rules
+                .iter()
+                .flat_map(|&index| self.rules.rule(index).project_dependencies())
+                .copied()
+                .collect()
+        });
+        let mut manifests = Manifests::default();
+        for file in linted
+            .iter()
+            .filter(|file| file.language.is_javascript_like())
+        {
+            scope.add(&file.path, &mut manifests);
+        }
+        let context = self.package_files_outside(&linted, &scope, &mut manifests, &walk, overlays);
+        for file in &context {
+            scope.add(&file.path, &mut manifests);
+        }
+        let jobs: Vec<(&SourceFile, bool, bool)> = linted
             .iter()
             .map(|file| (file, true))
             .chain(context.iter().map(|file| (file, false)))
+            .map(|(file, linted)| {
+                (
+                    file,
+                    linted,
+                    file.language.is_javascript_like() && scope.contains(&file.path),
+                )
+            })
             .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.threads)
@@ -191,26 +215,38 @@ impl Linter {
         let mut outcomes: Vec<FileOutcome> = pool.install(|| {
             jobs.par_iter()
                 .with_max_len(1)
-                .map(|&(file, linted)| self.lint_file(file, linted, options.parse_only, overlays))
+                .map(|&(file, linted, facts)| {
+                    self.lint_file(file, linted, facts, options.parse_only, overlays)
+                })
                 .collect()
         });
         if !project_rules.is_empty() {
-            notices.extend(self.check_project(&project_rules, &mut outcomes, overlays));
+            notices.extend(self.check_project(&project_rules, &mut outcomes, manifests));
         }
 
         let mut run = LintRun::default();
-        for outcome in outcomes {
+        for mut outcome in outcomes {
             run.files_linted += usize::from(outcome.linted && outcome.read);
-            notices.extend(outcome.notices);
-            if let (false, Some(source)) = (outcome.diagnostics.is_empty(), outcome.source) {
-                let mut diagnostics = outcome.diagnostics;
-                diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                diagnostics.dedup();
-                run.files.push(FileFindings {
+            notices.append(&mut outcome.notices);
+            if outcome.diagnostics.is_empty() {
+                continue;
+            }
+            match self.text_for_report(&outcome, overlays) {
+                Ok(source) => {
+                    let mut diagnostics = outcome.diagnostics;
+                    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                    diagnostics.dedup();
+                    run.files.push(FileFindings {
+                        path: outcome.display,
+                        source,
+                        diagnostics,
+                    });
+                }
+                Err(message) => notices.push(Notice {
                     path: outcome.display,
-                    source,
-                    diagnostics,
-                });
+                    kind: NoticeKind::Skipped,
+                    message,
+                }),
             }
         }
         for notice in &mut notices {
@@ -226,7 +262,10 @@ impl Linter {
     /// Indices of the enabled rules that look at the whole project.
     fn enabled_project_rules(&self) -> Vec<usize> {
         (0..self.rules.len())
-            .filter(|&index| self.settings.enabled[index] && self.rules.rule(index).uses_project())
+            .filter(|&index| {
+                self.settings.enabled[index]
+                    && !self.rules.rule(index).project_dependencies().is_empty()
+            })
             .collect()
     }
 
@@ -235,12 +274,16 @@ impl Linter {
     fn package_files_outside(
         &self,
         linted: &[SourceFile],
+        scope: &FactScope,
+        manifests: &mut Manifests,
         walk: &WalkOptions,
         overlays: &Overlays,
     ) -> Vec<SourceFile> {
+        // Files without a `package.json` above them have no package to complete.
         let roots: BTreeSet<PathBuf> = linted
             .iter()
-            .filter_map(|file| package_root(&file.path))
+            .filter(|file| scope.contains(&file.path))
+            .filter_map(|file| manifests.nearest(file.path.parent()?))
             .collect();
         if roots.is_empty() {
             return Vec::new();
@@ -258,6 +301,7 @@ impl Linter {
         &self,
         file: &SourceFile,
         linted: bool,
+        facts: bool,
         parse_only: bool,
         overlays: &Overlays,
     ) -> FileOutcome {
@@ -274,7 +318,7 @@ impl Linter {
                     ..FileOutcome::unread(file, display, linted, Vec::new())
                 }
             }
-            Ok(source) => self.lint_text(file, display, source, linted),
+            Ok(source) => self.lint_text(file, display, source, linted, facts),
             Err(err) => {
                 let notices = if linted {
                     vec![Notice {
@@ -302,7 +346,7 @@ impl Linter {
             language,
         };
         let display = display_path(&self.cwd, &file.path);
-        let mut outcome = self.lint_text(&file, display, source, true);
+        let mut outcome = self.lint_text(&file, display, source, true, false);
         outcome
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -315,6 +359,7 @@ impl Linter {
         display: PathBuf,
         source: String,
         linted: bool,
+        facts: bool,
     ) -> FileOutcome {
         let tree = parse(&source, file.language);
         // A file read only for its facts runs no rule of its own.
@@ -323,7 +368,7 @@ impl Linter {
         } else {
             vec![false; self.rules.len()]
         };
-        let lint = lint_tree(&source, &tree, file.language, self.rules, &enabled);
+        let lint = lint_tree(&source, &tree, file.language, self.rules, &enabled, facts);
         drop(tree);
         let TreeLint {
             diagnostics,
@@ -374,15 +419,16 @@ impl Linter {
             enabled,
             suppressions,
             diagnostics: Vec::new(),
-            source: None,
+            text_hash: None,
             notices,
             facts,
         };
         for diagnostic in diagnostics {
             self.accept(&mut outcome, diagnostic);
         }
-        if !outcome.diagnostics.is_empty() {
-            outcome.source = Some(Arc::from(source));
+        // Project rules may report in a file with facts, even one without findings of its own.
+        if !outcome.diagnostics.is_empty() || outcome.facts.module.is_some() {
+            outcome.text_hash = Some(text_hash(&source));
         }
         outcome
     }
@@ -411,7 +457,7 @@ impl Linter {
         &self,
         rules: &[usize],
         outcomes: &mut [FileOutcome],
-        overlays: &Overlays,
+        mut manifests: Manifests,
     ) -> Vec<Notice> {
         let files = outcomes
             .iter_mut()
@@ -423,7 +469,7 @@ impl Linter {
             })
             .collect();
         let root = project_root(&self.cwd);
-        let project = Project::new(files, &root);
+        let project = Project::new(files, &root, &mut manifests);
         let mut found: Vec<(FileId, Diagnostic)> = Vec::new();
         let mut notices = Vec::new();
         for &index in rules {
@@ -453,42 +499,35 @@ impl Linter {
                 continue;
             };
             self.accept(outcome, diagnostic);
-            if outcome.source.is_none() && !outcome.diagnostics.is_empty() {
-                // The text of a file without findings of its own was not kept: read it again.
-                let source = match overlays.get(&outcome.path) {
-                    Some(text) => Ok(text.clone()),
-                    None => read_source(&outcome.path, self.settings.max_file_size),
-                };
-                match source {
-                    Ok(text) => outcome.source = Some(Arc::from(text)),
-                    Err(err) => {
-                        outcome.diagnostics.clear();
-                        notices.push(Notice {
-                            path: outcome.display.clone(),
-                            kind: NoticeKind::Skipped,
-                            message: format!("skipped: the file {err}"),
-                        });
-                    }
-                }
-            }
         }
         notices
     }
+
+    /// The text of a file with findings, read again for the report; an error when it cannot
+    /// be read or is no longer the text that was linted.
+    fn text_for_report(
+        &self,
+        outcome: &FileOutcome,
+        overlays: &Overlays,
+    ) -> Result<String, String> {
+        let text = match overlays.get(&outcome.path) {
+            Some(text) => text.clone(),
+            None => read_source(&outcome.path, self.settings.max_file_size)
+                .map_err(|err| format!("skipped: the file {err}"))?,
+        };
+        if outcome.text_hash != Some(text_hash(&text)) {
+            return Err(
+                "skipped: the file changed while it was being linted; lint it again".into(),
+            );
+        }
+        Ok(text)
+    }
 }
 
-/// The folder whose files make up the package of `file` for project rules: the nearest one
-/// with a `package.json`, else the enclosing git repository; `None` when there is neither.
-fn package_root(file: &Path) -> Option<PathBuf> {
-    let folder = file.parent()?;
-    folder
-        .ancestors()
-        .find(|candidate| candidate.join("package.json").is_file())
-        .or_else(|| {
-            folder
-                .ancestors()
-                .find(|candidate| candidate.join(".git").exists())
-        })
-        .map(Path::to_path_buf)
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Where files without a package belong: the enclosing git repository, or the current folder.

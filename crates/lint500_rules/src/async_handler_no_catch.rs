@@ -18,8 +18,8 @@ impl Rule for AsyncHandlerNoCatch {
         include_str!("../../../rules/async-handler-no-catch.md")
     }
 
-    fn uses_project(&self) -> bool {
-        true
+    fn project_dependencies(&self) -> &'static [&'static str] {
+        &["express"]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {

@@ -50,7 +50,12 @@ pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
             continue;
         };
         let package_root = &project.package_of(file).root;
-        if is_test(project_file.path.strip_prefix(package_root).unwrap_or(&project_file.path)) {
+        if is_test(
+            project_file
+                .path
+                .strip_prefix(package_root)
+                .unwrap_or(&project_file.path),
+        ) {
             continue;
         }
         for (order, registration) in module.registrations.iter().enumerate() {
@@ -91,11 +96,17 @@ pub(crate) fn forwards_rejections(project: &Project, file: FileId) -> bool {
 /// `*.test.js`, `*.spec.ts`, and anything under `test/`, `tests/` or `__tests__/` (`path` is
 /// relative to the package, so that a package inside a folder named `test` still counts).
 fn is_test(path: &Path) -> bool {
-    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
     name.contains(".test.")
         || name.contains(".spec.")
         || path.components().any(|component| {
-            matches!(component.as_os_str().to_str(), Some("test" | "tests" | "__tests__"))
+            matches!(
+                component.as_os_str().to_str(),
+                Some("test" | "tests" | "__tests__")
+            )
         })
 }
 

@@ -36,8 +36,8 @@ impl Rule for MissingErrorMiddleware {
         include_str!("../../../rules/missing-error-middleware.md")
     }
 
-    fn uses_project(&self) -> bool {
-        true
+    fn project_dependencies(&self) -> &'static [&'static str] {
+        &["express"]
     }
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {

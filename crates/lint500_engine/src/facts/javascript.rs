@@ -1,11 +1,15 @@
 //! Gathers [`JsModule`] facts while the engine walks a JavaScript or TypeScript tree.
 
+use std::sync::OnceLock;
+
+use lint500_core::Language;
 use tree_sitter::Node;
 
 use super::{
     Binding, Call, Class, DEFAULT_EXPORT, Export, Function, Import, Imported, JsModule,
     Registration, Value,
 };
+use crate::grammar::grammar;
 use crate::model::FileModel;
 
 /// What `module.exports = …` and TypeScript's `export = …` set: the module's CommonJS value.
@@ -20,52 +24,153 @@ const REGISTRATION_METHODS: &[&str] = &[
 const MAX_VALUE_DEPTH: usize = 12;
 
 /// The node kinds the collector wants to see, besides functions (which the walk tracks anyway).
-pub(crate) const FACT_KINDS: &[&str] = &[
-    "import_statement",
-    "export_statement",
-    "variable_declarator",
-    "assignment_expression",
-    "call_expression",
-    "class_declaration",
-    "await_expression",
-    "for_in_statement",
+pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
+    ("import_statement", FactKind::Import),
+    ("export_statement", FactKind::Export),
+    ("variable_declarator", FactKind::Declarator),
+    ("assignment_expression", FactKind::Assignment),
+    ("call_expression", FactKind::Call),
+    ("class_declaration", FactKind::Class),
+    ("await_expression", FactKind::Await),
+    ("for_in_statement", FactKind::ForIn),
 ];
 
-#[derive(Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FactKind {
+    Import,
+    Export,
+    Declarator,
+    Assignment,
+    Call,
+    Class,
+    Await,
+    ForIn,
+}
+
+/// Ids of the kinds and fields the hot paths look at, per grammar: comparing ids is much
+/// cheaper than comparing names (tree-sitter finds a field by name with string compares).
+struct Ids {
+    identifier: u16,
+    import: u16,
+    member_expression: u16,
+    object: u16,
+    property: u16,
+    arguments: u16,
+    name: u16,
+    value: u16,
+    parameters: u16,
+    parameter: u16,
+    body: u16,
+}
+
+impl Ids {
+    fn of(language: Language) -> &'static Ids {
+        static IDS: OnceLock<Vec<Ids>> = OnceLock::new();
+        let all = IDS.get_or_init(|| {
+            Language::ALL
+                .iter()
+                .map(|&language| Ids::build(language))
+                .collect()
+        });
+        let slot = Language::ALL
+            .iter()
+            .position(|&candidate| candidate == language)
+            .expect("every language is in ALL");
+        &all[slot]
+    }
+
+    fn build(language: Language) -> Ids {
+        let grammar = grammar(language);
+        let kind = |name: &str| grammar.id_for_node_kind(name, true);
+        // 0 is never a field id: a grammar without the field (Python) matches nothing.
+        let field = |name: &str| grammar.field_id_for_name(name).map_or(0, |id| id.get());
+        Ids {
+            identifier: kind("identifier"),
+            import: grammar.id_for_node_kind("import", false),
+            member_expression: kind("member_expression"),
+            object: field("object"),
+            property: field("property"),
+            arguments: field("arguments"),
+            name: field("name"),
+            value: field("value"),
+            parameters: field("parameters"),
+            parameter: field("parameter"),
+            body: field("body"),
+        }
+    }
+}
+
 pub(crate) struct JsFactsCollector {
+    ids: &'static Ids,
     module: JsModule,
     /// Indices into `module.functions` of the functions enclosing the walk, innermost last.
     open_functions: Vec<usize>,
 }
 
 impl JsFactsCollector {
+    /// The module's facts, trimmed to what project rules can use: facts of every file stay in
+    /// memory until the project is checked, so a function nobody could ask about (not async
+    /// with an unguarded `await`, fewer than three parameters, returns no function) and names
+    /// bound to values the view cannot follow are dropped.
     pub(crate) fn finish(self) -> JsModule {
-        self.module
+        let mut module = self.module;
+        module.functions.retain(|function| {
+            (function.is_async && function.first_uncovered_await.is_some())
+                || function.arity >= 3
+                || function.returns_function.is_some()
+        });
+        module.functions.shrink_to_fit();
+        let functions = &module.functions;
+        let kept = |value: &Value| match value {
+            Value::Unknown => false,
+            Value::Function(start) => functions
+                .binary_search_by_key(start, |function| function.start_byte)
+                .is_ok(),
+            _ => true,
+        };
+        module.bindings.retain(|binding| kept(&binding.value));
+        module.bindings.shrink_to_fit();
+        module
+    }
+
+    pub(crate) fn new(language: Language) -> JsFactsCollector {
+        JsFactsCollector {
+            ids: Ids::of(language),
+            module: JsModule::default(),
+            open_functions: Vec::new(),
+        }
     }
 
     /// Records a fact node; `covered` says whether an `await` here sits in a `try` block with
     /// a `catch` of the innermost enclosing function.
-    pub(crate) fn enter(&mut self, node: Node<'_>, file: &FileModel<'_>, covered: bool) {
-        match node.kind() {
-            "import_statement" => self.import_statement(node, file),
-            "export_statement" => self.export_statement(node, file),
-            "variable_declarator" => self.variable_declarator(node, file),
-            "assignment_expression" => self.assignment(node, file),
-            "call_expression" => self.call(node, file),
-            "class_declaration" => self.class(node, file),
-            "await_expression" => self.awaited(node, file, covered),
-            "for_in_statement" if has_token(node, "await") => self.awaited(node, file, covered),
-            _ => {}
+    pub(crate) fn enter(
+        &mut self,
+        node: Node<'_>,
+        kind: FactKind,
+        file: &FileModel<'_>,
+        covered: bool,
+    ) {
+        match kind {
+            FactKind::Import => self.import_statement(node, file),
+            FactKind::Export => self.export_statement(node, file),
+            FactKind::Declarator => self.variable_declarator(node, file),
+            FactKind::Assignment => self.assignment(node, file),
+            FactKind::Call => self.call(node, file),
+            FactKind::Class => self.class(node, file),
+            FactKind::Await => self.awaited(node, file, covered),
+            FactKind::ForIn if has_token(node, "await") => self.awaited(node, file, covered),
+            FactKind::ForIn => {}
         }
     }
 
     pub(crate) fn enter_function(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let ids = self.ids;
         let parameters = node
-            .child_by_field_name("parameters")
-            .or_else(|| node.child_by_field_name("parameter"));
+            .child_by_field_id(ids.parameters)
+            .or_else(|| node.child_by_field_id(ids.parameter));
         let (arity, first_parameter) = parameters.map_or((0, None), |list| arity(list, file));
         let name = node
-            .child_by_field_name("name")
+            .child_by_field_id(ids.name)
             .map(|name| file.text(name).to_string());
         let is_declaration = matches!(
             node.kind(),
@@ -82,7 +187,7 @@ impl JsFactsCollector {
             first_parameter,
             signature: file.span(parameters.unwrap_or(node)),
             first_uncovered_await: None,
-            returns_function: returned_function(node),
+            returns_function: returned_function(node, ids.body),
         });
         self.open_functions.push(self.module.functions.len() - 1);
     }
@@ -244,9 +349,10 @@ impl JsFactsCollector {
     }
 
     fn variable_declarator(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let ids = self.ids;
         let (Some(name), Some(value)) = (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("value"),
+            node.child_by_field_id(ids.name),
+            node.child_by_field_id(ids.value),
         ) else {
             return;
         };
@@ -322,39 +428,39 @@ impl JsFactsCollector {
     }
 
     fn call(&mut self, node: Node<'_>, file: &FileModel<'_>) {
-        let Some(callee) = node.child_by_field_name("function") else {
+        let ids = self.ids;
+        // The callee is a call's first child. This runs on every call of the file: the common
+        // case (not `require`, not a registration method) leaves after comparing ids.
+        let Some(callee) = node.child(0) else {
             return;
         };
-        if callee.kind() == "identifier" && file.text(callee) == "require" {
+        let callee_kind = callee.kind_id();
+        if (callee_kind == ids.identifier && file.text(callee) == "require")
+            || callee_kind == ids.import
+        {
             if let Some(specifier) = first_string_argument(node, file) {
                 self.module.specifiers.push(specifier);
             }
             return;
         }
-        if callee.kind() == "import" {
-            if let Some(specifier) = first_string_argument(node, file) {
-                self.module.specifiers.push(specifier);
-            }
+        if callee_kind != ids.member_expression {
             return;
         }
-        if callee.kind() != "member_expression" {
-            return;
-        }
-        let (Some(object), Some(property)) = (
-            callee.child_by_field_name("object"),
-            callee.child_by_field_name("property"),
-        ) else {
+        let Some(property) = callee.child_by_field_id(ids.property) else {
             return;
         };
         let method = file.text(property);
         if !REGISTRATION_METHODS.contains(&method) {
             return;
         }
+        let Some(object) = callee.child_by_field_id(ids.object) else {
+            return;
+        };
         let receiver = route_chain_receiver(object, file).unwrap_or(object);
         if !matches!(receiver.kind(), "identifier" | "member_expression" | "this") {
             return;
         }
-        let Some(arguments) = node.child_by_field_name("arguments") else {
+        let Some(arguments) = node.child_by_field_id(ids.arguments) else {
             return;
         };
         let handlers = handler_arguments(arguments, file);
@@ -445,8 +551,8 @@ fn arity(parameters: Node<'_>, file: &FileModel<'_>) -> (u8, Option<String>) {
 
 /// A function returned directly by `function`: an arrow's expression body, or the value of a
 /// `return` among the body's top-level statements.
-fn returned_function(function: Node<'_>) -> Option<usize> {
-    let body = function.child_by_field_name("body")?;
+fn returned_function(function: Node<'_>, body_field: u16) -> Option<usize> {
+    let body = function.child_by_field_id(body_field)?;
     if is_function(body) {
         return Some(body.start_byte());
     }
