@@ -13,12 +13,13 @@ Machines are shared and noisy: compare ratios from one run, not seconds across r
 """
 
 import argparse
+import os
 import pathlib
 import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / "target" / "release" / "lint500"
+BINARY = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "lint500"
 
 
 def build_corpus(corpus: pathlib.Path) -> None:

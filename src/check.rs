@@ -2,10 +2,13 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use lint500_core::Severity;
 use lint500_engine::{CommandLineOverrides, Config, LintRun, Linter, RunOptions, Settings};
-use lint500_report::{FileReport, Format, ReportOptions, summary_line, write_report};
+use lint500_report::{
+    ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
+};
 
 use crate::{CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat};
 
@@ -43,7 +46,16 @@ pub fn run(args: CheckArgs) -> u8 {
         .threads
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let linter = Linter::new(rules, settings, cwd);
+    let active_rules: Vec<ActiveRule<'static>> = rules
+        .metas()
+        .enumerate()
+        .filter(|&(index, _)| settings.enabled[index])
+        .map(|(index, meta)| ActiveRule {
+            meta,
+            severity: settings.severity[index],
+        })
+        .collect();
+    let linter = Linter::new(rules, settings, cwd.clone());
     let run = linter.run(
         &paths,
         RunOptions {
@@ -52,13 +64,14 @@ pub fn run(args: CheckArgs) -> u8 {
         },
     );
 
-    for notice in &run.notices {
-        let level = if notice.kind.is_error() {
-            "error"
-        } else {
-            "warning"
-        };
-        eprintln!("{level}: {}: {}", notice.path.display(), notice.message);
+    let notices = run_notices(&run);
+    for notice in &notices {
+        eprintln!(
+            "{}: {}: {}",
+            notice.severity,
+            notice.path.display(),
+            notice.message
+        );
     }
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -66,11 +79,19 @@ pub fn run(args: CheckArgs) -> u8 {
         ColorChoice::Never => false,
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    if let Err(err) = write_output(&run, args.format, args.output.as_ref(), color) {
+    let files = reports(&run);
+    let report = Report {
+        files: &files,
+        rules: &active_rules,
+        notices: &notices,
+        root: &cwd,
+        sarif_category: args.sarif_category.as_deref(),
+    };
+    if let Err(err) = write_output(&report, args.format, args.output.as_deref(), color) {
         return fail(&format!("cannot write the report: {err}"));
     }
     if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise) {
-        eprintln!("{}", summary_line(&reports(&run), run.files_linted));
+        eprintln!("{}", summary_line(&files, run.files_linted));
     }
 
     if run.has_errors() {
@@ -93,10 +114,25 @@ fn reports(run: &LintRun) -> Vec<FileReport<'_>> {
         .collect()
 }
 
+fn run_notices(run: &LintRun) -> Vec<RunNotice<'_>> {
+    run.notices
+        .iter()
+        .map(|notice| RunNotice {
+            path: &notice.path,
+            severity: if notice.kind.is_error() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            message: &notice.message,
+        })
+        .collect()
+}
+
 fn write_output(
-    run: &LintRun,
+    report: &Report<'_>,
     format: OutputFormat,
-    output: Option<&PathBuf>,
+    output: Option<&Path>,
     color: bool,
 ) -> io::Result<()> {
     let mut out: Box<dyn Write> = match output {
@@ -107,19 +143,16 @@ fn write_output(
         OutputFormat::Pretty => Format::Pretty,
         OutputFormat::Concise => Format::Concise,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Gitlab => Format::Gitlab,
+        OutputFormat::Junit => Format::Junit,
     };
     let options = ReportOptions {
         color,
         width: DEFAULT_WIDTH,
     };
-    let rules = lint500_rules::all();
-    write_report(
-        &mut out,
-        format,
-        &reports(run),
-        &|id| rules.find(id),
-        &options,
-    )?;
+    write_report(&mut out, format, report, &options)?;
     out.flush()
 }
 

@@ -42,6 +42,8 @@ enum Command {
         /// The rule id, e.g. swallowed-catch
         rule: String,
     },
+    /// Run the language server on standard input and output (for editors)
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -62,6 +64,11 @@ struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Tell this analysis apart from others uploaded for the same commit (SARIF
+    /// `automationDetails.id`), e.g. one per service of a monorepo
+    #[arg(long, value_name = "NAME")]
+    sarif_category: Option<String>,
 
     /// Use this configuration file instead of searching for one
     #[arg(long, value_name = "FILE")]
@@ -98,9 +105,20 @@ struct CheckArgs {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
+    /// Code frames with labels and help, for people
     Pretty,
+    /// One line per finding: path:line:column: severity[rule-id] message
     Concise,
+    /// One JSON array of findings
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+    /// GitLab Code Quality
+    Gitlab,
+    /// JUnit XML
+    Junit,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,6 +150,14 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Some(Command::Rules { format }) => catalogue::list(format),
         Some(Command::Explain { rule }) => catalogue::explain(&rule),
+        Some(Command::Lsp) => match lint500_lsp::run_stdio() {
+            Ok(()) => EXIT_CLEAN,
+            Err(err) => {
+                eprintln!("error: {err}");
+                // The protocol's exit code for a server that stopped without `shutdown`.
+                1
+            }
+        },
         None => check::run(cli.check),
     };
     ExitCode::from(code)

@@ -3,7 +3,7 @@ use std::io::{self, Write};
 use lint500_core::{Diagnostic, Label, RuleMeta, Severity, Span};
 use serde::Serialize;
 
-use crate::{FileReport, display_path};
+use crate::{Report, display_path};
 
 /// One finding as JSON; the field order is the key order of the output.
 #[derive(Serialize)]
@@ -30,13 +30,14 @@ struct JsonLabel<'a> {
     end_column: u32,
 }
 
-pub(crate) fn write<'r>(
-    out: &mut dyn Write,
-    files: &[FileReport<'_>],
-    rules: &dyn Fn(&str) -> Option<&'r RuleMeta>,
-) -> io::Result<()> {
-    let paths: Vec<String> = files.iter().map(|file| display_path(file.path)).collect();
-    let entries: Vec<JsonDiagnostic<'_>> = files
+pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+    let paths: Vec<String> = report
+        .files
+        .iter()
+        .map(|file| display_path(file.path))
+        .collect();
+    let entries: Vec<JsonDiagnostic<'_>> = report
+        .files
         .iter()
         .zip(&paths)
         .flat_map(|(file, path)| {
@@ -44,7 +45,7 @@ pub(crate) fn write<'r>(
                 entry(
                     diagnostic,
                     path,
-                    rules(diagnostic.rule).map(RuleMeta::docs_url),
+                    report.rule(diagnostic.rule).map(RuleMeta::docs_url),
                 )
             })
         })

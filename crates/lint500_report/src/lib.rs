@@ -1,8 +1,14 @@
 //! How lint500 shows its findings: miette code frames for people, one line per finding for
-//! editors and grep, and JSON for programs.
+//! editors and grep, JSON for programs, SARIF for code scanning, and the formats CI systems read
+//! (GitHub workflow commands, GitLab Code Quality, JUnit XML).
 
+mod fingerprint;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
 mod pretty;
+mod sarif;
 
 use std::io::{self, Write};
 use std::path::{MAIN_SEPARATOR, Path};
@@ -29,6 +35,57 @@ pub enum Format {
     Concise,
     /// One JSON array of finding objects.
     Json,
+    /// A SARIF 2.1.0 log, as GitHub code scanning reads it.
+    Sarif,
+    /// GitHub Actions workflow commands: one `::error` or `::warning` annotation per finding.
+    Github,
+    /// A GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML: one test case per file with findings, one failure per finding.
+    Junit,
+}
+
+/// A rule that ran, with the severity the configuration gave its findings.
+#[derive(Clone, Copy, Debug)]
+pub struct ActiveRule<'a> {
+    pub meta: &'a RuleMeta,
+    pub severity: Severity,
+}
+
+/// Something the run has to tell about a path besides findings: a file that could not be read
+/// or parsed, a path that does not exist, a rule that failed.
+#[derive(Clone, Copy, Debug)]
+pub struct RunNotice<'a> {
+    /// Shown like `FileReport::path`.
+    pub path: &'a Path,
+    /// `Error` when the notice makes the run fail.
+    pub severity: Severity,
+    pub message: &'a str,
+}
+
+/// Everything a report describes: the findings and the run that produced them.
+#[derive(Clone, Copy, Debug)]
+pub struct Report<'a> {
+    /// Files with findings, sorted by path.
+    pub files: &'a [FileReport<'a>],
+    /// The rules that ran, sorted by id.
+    pub rules: &'a [ActiveRule<'a>],
+    pub notices: &'a [RunNotice<'a>],
+    /// The absolute folder the relative paths of `files` and `notices` start from.
+    pub root: &'a Path,
+    /// The SARIF `automationDetails.id` category, which tells apart analyses uploaded for the
+    /// same commit (one per service of a monorepo, say).
+    pub sarif_category: Option<&'a str>,
+}
+
+impl<'a> Report<'a> {
+    /// The metadata of the rule `id`, if it ran.
+    fn rule(&self, id: &str) -> Option<&'a RuleMeta> {
+        self.rules
+            .iter()
+            .find(|rule| rule.meta.id == id)
+            .map(|rule| rule.meta)
+    }
 }
 
 /// How the pretty format draws; the other formats ignore these.
@@ -40,20 +97,22 @@ pub struct ReportOptions {
     pub width: usize,
 }
 
-/// Writes the findings (files already sorted by path, diagnostics sorted) in `format`.
-///
-/// `rules` gives a rule's metadata by id; a rule it does not know is shown without a docs URL.
-pub fn write_report<'r>(
+/// Writes `report` in `format`. A finding of a rule missing from `report.rules` is shown
+/// without a documentation link.
+pub fn write_report(
     out: &mut dyn Write,
     format: Format,
-    files: &[FileReport<'_>],
-    rules: &dyn Fn(&str) -> Option<&'r RuleMeta>,
+    report: &Report<'_>,
     options: &ReportOptions,
 ) -> io::Result<()> {
     match format {
-        Format::Pretty => pretty::write(out, files, rules, options),
-        Format::Concise => write_concise(out, files),
-        Format::Json => json::write(out, files, rules),
+        Format::Pretty => pretty::write(out, report, options),
+        Format::Concise => write_concise(out, report.files),
+        Format::Json => json::write(out, report),
+        Format::Sarif => sarif::write(out, report),
+        Format::Github => github::write(out, report),
+        Format::Gitlab => gitlab::write(out, report),
+        Format::Junit => junit::write(out, report),
     }
 }
 

@@ -8,12 +8,11 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::{FileReport, ReportOptions, display_path};
+use crate::{Report, ReportOptions, display_path};
 
-pub(crate) fn write<'r>(
+pub(crate) fn write(
     out: &mut dyn Write,
-    files: &[FileReport<'_>],
-    rules: &dyn Fn(&str) -> Option<&'r RuleMeta>,
+    report: &Report<'_>,
     options: &ReportOptions,
 ) -> io::Result<()> {
     let theme = if options.color {
@@ -27,7 +26,7 @@ pub(crate) fn write<'r>(
         .with_width(options.width)
         .with_links(options.color);
     let mut first = true;
-    for file in files {
+    for file in report.files {
         let source = FileSource {
             name: display_path(file.path),
             text: file.source,
@@ -36,7 +35,7 @@ pub(crate) fn write<'r>(
             let finding = Finding {
                 diagnostic,
                 source: &source,
-                url: rules(diagnostic.rule).map(RuleMeta::docs_url),
+                url: report.rule(diagnostic.rule).map(RuleMeta::docs_url),
             };
             let mut rendered = String::new();
             handler

@@ -1,7 +1,9 @@
 use std::path::Path;
 
 use lint500_core::{Diagnostic, Label, Position, RuleMeta, Severity, Span};
-use lint500_report::{FileReport, Format, ReportOptions, summary_line, write_report};
+use lint500_report::{
+    ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
+};
 use serde_json::Value;
 
 const APP_JS: &str = r#"const express = require("express");
@@ -97,10 +99,32 @@ fn metas() -> Vec<RuleMeta> {
 }
 
 fn render(format: Format, files: &[FileReport<'_>], options: &ReportOptions) -> String {
+    render_with_notices(format, files, &[], options)
+}
+
+fn render_with_notices(
+    format: Format,
+    files: &[FileReport<'_>],
+    notices: &[RunNotice<'_>],
+    options: &ReportOptions,
+) -> String {
     let metas = metas();
-    let lookup = |id: &str| metas.iter().find(|meta| meta.id == id);
+    let rules: Vec<ActiveRule<'_>> = metas
+        .iter()
+        .map(|meta| ActiveRule {
+            meta,
+            severity: meta.default_severity,
+        })
+        .collect();
+    let report = Report {
+        files,
+        rules: &rules,
+        notices,
+        root: Path::new("/srv/shop"),
+        sarif_category: Some("api"),
+    };
     let mut out = Vec::new();
-    write_report(&mut out, format, files, &lookup, options).unwrap();
+    write_report(&mut out, format, &report, options).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -276,11 +300,122 @@ fn json_of_an_unknown_rule_has_a_null_url() {
 }
 
 #[test]
+fn sarif() {
+    with_reports(|files| {
+        let notices = [
+            RunNotice {
+                path: Path::new("src/latin1.js"),
+                severity: Severity::Warning,
+                message: "skipped: the file is not valid UTF-8 (line 1)",
+            },
+            RunNotice {
+                path: Path::new("/elsewhere/gone.js"),
+                severity: Severity::Error,
+                message: "cannot be linted: it does not exist",
+            },
+        ];
+        let output = render_with_notices(Format::Sarif, files, &notices, &PLAIN);
+        insta::assert_snapshot!("sarif", output);
+    });
+}
+
+#[test]
+fn sarif_execution_succeeds_without_error_notices() {
+    let output = render(Format::Sarif, &[], &PLAIN);
+    let sarif: Value = serde_json::from_str(&output).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn github() {
+    with_reports(|files| {
+        insta::assert_snapshot!("github", render(Format::Github, files, &PLAIN));
+    });
+}
+
+#[test]
+fn gitlab() {
+    with_reports(|files| {
+        insta::assert_snapshot!("gitlab", render(Format::Gitlab, files, &PLAIN));
+    });
+}
+
+#[test]
+fn junit() {
+    with_reports(|files| {
+        insta::assert_snapshot!("junit", render(Format::Junit, files, &PLAIN));
+    });
+}
+
+#[test]
+fn junit_parses_back_whatever_the_paths_and_messages_hold() {
+    let mut diagnostics = app_diagnostics();
+    diagnostics[0].message = "a <script> & \"quotes\" 'too'\non two lines".into();
+    let awkward = [
+        FileReport {
+            path: Path::new("src/a&b<c>\"d'.js"),
+            source: APP_JS,
+            diagnostics: &diagnostics,
+        },
+        FileReport {
+            path: Path::new("src/control\u{1}.js"),
+            source: APP_JS,
+            diagnostics: &diagnostics[1..],
+        },
+    ];
+    let output = render(Format::Junit, &awkward, &PLAIN);
+    let document = roxmltree::Document::parse(&output).unwrap();
+    let suite = document
+        .descendants()
+        .find(|node| node.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("tests"), Some("2"));
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|node| node.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases[0].attribute("name"), Some("src/a&b<c>\"d'.js"));
+    // XML cannot hold most control characters, even escaped.
+    assert_eq!(cases[1].attribute("name"), Some("src/control\u{FFFD}.js"));
+    let failures: Vec<_> = cases[0]
+        .children()
+        .filter(|node| node.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 2);
+    assert_eq!(
+        failures[0].attribute("type"),
+        Some("express-unhandled-async")
+    );
+    assert_eq!(
+        failures[0].attribute("message"),
+        Some("4:18: error[express-unhandled-async] a <script> & \"quotes\" 'too'\non two lines")
+    );
+    assert!(
+        failures[0]
+            .text()
+            .unwrap()
+            .starts_with("src/a&b<c>\"d'.js:4:18: error[express-unhandled-async] a <script>")
+    );
+}
+
+#[test]
 fn empty_runs() {
-    for format in [Format::Pretty, Format::Concise, Format::Json] {
+    for format in [
+        Format::Pretty,
+        Format::Concise,
+        Format::Json,
+        Format::Github,
+    ] {
         let expected = if format == Format::Json { "[]\n" } else { "" };
         assert_eq!(render(format, &[], &PLAIN), expected, "{format:?}");
     }
+    assert_eq!(render(Format::Gitlab, &[], &PLAIN), "[]\n");
+    let junit = render(Format::Junit, &[], &PLAIN);
+    let document = roxmltree::Document::parse(&junit).unwrap();
+    assert_eq!(document.root_element().attribute("tests"), Some("0"));
     assert_eq!(
         summary_line(&[], 12),
         "0 problems (0 errors, 0 warnings) in 12 files"

@@ -1,0 +1,383 @@
+//! Where the "Ignore <rule>" quick fixes write their `lint500-ignore` comments.
+//!
+//! On a line: a rule is added to a `lint500-ignore:` comment that already covers the line;
+//! otherwise the comment goes at the end of the line, or alone on a new line above it when the
+//! line already ends with a comment (one comment holding another would hide the directive from
+//! a reader, and a `-- reason` in the old comment would swallow it). In the file: a rule is
+//! added to an existing `lint500-ignore-file:` comment, or a new one goes at the top, below a
+//! shebang and Python's coding declaration, which must stay on the first lines.
+//!
+//! A comment is never placed where it would not be one: inside a string, a template literal,
+//! JSX text or another comment, or after a Python line continuation. The file is parsed to
+//! know; when no place on the line is safe, no fix is offered for the line.
+
+use std::ops::Range;
+
+use lint500_core::Language;
+use tree_sitter::Tree;
+
+use crate::text::LineIndex;
+
+const LINE_DIRECTIVE: &str = "lint500-ignore:";
+const FILE_DIRECTIVE: &str = "lint500-ignore-file:";
+
+/// Text to insert at a byte offset.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Insertion {
+    pub at: usize,
+    pub text: String,
+}
+
+/// A document parsed once to place suppression comments in it.
+pub struct Suppressor<'a> {
+    index: LineIndex<'a>,
+    language: Language,
+    tree: Tree,
+    comments: Vec<Range<usize>>,
+    line_break: &'static str,
+}
+
+impl<'a> Suppressor<'a> {
+    pub fn new(text: &'a str, language: Language) -> Suppressor<'a> {
+        let tree = lint500_engine::parse(text, language);
+        let comments = comments(&tree);
+        Suppressor {
+            index: LineIndex::new(text),
+            language,
+            tree,
+            comments,
+            line_break: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        }
+    }
+
+    pub fn index(&self) -> &LineIndex<'a> {
+        &self.index
+    }
+
+    /// Suppresses `rule` on 0-based `line`; `None` when it already is or no place is safe.
+    pub fn ignore_on_line(&self, line: usize, rule: &str) -> Option<Insertion> {
+        let text = self.index.text();
+        let bytes = self.index.line_bytes(line)?;
+        if let Some(comment) = self.line_directive_covering(line) {
+            return add_to_directive(text, comment, LINE_DIRECTIVE, rule);
+        }
+        let code_end = bytes.start + text[bytes.clone()].trim_end().len();
+        let ends_with_comment = self
+            .comments
+            .iter()
+            .any(|comment| comment.end == code_end && comment.start >= bytes.start);
+        let directive = format!("{} {LINE_DIRECTIVE} {rule}", self.comment_marker());
+        let at_end = || {
+            let continued = self.language == Language::Python && text[..code_end].ends_with('\\');
+            (!continued && self.is_code(bytes.end)).then(|| Insertion {
+                at: code_end,
+                text: format!("{}{directive}", self.inline_gap()),
+            })
+        };
+        let above = || {
+            let previous_continues = self.language == Language::Python
+                && text[..bytes.start]
+                    .trim_end_matches(['\n', '\r'])
+                    .ends_with('\\');
+            let safe = bytes.start == 0 || self.is_code(bytes.start - 1);
+            let indent_len = text[bytes.clone()].len() - text[bytes.clone()].trim_start().len();
+            let indent = &text[bytes.start..bytes.start + indent_len];
+            (safe && !previous_continues).then(|| Insertion {
+                at: bytes.start,
+                text: format!("{indent}{directive}{}", self.line_break),
+            })
+        };
+        if ends_with_comment {
+            above()
+        } else {
+            at_end().or_else(above)
+        }
+    }
+
+    /// Suppresses `rule` in the whole file; `None` when it already is.
+    pub fn ignore_in_file(&self, rule: &str) -> Option<Insertion> {
+        let text = self.index.text();
+        if let Some(comment) = self
+            .comments
+            .iter()
+            .find(|comment| text[(*comment).clone()].contains(FILE_DIRECTIVE))
+        {
+            return add_to_directive(text, comment, FILE_DIRECTIVE, rule);
+        }
+        let mut line = usize::from(text.starts_with("#!"));
+        let is_coding_line = |line: usize| {
+            self.index.line_bytes(line).is_some_and(|bytes| {
+                let line = text[bytes].trim_start();
+                line.starts_with('#') && (line.contains("coding:") || line.contains("coding="))
+            })
+        };
+        if self.language == Language::Python && is_coding_line(line) {
+            line += 1;
+        }
+        let directive = format!("{} {FILE_DIRECTIVE} {rule}", self.comment_marker());
+        Some(match self.index.line_bytes(line) {
+            Some(bytes) => Insertion {
+                at: bytes.start,
+                text: format!("{directive}{}", self.line_break),
+            },
+            // The file is only a shebang (and coding) line without a final line break.
+            None => Insertion {
+                at: text.len(),
+                text: format!("{}{directive}", self.line_break),
+            },
+        })
+    }
+
+    /// A `lint500-ignore:` comment that covers `line`: at the end of it, or alone above it.
+    fn line_directive_covering(&self, line: usize) -> Option<&Range<usize>> {
+        let text = self.index.text();
+        self.comments.iter().find(|comment| {
+            let body = &text[(*comment).clone()];
+            if !body.contains(LINE_DIRECTIVE) || body.contains(FILE_DIRECTIVE) {
+                return false;
+            }
+            let start_line = self.index.line_of(comment.start);
+            let line_start = self
+                .index
+                .line_bytes(start_line)
+                .map_or(comment.start, |bytes| bytes.start);
+            let alone = text[line_start..comment.start].trim().is_empty();
+            // The engine's rule: alone, a comment covers the next line; after code, its own.
+            let covered = if alone {
+                self.index.line_of(comment.end) + 1
+            } else {
+                start_line
+            };
+            covered == line
+        })
+    }
+
+    /// Whether a comment may start at byte `at`: not inside a string, template literal, JSX
+    /// text or comment (an interpolation inside those is code again).
+    fn is_code(&self, at: usize) -> bool {
+        if at >= self.index.text().len() {
+            return true;
+        }
+        let mut node = self.tree.root_node().descendant_for_byte_range(at, at + 1);
+        while let Some(current) = node {
+            match current.kind() {
+                "template_substitution" | "jsx_expression" | "interpolation" => return true,
+                "string"
+                | "template_string"
+                | "comment"
+                | "jsx_text"
+                | "jsx_element"
+                | "jsx_opening_element"
+                | "jsx_closing_element"
+                | "jsx_self_closing_element" => {
+                    return false;
+                }
+                _ => node = current.parent(),
+            }
+        }
+        true
+    }
+
+    fn comment_marker(&self) -> &'static str {
+        match self.language {
+            Language::Python => "#",
+            Language::JavaScript | Language::TypeScript | Language::Tsx => "//",
+        }
+    }
+
+    /// Before a comment that ends a line of code: two spaces in Python (PEP 8), one in
+    /// JavaScript (Prettier).
+    fn inline_gap(&self) -> &'static str {
+        match self.language {
+            Language::Python => "  ",
+            Language::JavaScript | Language::TypeScript | Language::Tsx => " ",
+        }
+    }
+}
+
+/// Adds `rule` to the rule list after `marker` in `comment`, before any ` -- reason` or `*/`,
+/// reading the list as the engine does; `None` when the rule is listed already.
+fn add_to_directive(
+    text: &str,
+    comment: &Range<usize>,
+    marker: &str,
+    rule: &str,
+) -> Option<Insertion> {
+    let body = &text[comment.clone()];
+    let list_start = body.find(marker)? + marker.len();
+    let rest = body[list_start..].trim_end().trim_end_matches("*/");
+    let list = rest.split(" --").next().unwrap_or(rest).trim_end();
+    let mut ids = list.split(',').map(str::trim).filter(|id| !id.is_empty());
+    let empty = list.trim().is_empty();
+    if ids.any(|id| id == rule) {
+        return None;
+    }
+    Some(Insertion {
+        at: comment.start + list_start + list.len(),
+        text: if empty {
+            format!(" {rule}")
+        } else {
+            format!(", {rule}")
+        },
+    })
+}
+
+/// The byte ranges of the comments in `tree`, in order.
+fn comments(tree: &Tree) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        if cursor.node().kind() == "comment" {
+            found.push(cursor.node().byte_range());
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return found;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text after applying the fix for `rule` on 1-based `line`, or `None` if none.
+    fn on_line(text: &str, language: Language, line: usize) -> Option<String> {
+        let insertion = Suppressor::new(text, language).ignore_on_line(line - 1, "rule-a")?;
+        Some(apply(text, insertion))
+    }
+
+    fn in_file(text: &str, language: Language) -> Option<String> {
+        let insertion = Suppressor::new(text, language).ignore_in_file("rule-a")?;
+        Some(apply(text, insertion))
+    }
+
+    fn apply(text: &str, insertion: Insertion) -> String {
+        let mut result = text.to_string();
+        result.insert_str(insertion.at, &insertion.text);
+        result
+    }
+
+    #[test]
+    fn line_fix_goes_at_the_end_of_the_line() {
+        let js = "try {\n  run();\n} catch {}  \n";
+        assert_eq!(
+            on_line(js, Language::JavaScript, 3).as_deref(),
+            Some("try {\n  run();\n} catch {} // lint500-ignore: rule-a  \n")
+        );
+        let py = "try:\n    run()\nexcept Exception:\n    pass\n";
+        assert_eq!(
+            on_line(py, Language::Python, 3).as_deref(),
+            Some("try:\n    run()\nexcept Exception:  # lint500-ignore: rule-a\n    pass\n")
+        );
+    }
+
+    #[test]
+    fn line_fix_goes_above_a_line_that_ends_with_a_comment() {
+        let js = "function f() {\n  try { run(); } catch {} // best effort\n}\n";
+        assert_eq!(
+            on_line(js, Language::JavaScript, 2).as_deref(),
+            Some(
+                "function f() {\n  // lint500-ignore: rule-a\n  try { run(); } catch {} // best effort\n}\n"
+            )
+        );
+        let crlf = "x()\r\ntry:\r\n    run()\r\nexcept:  # why\r\n    pass\r\n";
+        assert_eq!(
+            on_line(crlf, Language::Python, 4).as_deref(),
+            Some(
+                "x()\r\ntry:\r\n    run()\r\n# lint500-ignore: rule-a\r\nexcept:  # why\r\n    pass\r\n"
+            )
+        );
+    }
+
+    #[test]
+    fn line_fix_extends_a_directive_that_covers_the_line() {
+        let trailing = "a(); // lint500-ignore: other -- reason\n";
+        assert_eq!(
+            on_line(trailing, Language::JavaScript, 1).as_deref(),
+            Some("a(); // lint500-ignore: other, rule-a -- reason\n")
+        );
+        let above = "/* lint500-ignore: other */\na();\n";
+        assert_eq!(
+            on_line(above, Language::TypeScript, 2).as_deref(),
+            Some("/* lint500-ignore: other, rule-a */\na();\n")
+        );
+        let listed = "a(); // lint500-ignore: rule-a\n";
+        assert_eq!(on_line(listed, Language::JavaScript, 1), None);
+    }
+
+    #[test]
+    fn no_line_fix_inside_strings_or_after_continuations() {
+        // Line 2 starts and ends inside a template literal; line 1 ends inside it.
+        let template = "const s = `a\nb\nc`;\n";
+        assert_eq!(on_line(template, Language::JavaScript, 2), None);
+        assert_eq!(
+            on_line(template, Language::JavaScript, 1).as_deref(),
+            Some("// lint500-ignore: rule-a\nconst s = `a\nb\nc`;\n")
+        );
+        // After a line continuation a comment can end the line but not stand alone.
+        let continued = "x = 1 + \\\n    2 + \\\n    3\n";
+        assert_eq!(on_line(continued, Language::Python, 2), None);
+        assert_eq!(
+            on_line(continued, Language::Python, 3).as_deref(),
+            Some("x = 1 + \\\n    2 + \\\n    3  # lint500-ignore: rule-a\n")
+        );
+        // Inside JSX children a `//` would be text; the fix goes above the element's line.
+        let jsx = "const el = (\n  <div>\n    {items.map((i) => f(i))}\n  </div>\n);\n";
+        assert_eq!(on_line(jsx, Language::Tsx, 3), None);
+        assert_eq!(
+            on_line(jsx, Language::Tsx, 1).as_deref(),
+            Some(
+                "const el = ( // lint500-ignore: rule-a\n  <div>\n    {items.map((i) => f(i))}\n  </div>\n);\n"
+            )
+        );
+    }
+
+    #[test]
+    fn file_fix_goes_first_after_shebang_and_coding_lines() {
+        assert_eq!(
+            in_file("run();\n", Language::JavaScript).as_deref(),
+            Some("// lint500-ignore-file: rule-a\nrun();\n")
+        );
+        assert_eq!(
+            in_file("#!/usr/bin/env node\nrun();\n", Language::JavaScript).as_deref(),
+            Some("#!/usr/bin/env node\n// lint500-ignore-file: rule-a\nrun();\n")
+        );
+        assert_eq!(
+            in_file(
+                "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\nrun()\n",
+                Language::Python
+            )
+            .as_deref(),
+            Some(
+                "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n# lint500-ignore-file: rule-a\nrun()\n"
+            )
+        );
+        assert_eq!(
+            in_file("#!/usr/bin/env node", Language::JavaScript).as_deref(),
+            Some("#!/usr/bin/env node\n// lint500-ignore-file: rule-a")
+        );
+    }
+
+    #[test]
+    fn file_fix_extends_an_existing_file_directive() {
+        let py = "import os\n# lint500-ignore-file: other\nrun()\n";
+        assert_eq!(
+            in_file(py, Language::Python).as_deref(),
+            Some("import os\n# lint500-ignore-file: other, rule-a\nrun()\n")
+        );
+        let empty = "// lint500-ignore-file:\nrun();\n";
+        assert_eq!(
+            in_file(empty, Language::JavaScript).as_deref(),
+            Some("// lint500-ignore-file: rule-a\nrun();\n")
+        );
+        assert_eq!(
+            in_file("# lint500-ignore-file: rule-a\n", Language::Python),
+            None
+        );
+    }
+}
