@@ -153,8 +153,33 @@ fn fifty_thousand_nested_brackets_do_not_overflow_the_stack() {
         "src/nested.py",
         format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth)),
     );
+    project.file(
+        "src/calls.py",
+        format!(
+            "def handler():\n    return {}os.getenv('X'){}\n",
+            "f(".repeat(depth),
+            ")".repeat(depth)
+        ),
+    );
+    // The read is as deep as the nesting: facts and request-time functions are followed
+    // without recursion.
+    project.file(
+        "src/lambdas.py",
+        format!(
+            "import os\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef route():\n    return {}os.environ['X']\n",
+            "lambda: ".repeat(depth)
+        ),
+    );
     let run = assert_good_file_still_reported(&project, &[]);
-    assert_eq!(run.findings().len(), 1, "{}", run.stdout);
+    assert_eq!(run.findings().len(), 2, "{}", run.stdout);
+    assert!(
+        run.findings()
+            .iter()
+            .any(|finding| finding.starts_with("src/lambdas.py:6:")
+                && finding.ends_with("error[env-read-in-handler]")),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

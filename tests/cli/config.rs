@@ -189,3 +189,42 @@ fn bad_configuration_is_a_clear_error() {
     let run = project.run(&["--select", "nope"]);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn a_configured_severity_overrides_a_findings_own() {
+    let project = Project::new();
+    project.file(
+        "app/main.py",
+        "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/')\ndef root():\n    return os.environ['A'], os.getenv('B')\n",
+    );
+    // Unconfigured, `os.environ[…]` is an error and `os.getenv` the rule's default warning.
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/main.py:9:12: error[env-read-in-handler]",
+            "app/main.py:9:29: warning[env-read-in-handler]"
+        ]
+    );
+    project.file(
+        "lint500.toml",
+        "[severity]\nenv-read-in-handler = \"warning\"\n",
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/main.py:9:12: warning[env-read-in-handler]",
+            "app/main.py:9:29: warning[env-read-in-handler]"
+        ]
+    );
+    project.file(
+        "lint500.toml",
+        "[severity]\nenv-read-in-handler = \"error\"\n",
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/main.py:9:12: error[env-read-in-handler]",
+            "app/main.py:9:29: error[env-read-in-handler]"
+        ]
+    );
+}

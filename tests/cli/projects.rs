@@ -146,3 +146,26 @@ fn each_package_of_a_monorepo_follows_its_own_express_version() {
         )])
     );
 }
+
+#[test]
+fn without_a_manifest_only_files_that_name_a_framework_are_read_for_facts() {
+    let project = Project::new();
+    project.file(
+        "server.js",
+        "const express = require('express');\nconst app = express();\napp.get('/', home);\n",
+    );
+    // No manifest and no mention of a framework: nothing says this is an Express app.
+    project.file(
+        "worker.js",
+        "const app = makeApp();\napp.get('/', async (req, res) => {\n  res.json(await jobs());\n});\n",
+    );
+    let (_, findings) = lint(project.path(), &[]);
+    assert_eq!(
+        found(&findings),
+        BTreeSet::from([(
+            "server.js".to_string(),
+            2,
+            "missing-error-middleware".to_string()
+        )])
+    );
+}

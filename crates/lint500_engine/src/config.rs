@@ -188,8 +188,11 @@ impl RuleSelection {
 pub struct Settings {
     /// By rule index: whether the rule runs at all.
     pub enabled: Vec<bool>,
-    /// By rule index: the severity its findings get.
+    /// By rule index: the severity its findings get, the document's default unless configured.
     pub severity: Vec<Severity>,
+    /// By rule index: whether `[severity]` sets it. Only then does it override a finding's own
+    /// severity (`env-read-in-handler` is a warning, but an error for `os.environ[…]`).
+    pub severity_configured: Vec<bool>,
     per_file_ignores: Vec<(GlobList, RuleSelection)>,
     /// Globs from the configuration file (relative to its folder) and the command line
     /// (relative to the current folder) that keep files out of the walk.
@@ -229,6 +232,7 @@ impl Settings {
             .map(|index| select.contains(index) && !ignore.contains(index))
             .collect();
         let mut severity: Vec<Severity> = rules.metas().map(|meta| meta.default_severity).collect();
+        let mut severity_configured = vec![false; rules.len()];
         for (id, level) in &file.severity {
             let index = rules
                 .index_of(id)
@@ -238,6 +242,7 @@ impl Settings {
                 SeverityLevel::Warning => severity[index] = Severity::Warning,
                 SeverityLevel::Off => enabled[index] = false,
             }
+            severity_configured[index] = true;
         }
 
         let mut per_file_ignores = Vec::new();
@@ -259,6 +264,7 @@ impl Settings {
         Ok(Settings {
             enabled,
             severity,
+            severity_configured,
             per_file_ignores,
             excludes,
             max_file_size: overrides

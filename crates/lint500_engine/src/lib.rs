@@ -11,6 +11,7 @@ mod grammar;
 mod model;
 mod paths;
 mod project;
+mod python_manifest;
 mod rule;
 mod runner;
 mod source;
@@ -19,13 +20,13 @@ mod walk;
 
 pub use config::{CommandLineOverrides, Config, ConfigError, RuleSelection, Settings};
 pub use facts::{
-    Binding, Call, Class, DEFAULT_EXPORT, Export, FileFacts, Function, Import, Imported, JsModule,
-    MODULE_EXPORTS, Registration, Value,
+    Binding, Call, Class, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function, Import, Imported,
+    JsModule, MODULE_EXPORTS, PyModule, Registration, Value,
 };
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};
 pub use paths::GlobList;
-pub use project::{FileId, Package, PackageId, Project, ProjectFile, Resolved};
+pub use project::{Ecosystem, FileId, Package, PackageId, Project, ProjectFile, Resolved};
 pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};

@@ -4,8 +4,7 @@ use std::sync::OnceLock;
 use lint500_core::{Diagnostic, Language, Position, Span};
 use tree_sitter::{Node, Tree};
 
-use crate::facts::javascript::{FACT_KINDS, FactKind};
-use crate::facts::{FileFacts, JsFactsCollector};
+use crate::facts::{FactKind, FactsCollector, FileFacts, fact_kinds};
 use crate::grammar::grammar;
 use crate::rule::{RuleContext, RuleSet, position, span_of};
 use crate::runner::panic_message;
@@ -92,11 +91,7 @@ fn roles(language: Language) -> &'static [Role] {
 }
 
 fn role_table(language: Language) -> Vec<Role> {
-    let facts: &[(&str, FactKind)] = if language.is_javascript_like() {
-        FACT_KINDS
-    } else {
-        &[]
-    };
+    let facts = fact_kinds(language);
     let (functions, catches): (&[&str], &[&str]) = if language.is_javascript_like() {
         (
             &[
@@ -177,8 +172,7 @@ pub fn lint_tree(
         first_syntax_error: first_syntax_error(tree, source),
         facts: FileFacts::default(),
     };
-    let mut js_facts =
-        (collect_facts && language.is_javascript_like()).then(|| JsFactsCollector::new(language));
+    let mut facts = collect_facts.then(|| FactsCollector::new(language));
     // The block of the `try` statement just entered, when it has a handler: it is entered next.
     let mut guarded_block: Option<usize> = None;
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
@@ -192,7 +186,7 @@ pub fn lint_tree(
             let mut frame = match roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain) {
                 Role::Plain => None,
                 Role::Function => {
-                    if let Some(collector) = &mut js_facts {
+                    if let Some(collector) = &mut facts {
                         collector.enter_function(node, &model);
                     }
                     Some(Frame::Function(node))
@@ -208,8 +202,11 @@ pub fn lint_tree(
                     None
                 }
                 Role::Fact(fact) => {
-                    if let Some(collector) = &mut js_facts {
-                        collector.enter(node, fact, &model, model.is_guarded_by_try());
+                    if let Some(collector) = &mut facts {
+                        // Only awaits ask whether a `try` covers them.
+                        let covered = matches!(fact, FactKind::Await | FactKind::ForIn)
+                            && model.is_guarded_by_try();
+                        collector.enter(node, fact, &model, covered);
                     }
                     None
                 }
@@ -237,7 +234,7 @@ pub fn lint_tree(
             if frame_depths.last() == Some(&depth) {
                 frame_depths.pop();
                 if let (Some(Frame::Function(_)), Some(collector)) =
-                    (model.frames.pop(), &mut js_facts)
+                    (model.frames.pop(), &mut facts)
                 {
                     collector.leave_function();
                 }
@@ -251,7 +248,9 @@ pub fn lint_tree(
             depth -= 1;
         }
     }
-    lint.facts.module = js_facts.map(JsFactsCollector::finish);
+    if let Some(collector) = facts {
+        lint.facts = collector.finish(source);
+    }
     lint
 }
 

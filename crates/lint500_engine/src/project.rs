@@ -1,5 +1,6 @@
 //! The project view: every file's facts, the packages they belong to, and what names mean
-//! across files (imports resolved the way Node and TypeScript resolve relative specifiers).
+//! across files (imports resolved the way Node and TypeScript resolve relative specifiers, and
+//! the way Python finds modules from a package's root).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use lint500_core::{Language, Span};
 
 use crate::facts::{
     Call, Class, DEFAULT_EXPORT, FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS,
-    Value,
+    PyModule, Value,
 };
 
 /// How many steps (bindings, imports, re-exports) one resolution may take: cycles between
@@ -33,12 +34,78 @@ pub struct ProjectFile {
     pub package: PackageId,
 }
 
-/// A folder with a `package.json` (or the project root), and what that manifest declares.
+/// Which package manager's manifests a file's package is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ecosystem {
+    /// `package.json`.
+    Node,
+    /// `pyproject.toml`, `setup.py`, `setup.cfg` or `requirements*.txt`.
+    Python,
+}
+
+impl Ecosystem {
+    pub fn of(language: Language) -> Ecosystem {
+        if language.is_javascript_like() {
+            Ecosystem::Node
+        } else {
+            Ecosystem::Python
+        }
+    }
+
+    fn slot(self) -> usize {
+        match self {
+            Ecosystem::Node => 0,
+            Ecosystem::Python => 1,
+        }
+    }
+
+    fn has_manifest(self, folder: &Path) -> bool {
+        match self {
+            Ecosystem::Node => folder.join("package.json").is_file(),
+            Ecosystem::Python => {
+                ["pyproject.toml", "setup.py", "setup.cfg"]
+                    .iter()
+                    .any(|name| folder.join(name).is_file())
+                    || !requirements_files(folder).is_empty()
+            }
+        }
+    }
+
+    fn read_dependencies(self, folder: &Path) -> HashMap<String, String> {
+        match self {
+            Ecosystem::Node => read_dependencies(folder),
+            Ecosystem::Python => crate::python_manifest::read_dependencies(folder),
+        }
+    }
+}
+
+/// `requirements.txt`, `requirements-dev.txt`, … in `folder`.
+pub(crate) fn requirements_files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("requirements") && name.ends_with(".txt"))
+                && path.is_file()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A folder with a manifest (or the project root), and what that manifest declares.
 #[derive(Debug)]
 pub struct Package {
     pub root: PathBuf,
+    pub ecosystem: Ecosystem,
     /// Dependency name → version range, from `dependencies`, `devDependencies`,
-    /// `peerDependencies` and `optionalDependencies`.
+    /// `peerDependencies` and `optionalDependencies`; for Python, from the project's and
+    /// Poetry's dependencies and requirements files, names normalised (`typing-extensions`).
     pub dependencies: HashMap<String, String>,
     /// Every module specifier imported or required by the package's files.
     pub specifiers: Vec<String>,
@@ -46,16 +113,25 @@ pub struct Package {
 
 impl Package {
     pub fn depends_on(&self, name: &str) -> bool {
-        self.dependencies.contains_key(name)
+        match self.ecosystem {
+            Ecosystem::Node => self.dependencies.contains_key(name),
+            Ecosystem::Python => self
+                .dependencies
+                .contains_key(&crate::python_manifest::normalized(name)),
+        }
     }
 
-    /// Whether any file of the package imports or requires `package` (or a file inside it).
+    /// Whether any file of the package imports or requires `package` (or a module inside it).
     pub fn imports(&self, package: &str) -> bool {
+        let separator = match self.ecosystem {
+            Ecosystem::Node => '/',
+            Ecosystem::Python => '.',
+        };
         self.specifiers.iter().any(|specifier| {
             specifier == package
                 || specifier
                     .strip_prefix(package)
-                    .is_some_and(|rest| rest.starts_with('/'))
+                    .is_some_and(|rest| rest.starts_with(separator))
         })
     }
 
@@ -125,6 +201,16 @@ pub enum Resolved<'p> {
         span: Span,
         promise: bool,
     },
+    /// A FastAPI application: the `FastAPI()` call that creates it.
+    FastApiApp {
+        file: FileId,
+        span: Span,
+    },
+    /// A FastAPI router: the `APIRouter()` call that creates it.
+    FastApiRouter {
+        file: FileId,
+        span: Span,
+    },
     /// Something from an installed package: `express`, or `Router` of `express`.
     Package {
         specifier: &'p str,
@@ -155,14 +241,14 @@ pub struct Project {
 
 impl Project {
     /// Builds the view; each file belongs to the package of the nearest folder above it with a
-    /// `package.json`, or to `root` when there is none.
+    /// manifest of its ecosystem, or to `root` when there is none.
     pub(crate) fn new(
         files: Vec<ProjectFileInput>,
         root: &Path,
         manifests: &mut Manifests,
     ) -> Project {
         let mut packages: Vec<Package> = Vec::new();
-        let mut package_of_folder: HashMap<PathBuf, PackageId> = HashMap::new();
+        let mut package_of_folder: HashMap<(PathBuf, Ecosystem), PackageId> = HashMap::new();
         let mut project_files = Vec::with_capacity(files.len());
         for ProjectFileInput {
             path,
@@ -171,28 +257,31 @@ impl Project {
             facts,
         } in files
         {
-            let folder = path.parent().unwrap_or(root).to_path_buf();
-            let package = match package_of_folder.get(&folder) {
+            let ecosystem = Ecosystem::of(language);
+            let key = (path.parent().unwrap_or(root).to_path_buf(), ecosystem);
+            let package = match package_of_folder.get(&key) {
                 Some(&package) => package,
                 None => {
                     let package_root = manifests
-                        .nearest(&folder)
+                        .nearest(&key.0, ecosystem)
                         .unwrap_or_else(|| root.to_path_buf());
-                    let package = match packages
-                        .iter()
-                        .position(|package| package.root == package_root)
-                    {
+                    let package = match packages.iter().position(|package| {
+                        package.root == package_root && package.ecosystem == ecosystem
+                    }) {
                         Some(existing) => existing,
                         None => {
                             packages.push(Package {
-                                dependencies: manifests.dependencies(&package_root).clone(),
+                                dependencies: manifests
+                                    .dependencies(&package_root, ecosystem)
+                                    .clone(),
                                 root: package_root,
+                                ecosystem,
                                 specifiers: Vec::new(),
                             });
                             packages.len() - 1
                         }
                     };
-                    package_of_folder.insert(folder, package);
+                    package_of_folder.insert(key, package);
                     package
                 }
             };
@@ -200,6 +289,15 @@ impl Project {
                 packages[package]
                     .specifiers
                     .extend(module.specifiers.iter().cloned());
+            }
+            if let Some(module) = &facts.python {
+                packages[package].specifiers.extend(
+                    module
+                        .imports
+                        .iter()
+                        .filter(|import| !import.specifier.starts_with('.'))
+                        .map(|import| import.specifier.clone()),
+                );
             }
             project_files.push(ProjectFile {
                 path,
@@ -241,10 +339,42 @@ impl Project {
         self.files.get(file)?.facts.module.as_ref()
     }
 
+    fn python(&self, file: FileId) -> Option<&PyModule> {
+        self.files.get(file)?.facts.python.as_ref()
+    }
+
+    /// The function of `file` that starts at `start_byte`, in either language.
+    pub fn function(&self, file: FileId, start_byte: usize) -> Option<&Function> {
+        match (self.module(file), self.python(file)) {
+            (Some(module), _) => module.function(start_byte),
+            (_, Some(module)) => module.function(start_byte),
+            _ => None,
+        }
+    }
+
+    fn binding(&self, file: FileId, name: &str) -> Option<&Value> {
+        match (self.module(file), self.python(file)) {
+            (Some(module), _) => module.binding(name),
+            (_, Some(module)) => module.binding(name),
+            _ => None,
+        }
+    }
+
+    fn import(&self, file: FileId, local: &str) -> Option<&Import> {
+        match (self.module(file), self.python(file)) {
+            (Some(module), _) => module.import(local),
+            (_, Some(module)) => module.import(local),
+            _ => None,
+        }
+    }
+
     /// The project file a relative specifier names, resolved from `from` as Node and
     /// TypeScript do: the exact file, then with each extension, then `index` files, and a
     /// `.js` specifier that means a `.ts` file.
     pub fn resolve_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
+        if self.files.get(from)?.language == Language::Python {
+            return self.resolve_python_module(from, specifier);
+        }
         if !(specifier.starts_with("./")
             || specifier.starts_with("../")
             || specifier == "."
@@ -285,6 +415,74 @@ impl Project {
         with_extension(&base).or_else(|| with_extension(&base.join("index")))
     }
 
+    /// The project file a Python import names: relative (`.deps`, `..core.config`, `.`) from
+    /// the importing file's package, absolute (`app.deps`) from the roots Python would search:
+    /// the package's root, its `src/` folder, and the folder above the file's top-level
+    /// package (the highest folder of `__init__.py` files around it). `a.b` is `a/b.py` or
+    /// `a/b/__init__.py`.
+    fn resolve_python_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
+        let path = &self.files[from].path;
+        let dots = specifier.chars().take_while(|&c| c == '.').count();
+        let rest = &specifier[dots..];
+        let bases: Vec<PathBuf> = if dots > 0 {
+            let mut folder = path.parent()?;
+            for _ in 1..dots {
+                folder = folder.parent()?;
+            }
+            vec![folder.to_path_buf()]
+        } else {
+            let package_root = &self.package_of(from).root;
+            let mut top = path.parent()?;
+            while let Some(parent) = top.parent()
+                && self.by_path.contains_key(&top.join("__init__.py"))
+            {
+                top = parent;
+            }
+            vec![
+                package_root.clone(),
+                package_root.join("src"),
+                top.to_path_buf(),
+            ]
+        };
+        bases.into_iter().find_map(|base| {
+            let mut module = base;
+            module.extend(rest.split('.').filter(|part| !part.is_empty()));
+            self.python_module_at(&module)
+        })
+    }
+
+    /// The module at `path` (without extension): `path.py`, or the package `path/__init__.py`.
+    fn python_module_at(&self, path: &Path) -> Option<FileId> {
+        let mut file = path.as_os_str().to_owned();
+        file.push(".py");
+        self.by_path
+            .get(Path::new(&file))
+            .or_else(|| self.by_path.get(&path.join("__init__.py")))
+            .copied()
+    }
+
+    /// What Python module `file` means by `name`: a module-level binding, an import, or, for
+    /// a package's `__init__.py`, a submodule.
+    fn resolve_python_export<'p>(&'p self, file: FileId, name: &str, hops: usize) -> Resolved<'p> {
+        if let Some(value) = self.binding(file, name) {
+            return self.resolve_value(file, value, hops + 1);
+        }
+        if let Some(import) = self.import(file, name) {
+            return self.resolve_import(file, import, hops + 1);
+        }
+        let path = &self.files[file].path;
+        if path
+            .file_name()
+            .is_some_and(|file_name| file_name == "__init__.py")
+            && let Some(submodule) = path
+                .parent()
+                .and_then(|folder| self.python_module_at(&folder.join(name)))
+        {
+            return Resolved::Namespace(submodule);
+        }
+        Resolved::Unknown
+    }
+
     /// What `value`, written in `file`, stands for.
     pub fn resolve<'p>(&'p self, file: FileId, value: &'p Value) -> Resolved<'p> {
         self.resolve_value(file, value, 0)
@@ -294,26 +492,22 @@ impl Project {
         if hops > MAX_HOPS {
             return Resolved::Unknown;
         }
-        let Some(module) = self.module(file) else {
-            return Resolved::Unknown;
-        };
         match value {
             Value::Function(start) => {
-                module
-                    .function(*start)
+                self.function(file, *start)
                     .map_or(Resolved::Unknown, |function| Resolved::Function {
                         file,
                         function,
                     })
             }
-            Value::Class(index) => module
-                .classes
-                .get(*index)
+            Value::Class(index) => self
+                .module(file)
+                .and_then(|module| module.classes.get(*index))
                 .map_or(Resolved::Unknown, |class| Resolved::Class { file, class }),
             Value::Name(name) => {
-                if let Some(bound) = module.binding(name) {
+                if let Some(bound) = self.binding(file, name) {
                     self.resolve_value(file, bound, hops + 1)
-                } else if let Some(import) = module.import(name) {
+                } else if let Some(import) = self.import(file, name) {
                     self.resolve_import(file, import, hops + 1)
                 } else {
                     Resolved::Unknown
@@ -366,6 +560,20 @@ impl Project {
                 promise: false,
             }),
             Resolved::Package {
+                specifier: "fastapi",
+                member: Some("FastAPI"),
+            } => span.map_or(Resolved::Unknown, |span| Resolved::FastApiApp {
+                file,
+                span,
+            }),
+            Resolved::Package {
+                specifier: "fastapi",
+                member: Some("APIRouter"),
+            } => span.map_or(Resolved::Unknown, |span| Resolved::FastApiRouter {
+                file,
+                span,
+            }),
+            Resolved::Package {
                 specifier: "express-promise-router",
                 member: None | Some(DEFAULT_EXPORT),
             } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter {
@@ -377,13 +585,13 @@ impl Project {
                 file: defined_in,
                 function,
             } => match function.returns_function {
-                Some(start) => self
-                    .module(defined_in)
-                    .and_then(|module| module.function(start))
-                    .map_or(Resolved::Unknown, |function| Resolved::Function {
-                        file: defined_in,
-                        function,
-                    }),
+                Some(start) => {
+                    self.function(defined_in, start)
+                        .map_or(Resolved::Unknown, |function| Resolved::Function {
+                            file: defined_in,
+                            function,
+                        })
+                }
                 None => call.map_or(Resolved::Unknown, |call| Resolved::CallResult {
                     file,
                     call,
@@ -408,6 +616,24 @@ impl Project {
         imported: &'p Imported,
         hops: usize,
     ) -> Resolved<'p> {
+        let is_python = self.files[file].language == Language::Python;
+        if is_python && let Imported::Named(name) = imported {
+            // `from pkg import name`: an attribute of the package, or else its submodule.
+            let found = self
+                .resolve_module(file, specifier)
+                .map_or(Resolved::Unknown, |target| {
+                    self.resolve_python_export(target, name, hops + 1)
+                });
+            if !matches!(found, Resolved::Unknown) {
+                return found;
+            }
+            let separator = if specifier.ends_with('.') { "" } else { "." };
+            if let Some(submodule) =
+                self.resolve_module(file, &format!("{specifier}{separator}{name}"))
+            {
+                return Resolved::Namespace(submodule);
+            }
+        }
         let Some(target) = self.resolve_module(file, specifier) else {
             let member = match imported {
                 Imported::Named(name) => Some(name.as_str()),
@@ -433,6 +659,9 @@ impl Project {
     pub fn resolve_export<'p>(&'p self, file: FileId, name: &str, hops: usize) -> Resolved<'p> {
         if hops > MAX_HOPS {
             return Resolved::Unknown;
+        }
+        if self.python(file).is_some() {
+            return self.resolve_python_export(file, name, hops);
         }
         let Some(module) = self.module(file) else {
             return Resolved::Unknown;
@@ -499,59 +728,75 @@ impl Project {
 
 /// Package members the view follows, such as `express.Router`; names are static so that a
 /// resolution can borrow them.
-const PACKAGE_MEMBERS: &[&str] = &["Router", DEFAULT_EXPORT];
+const PACKAGE_MEMBERS: &[&str] = &["Router", DEFAULT_EXPORT, "FastAPI", "APIRouter"];
 
-/// The `package.json` files above folders, each folder of the file system looked at once.
+/// The manifests above folders, per ecosystem, each folder of the file system looked at once.
 #[derive(Default)]
 pub(crate) struct Manifests {
-    /// Folder → the nearest folder at or above it with a `package.json`.
-    nearest: HashMap<PathBuf, Option<PathBuf>>,
-    /// Folder with a `package.json` → its dependencies.
-    dependencies: HashMap<PathBuf, HashMap<String, String>>,
+    /// By ecosystem: folder → the nearest folder at or above it with a manifest.
+    nearest: [HashMap<PathBuf, Option<PathBuf>>; 2],
+    /// By ecosystem: folder with a manifest → its dependencies.
+    dependencies: [HashMap<PathBuf, HashMap<String, String>>; 2],
 }
 
 impl Manifests {
-    /// The nearest folder at or above `folder` that has a `package.json`.
-    pub(crate) fn nearest(&mut self, folder: &Path) -> Option<PathBuf> {
+    /// The nearest folder at or above `folder` that has a manifest of `ecosystem`.
+    pub(crate) fn nearest(&mut self, folder: &Path, ecosystem: Ecosystem) -> Option<PathBuf> {
+        let nearest = &mut self.nearest[ecosystem.slot()];
         let mut unknown = Vec::new();
         let mut found = None;
         for candidate in folder.ancestors() {
-            if let Some(known) = self.nearest.get(candidate) {
+            if let Some(known) = nearest.get(candidate) {
                 found = known.clone();
                 break;
             }
-            if candidate.join("package.json").is_file() {
+            if ecosystem.has_manifest(candidate) {
                 found = Some(candidate.to_path_buf());
-                self.nearest.insert(candidate.to_path_buf(), found.clone());
+                nearest.insert(candidate.to_path_buf(), found.clone());
                 break;
             }
             unknown.push(candidate.to_path_buf());
         }
         for folder in unknown {
-            self.nearest.insert(folder, found.clone());
+            nearest.insert(folder, found.clone());
         }
         found
     }
 
-    /// The dependencies the `package.json` in `folder` declares.
-    pub(crate) fn dependencies(&mut self, folder: &Path) -> &HashMap<String, String> {
-        self.dependencies
+    /// The dependencies the manifests of `ecosystem` in `folder` declare.
+    pub(crate) fn dependencies(
+        &mut self,
+        folder: &Path,
+        ecosystem: Ecosystem,
+    ) -> &HashMap<String, String> {
+        self.dependencies[ecosystem.slot()]
             .entry(folder.to_path_buf())
-            .or_insert_with(|| read_dependencies(folder))
+            .or_insert_with(|| ecosystem.read_dependencies(folder))
     }
 
     /// Whether the package of `folder`, or a workspace above it, declares one of `names`:
-    /// `None` when no `package.json` is found at all.
-    pub(crate) fn declares_any(&mut self, folder: &Path, names: &[&str]) -> Option<bool> {
-        let mut manifest = self.nearest(folder)?;
+    /// `None` when no manifest is found at all.
+    pub(crate) fn declares_any(
+        &mut self,
+        folder: &Path,
+        ecosystem: Ecosystem,
+        names: &[&str],
+    ) -> Option<bool> {
+        let mut manifest = self.nearest(folder, ecosystem)?;
         loop {
-            if names
-                .iter()
-                .any(|name| self.dependencies(&manifest).contains_key(*name))
-            {
+            let dependencies = self.dependencies(&manifest, ecosystem);
+            if names.iter().any(|name| match ecosystem {
+                Ecosystem::Node => dependencies.contains_key(*name),
+                Ecosystem::Python => {
+                    dependencies.contains_key(&crate::python_manifest::normalized(name))
+                }
+            }) {
                 return Some(true);
             }
-            match manifest.parent().and_then(|parent| self.nearest(parent)) {
+            match manifest
+                .parent()
+                .and_then(|parent| self.nearest(parent, ecosystem))
+            {
                 Some(above) => manifest = above,
                 None => return Some(false),
             }
@@ -580,11 +825,22 @@ fn read_dependencies(root: &Path) -> HashMap<String, String> {
 }
 
 /// Which folders hold files whose facts project rules can use: those whose package (the
-/// nearest `package.json`, or one above it in a workspace) depends on one of the rules'
-/// packages, and those with no `package.json` above them at all, where nothing is known.
+/// nearest manifest of the file's ecosystem, or one above it in a workspace) depends on one of
+/// the rules' packages, and those with no manifest above them at all, where nothing is known.
 pub(crate) struct FactScope {
     dependencies: Vec<&'static str>,
-    by_folder: HashMap<PathBuf, bool>,
+    by_folder: HashMap<(PathBuf, Ecosystem), FactsNeed>,
+}
+
+/// Whether the facts of a file can matter to the project rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FactsNeed {
+    /// Its package (or a workspace above it) depends on one of the rules' packages.
+    Yes,
+    /// No manifest above it says anything: only when the file itself names one of those
+    /// packages (a script importing `express`, a `main.py` importing `fastapi`).
+    IfNamed,
+    No,
 }
 
 impl FactScope {
@@ -596,21 +852,222 @@ impl FactScope {
     }
 
     /// Decides for the folder of `file` (remembered, so call it for every file first).
-    pub(crate) fn add(&mut self, file: &Path, manifests: &mut Manifests) {
+    pub(crate) fn add(&mut self, file: &Path, language: Language, manifests: &mut Manifests) {
         let Some(folder) = file.parent() else { return };
-        if self.dependencies.is_empty() || self.by_folder.contains_key(folder) {
+        let key = (folder.to_path_buf(), Ecosystem::of(language));
+        if self.dependencies.is_empty() || self.by_folder.contains_key(&key) {
             return;
         }
-        let relevant = manifests
-            .declares_any(folder, &self.dependencies)
-            .unwrap_or(true);
-        self.by_folder.insert(folder.to_path_buf(), relevant);
+        let need = match manifests.declares_any(folder, key.1, &self.dependencies) {
+            Some(true) => FactsNeed::Yes,
+            Some(false) => FactsNeed::No,
+            None => FactsNeed::IfNamed,
+        };
+        self.by_folder.insert(key, need);
     }
 
-    pub(crate) fn contains(&self, file: &Path) -> bool {
+    pub(crate) fn need(&self, file: &Path, language: Language) -> FactsNeed {
         file.parent()
-            .and_then(|folder| self.by_folder.get(folder))
+            .and_then(|folder| {
+                self.by_folder
+                    .get(&(folder.to_path_buf(), Ecosystem::of(language)))
+            })
             .copied()
-            .unwrap_or(false)
+            .unwrap_or(FactsNeed::No)
+    }
+
+    /// Whether to gather the facts of `file`, whose text is `source`. The text test is a plain
+    /// substring search, far cheaper than gathering facts from every file of a folder that no
+    /// manifest describes.
+    pub(crate) fn wants_facts(&self, file: &Path, language: Language, source: &str) -> bool {
+        match self.need(file, language) {
+            FactsNeed::Yes => true,
+            FactsNeed::IfNamed => self.dependencies.iter().any(|name| source.contains(name)),
+            FactsNeed::No => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use super::*;
+    use crate::grammar::parse;
+    use crate::model::lint_tree;
+    use crate::rule::RuleSet;
+
+    static NO_RULES: LazyLock<RuleSet> =
+        LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));
+
+    /// A project of the Python files `(relative path, source)` under a temporary folder with a
+    /// `pyproject.toml`; file ids follow the order given.
+    fn python_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().to_path_buf();
+        std::fs::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"x\"\ndependencies = [\"fastapi\"]\n",
+        )
+        .expect("write");
+        let inputs = files
+            .iter()
+            .map(|(path, source)| {
+                let tree = parse(source, Language::Python);
+                let facts = lint_tree(source, &tree, Language::Python, &NO_RULES, &[], true).facts;
+                ProjectFileInput {
+                    path: root.join(path),
+                    display: PathBuf::from(path),
+                    language: Language::Python,
+                    facts,
+                }
+            })
+            .collect();
+        let project = Project::new(inputs, &root, &mut Manifests::default());
+        (dir, project)
+    }
+
+    fn python(project: &Project, file: FileId) -> &PyModule {
+        project
+            .file(file)
+            .facts
+            .python
+            .as_ref()
+            .expect("Python facts")
+    }
+
+    #[test]
+    fn python_facts_record_imports_bindings_routes_dependencies_and_env_reads() {
+        let source = "\
+import os
+import app.deps as deps
+from os import environ
+from ..core import config as cfg
+from fastapi import APIRouter, Depends, FastAPI
+
+app = FastAPI()
+router = APIRouter(prefix='/users')
+LIMIT = 10
+
+def helper():
+    return os.environ['KEY']
+
+def unused():
+    return 1
+
+@router.get('/', dependencies=[Depends(deps.auth)])
+async def list_users(db=Depends(get_db)):
+    return helper(), environ.get('X'), os.getenv('Y')
+
+LOADED = helper()
+";
+        let (_dir, project) = python_project(&[("app/routers/users.py", source)]);
+        let module = python(&project, 0);
+        let imports: Vec<(&str, &str, &Imported)> = module
+            .imports
+            .iter()
+            .map(|import| {
+                (
+                    import.local.as_str(),
+                    import.specifier.as_str(),
+                    &import.imported,
+                )
+            })
+            .collect();
+        assert_eq!(
+            imports,
+            [
+                ("os", "os", &Imported::Namespace),
+                ("deps", "app.deps", &Imported::Namespace),
+                ("environ", "os", &Imported::Named("environ".into())),
+                ("cfg", "..core", &Imported::Named("config".into())),
+                ("APIRouter", "fastapi", &Imported::Named("APIRouter".into())),
+                ("Depends", "fastapi", &Imported::Named("Depends".into())),
+                ("FastAPI", "fastapi", &Imported::Named("FastAPI".into())),
+            ]
+        );
+        // `LIMIT = 10` cannot be followed and `unused` reaches no fact: both are trimmed.
+        let names: Vec<&str> = module.bindings.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["app", "router", "helper", "list_users", "LOADED"]);
+        assert_eq!(module.functions.len(), 2);
+        let helper = &module.functions[0];
+        assert_eq!(helper.name.as_deref(), Some("helper"));
+        assert!(helper.called_at_load);
+        assert_eq!(helper.env_reads.len(), 1);
+        assert!(helper.env_reads[0].raises_when_missing);
+        let route = &module.functions[1];
+        assert!(route.is_async);
+        assert_eq!(route.calls, [helper.start_byte]);
+        assert_eq!(
+            route
+                .env_reads
+                .iter()
+                .map(|read| read.raises_when_missing)
+                .collect::<Vec<_>>(),
+            [false, false]
+        );
+        assert_eq!(module.routes.len(), 1);
+        assert_eq!(module.routes[0].method, "get");
+        assert_eq!(module.routes[0].receiver, Value::Name("router".into()));
+        assert_eq!(
+            module.dependencies,
+            [
+                Value::Member(Box::new(Value::Name("deps".into())), "auth".into()),
+                Value::Name("get_db".into()),
+            ]
+        );
+        assert!(matches!(
+            project.resolve(0, &module.routes[0].receiver),
+            Resolved::FastApiRouter { file: 0, .. }
+        ));
+        assert!(matches!(
+            project.resolve(0, &Value::Name("app".into())),
+            Resolved::FastApiApp { file: 0, .. }
+        ));
+    }
+
+    #[test]
+    fn python_imports_resolve_relative_absolute_and_through_packages() {
+        let deps = "import os\ndef get_db():\n    return os.getenv('DB')\n";
+        let api = "import fastapi\napi_router = fastapi.APIRouter()\n";
+        let users = "\
+from ..deps import get_db as relative
+from app.deps import get_db as absolute
+from app import deps
+from .. import deps as parent
+import app.deps as namespace
+from app.api import api_router
+";
+        let (_dir, project) = python_project(&[
+            ("app/__init__.py", ""),
+            ("app/deps.py", deps),
+            ("app/api.py", api),
+            ("app/routers/__init__.py", ""),
+            ("app/routers/users.py", users),
+        ]);
+        let users = 4;
+        let name = |name: &str| Value::Name(name.into());
+        let get_db = |object: &str| Value::Member(Box::new(name(object)), "get_db".into());
+        for value in [
+            name("relative"),
+            name("absolute"),
+            get_db("deps"),
+            get_db("parent"),
+            get_db("namespace"),
+        ] {
+            match project.resolve(users, &value) {
+                Resolved::Function { file, function } => {
+                    assert_eq!(file, 1, "{value:?}");
+                    assert_eq!(function.name.as_deref(), Some("get_db"));
+                }
+                other => panic!("{value:?} resolved to {other:?}"),
+            }
+        }
+        assert!(matches!(
+            project.resolve(users, &name("api_router")),
+            Resolved::FastApiRouter { file: 2, .. }
+        ));
+        assert!(project.package_of(users).depends_on("FastAPI"));
+        assert!(project.package_of(users).imports("fastapi"));
     }
 }

@@ -11,7 +11,9 @@ use crate::facts::FileFacts;
 use crate::grammar::parse;
 use crate::model::{TreeLint, lint_tree};
 use crate::paths::{absolute, display_path};
-use crate::project::{FactScope, FileId, Manifests, Project, ProjectFileInput};
+use crate::project::{
+    Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
+};
 use crate::rule::{ProjectContext, RuleSet};
 use crate::source::read_source;
 use crate::suppression::Suppressions;
@@ -185,27 +187,17 @@ impl Linter {
                 .collect()
         });
         let mut manifests = Manifests::default();
-        for file in linted
-            .iter()
-            .filter(|file| file.language.is_javascript_like())
-        {
-            scope.add(&file.path, &mut manifests);
+        for file in &linted {
+            scope.add(&file.path, file.language, &mut manifests);
         }
         let context = self.package_files_outside(&linted, &scope, &mut manifests, &walk, overlays);
         for file in &context {
-            scope.add(&file.path, &mut manifests);
+            scope.add(&file.path, file.language, &mut manifests);
         }
-        let jobs: Vec<(&SourceFile, bool, bool)> = linted
+        let jobs: Vec<(&SourceFile, bool)> = linted
             .iter()
             .map(|file| (file, true))
             .chain(context.iter().map(|file| (file, false)))
-            .map(|(file, linted)| {
-                (
-                    file,
-                    linted,
-                    file.language.is_javascript_like() && scope.contains(&file.path),
-                )
-            })
             .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.threads)
@@ -215,8 +207,8 @@ impl Linter {
         let mut outcomes: Vec<FileOutcome> = pool.install(|| {
             jobs.par_iter()
                 .with_max_len(1)
-                .map(|&(file, linted, facts)| {
-                    self.lint_file(file, linted, facts, options.parse_only, overlays)
+                .map(|&(file, linted)| {
+                    self.lint_file(file, linted, &scope, options.parse_only, overlays)
                 })
                 .collect()
         });
@@ -279,11 +271,11 @@ impl Linter {
         walk: &WalkOptions,
         overlays: &Overlays,
     ) -> Vec<SourceFile> {
-        // Files without a `package.json` above them have no package to complete.
+        // Files without a manifest above them have no package to complete.
         let roots: BTreeSet<PathBuf> = linted
             .iter()
-            .filter(|file| scope.contains(&file.path))
-            .filter_map(|file| manifests.nearest(file.path.parent()?))
+            .filter(|file| scope.need(&file.path, file.language) == FactsNeed::Yes)
+            .filter_map(|file| manifests.nearest(file.path.parent()?, Ecosystem::of(file.language)))
             .collect();
         if roots.is_empty() {
             return Vec::new();
@@ -301,7 +293,7 @@ impl Linter {
         &self,
         file: &SourceFile,
         linted: bool,
-        facts: bool,
+        scope: &FactScope,
         parse_only: bool,
         overlays: &Overlays,
     ) -> FileOutcome {
@@ -318,7 +310,10 @@ impl Linter {
                     ..FileOutcome::unread(file, display, linted, Vec::new())
                 }
             }
-            Ok(source) => self.lint_text(file, display, source, linted, facts),
+            Ok(source) => {
+                let facts = scope.wants_facts(&file.path, file.language, &source);
+                self.lint_text(file, display, source, linted, facts)
+            }
             Err(err) => {
                 let notices = if linted {
                     vec![Notice {
@@ -427,14 +422,15 @@ impl Linter {
             self.accept(&mut outcome, diagnostic);
         }
         // Project rules may report in a file with facts, even one without findings of its own.
-        if !outcome.diagnostics.is_empty() || outcome.facts.module.is_some() {
+        if !outcome.diagnostics.is_empty() || !outcome.facts.is_empty() {
             outcome.text_hash = Some(text_hash(&source));
         }
         outcome
     }
 
-    /// Keeps a finding unless the file suppresses it or does not run its rule, with the
-    /// severity the configuration gives the rule.
+    /// Keeps a finding unless the file suppresses it or does not run its rule. A severity set
+    /// in the configuration applies to all the rule's findings; otherwise a finding keeps its
+    /// own (a rule's findings default to its document's severity, and some are sharper).
     fn accept(&self, outcome: &mut FileOutcome, mut diagnostic: Diagnostic) {
         let Some(index) = self.rules.index_of(diagnostic.rule) else {
             return;
@@ -447,7 +443,9 @@ impl Linter {
         {
             return;
         }
-        diagnostic.severity = self.settings.severity[index];
+        if self.settings.severity_configured[index] {
+            diagnostic.severity = self.settings.severity[index];
+        }
         outcome.diagnostics.push(diagnostic);
     }
 

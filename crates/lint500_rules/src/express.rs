@@ -93,15 +93,18 @@ pub(crate) fn forwards_rejections(project: &Project, file: FileId) -> bool {
         || package.imports("@awaitjs/express")
 }
 
-/// `*.test.js`, `*.spec.ts`, and anything under `test/`, `tests/` or `__tests__/` (`path` is
-/// relative to the package, so that a package inside a folder named `test` still counts).
-fn is_test(path: &Path) -> bool {
+/// `*.test.js`, `*.spec.ts`, Python's `test_*.py`, `*_test.py` and `conftest.py`, and
+/// anything under `test/`, `tests/` or `__tests__/` (`path` is relative to the package, so
+/// that a package inside a folder named `test` still counts).
+pub(crate) fn is_test(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|name| name.to_str())
         .unwrap_or("");
     name.contains(".test.")
         || name.contains(".spec.")
+        || (name.ends_with(".py")
+            && (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"))
         || path.components().any(|component| {
             matches!(
                 component.as_os_str().to_str(),

@@ -6,8 +6,8 @@ use lint500_core::Language;
 use tree_sitter::Node;
 
 use super::{
-    Binding, Call, Class, DEFAULT_EXPORT, Export, Function, Import, Imported, JsModule,
-    Registration, Value,
+    Binding, Call, Class, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function, Import, Imported,
+    JsModule, NamedCall, Registration, Value, link_and_trim_functions,
 };
 use crate::grammar::grammar;
 use crate::model::FileModel;
@@ -25,6 +25,8 @@ const MAX_VALUE_DEPTH: usize = 12;
 
 /// The node kinds the collector wants to see, besides functions (which the walk tracks anyway).
 pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
+    ("member_expression", FactKind::Member),
+    ("subscript_expression", FactKind::Member),
     ("import_statement", FactKind::Import),
     ("export_statement", FactKind::Export),
     ("variable_declarator", FactKind::Declarator),
@@ -34,18 +36,6 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("await_expression", FactKind::Await),
     ("for_in_statement", FactKind::ForIn),
 ];
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FactKind {
-    Import,
-    Export,
-    Declarator,
-    Assignment,
-    Call,
-    Class,
-    Await,
-    ForIn,
-}
 
 /// Ids of the kinds and fields the hot paths look at, per grammar: comparing ids is much
 /// cheaper than comparing names (tree-sitter finds a field by name with string compares).
@@ -61,6 +51,7 @@ struct Ids {
     parameters: u16,
     parameter: u16,
     body: u16,
+    index: u16,
 }
 
 impl Ids {
@@ -96,6 +87,7 @@ impl Ids {
             parameters: field("parameters"),
             parameter: field("parameter"),
             body: field("body"),
+            index: field("index"),
         }
     }
 }
@@ -105,21 +97,36 @@ pub(crate) struct JsFactsCollector {
     module: JsModule,
     /// Indices into `module.functions` of the functions enclosing the walk, innermost last.
     open_functions: Vec<usize>,
+    calls: Vec<NamedCall>,
 }
 
 impl JsFactsCollector {
     /// The module's facts, trimmed to what project rules can use: facts of every file stay in
     /// memory until the project is checked, so a function nobody could ask about (not async
-    /// with an unguarded `await`, fewer than three parameters, returns no function) and names
-    /// bound to values the view cannot follow are dropped.
-    pub(crate) fn finish(self) -> JsModule {
+    /// with an unguarded `await`, fewer than three parameters, returns no function, reaches no
+    /// request-time fact) and names bound to values the view cannot follow are dropped.
+    pub(crate) fn finish(self, source: &str) -> JsModule {
         let mut module = self.module;
-        module.functions.retain(|function| {
-            (function.is_async && function.first_uncovered_await.is_some())
-                || function.arity >= 3
-                || function.returns_function.is_some()
-        });
-        module.functions.shrink_to_fit();
+        let bindings = &module.bindings;
+        let callee = |name: &str| match bindings.iter().find(|binding| binding.name == name) {
+            Some(Binding {
+                value: Value::Function(start),
+                ..
+            }) => Some(*start),
+            _ => None,
+        };
+        // Walk order is start order, so the functions are sorted by start byte already.
+        link_and_trim_functions(
+            &mut module.functions,
+            &self.calls,
+            source,
+            callee,
+            |function| {
+                (function.is_async && function.first_uncovered_await.is_some())
+                    || function.arity >= 3
+                    || function.returns_function.is_some()
+            },
+        );
         let functions = &module.functions;
         let kept = |value: &Value| match value {
             Value::Unknown => false,
@@ -138,6 +145,7 @@ impl JsFactsCollector {
             ids: Ids::of(language),
             module: JsModule::default(),
             open_functions: Vec::new(),
+            calls: Vec::new(),
         }
     }
 
@@ -154,12 +162,13 @@ impl JsFactsCollector {
             FactKind::Import => self.import_statement(node, file),
             FactKind::Export => self.export_statement(node, file),
             FactKind::Declarator => self.variable_declarator(node, file),
+            FactKind::Member => self.member(node, file),
             FactKind::Assignment => self.assignment(node, file),
             FactKind::Call => self.call(node, file),
             FactKind::Class => self.class(node, file),
             FactKind::Await => self.awaited(node, file, covered),
             FactKind::ForIn if has_token(node, "await") => self.awaited(node, file, covered),
-            FactKind::ForIn => {}
+            FactKind::ForIn | FactKind::ImportFrom | FactKind::Decorated => {}
         }
     }
 
@@ -188,6 +197,14 @@ impl JsFactsCollector {
             signature: file.span(parameters.unwrap_or(node)),
             first_uncovered_await: None,
             returns_function: returned_function(node, ids.body),
+            enclosing: self
+                .open_functions
+                .last()
+                .map(|&index| self.module.functions[index].start_byte),
+            calls: Vec::new(),
+            called_at_load: false,
+            cached: false,
+            env_reads: Vec::new(),
         });
         self.open_functions.push(self.module.functions.len() - 1);
     }
@@ -208,6 +225,37 @@ impl JsFactsCollector {
                 function.first_uncovered_await = Some(span);
             }
         }
+    }
+
+    /// `process.env.KEY` / `process.env['KEY']` inside a function. `NODE_ENV` is left out: it
+    /// is set by every platform and inlined by bundlers, and reading it anywhere is the norm.
+    fn member(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let ids = self.ids;
+        // Runs on every member expression: leave after comparing ids in the common case.
+        let Some(&function) = self.open_functions.last() else {
+            return;
+        };
+        let Some(object) = node.child_by_field_id(ids.object) else {
+            return;
+        };
+        if object.kind_id() != ids.member_expression || !is_process_env(object, ids, file) {
+            return;
+        }
+        let key = node
+            .child_by_field_id(ids.property)
+            .or_else(|| node.child_by_field_id(ids.index))
+            .map_or("", |key| file.text(key).trim_matches(['\'', '"', '`']));
+        if key == "NODE_ENV" {
+            return;
+        }
+        self.read_env(function, node, file);
+    }
+
+    fn read_env(&mut self, function: usize, node: Node<'_>, file: &FileModel<'_>) {
+        self.module.functions[function].env_reads.push(EnvRead {
+            span: file.span(node),
+            raises_when_missing: false,
+        });
     }
 
     fn bind(&mut self, name: String, value: Value) {
@@ -358,6 +406,13 @@ impl JsFactsCollector {
         };
         match name.kind() {
             "identifier" => {
+                if let Some(&function) = self.open_functions.last()
+                    && value.kind_id() == ids.member_expression
+                    && is_process_env(value, ids, file)
+                {
+                    // `const env = process.env`: every later `env.KEY` is a read.
+                    self.read_env(function, value, file);
+                }
                 let value = value_of(value, file);
                 let local = file.text(name).to_string();
                 if let Value::Module(specifier) = &value {
@@ -367,6 +422,13 @@ impl JsFactsCollector {
             }
             // `const { list, create: make } = require('./users')` or `= controller`.
             "object_pattern" => {
+                if let Some(&function) = self.open_functions.last()
+                    && value.kind_id() == ids.member_expression
+                    && is_process_env(value, ids, file)
+                {
+                    self.read_env(function, node, file);
+                    return;
+                }
                 let source = value_of(value, file);
                 let mut cursor = name.walk();
                 for property in name.named_children(&mut cursor) {
@@ -435,9 +497,12 @@ impl JsFactsCollector {
             return;
         };
         let callee_kind = callee.kind_id();
-        if (callee_kind == ids.identifier && file.text(callee) == "require")
-            || callee_kind == ids.import
-        {
+        if callee_kind == ids.identifier && file.text(callee) != "require" {
+            self.calls
+                .push((self.open_functions.last().copied(), callee.byte_range()));
+            return;
+        }
+        if callee_kind == ids.identifier || callee_kind == ids.import {
             if let Some(specifier) = first_string_argument(node, file) {
                 self.module.specifiers.push(specifier);
             }
@@ -716,9 +781,27 @@ fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
             if callee.kind() == "identifier" && file.text(callee) == "require" {
                 return first_string_argument(node, file).map_or(Value::Unknown, Value::Module);
             }
+            let mut arguments = Vec::new();
+            if let Some(list) = node.child_by_field_name("arguments") {
+                let mut cursor = list.walk();
+                arguments.extend(
+                    list.named_children(&mut cursor)
+                        .map(nested)
+                        .filter(|argument| {
+                            matches!(
+                                argument,
+                                Value::Name(_)
+                                    | Value::Member(..)
+                                    | Value::Function(_)
+                                    | Value::Call(_)
+                            )
+                        }),
+                );
+            }
             Value::Call(Box::new(Call {
                 callee: nested(callee),
                 span: file.span(node),
+                arguments,
             }))
         }
         _ => Value::Unknown,
@@ -766,7 +849,20 @@ fn string_value(node: Node<'_>, file: &FileModel<'_>) -> String {
         .to_string()
 }
 
-fn has_token(node: Node<'_>, token: &str) -> bool {
+/// `process.env`.
+fn is_process_env(node: Node<'_>, ids: &Ids, file: &FileModel<'_>) -> bool {
+    let (Some(object), Some(property)) = (
+        node.child_by_field_id(ids.object),
+        node.child_by_field_id(ids.property),
+    ) else {
+        return false;
+    };
+    object.kind_id() == ids.identifier
+        && file.text(object) == "process"
+        && file.text(property) == "env"
+}
+
+pub(crate) fn has_token(node: Node<'_>, token: &str) -> bool {
     let mut cursor = node.walk();
     node.children(&mut cursor)
         .take_while(|child| !child.is_named() || child.kind() == "decorator")

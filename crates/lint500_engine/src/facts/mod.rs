@@ -6,17 +6,170 @@
 //! creates an app) is decided later by the project view, which sees every file.
 
 pub(crate) mod javascript;
+pub(crate) mod python;
 
-pub(crate) use javascript::JsFactsCollector;
 pub use javascript::MODULE_EXPORTS;
 
-use lint500_core::Span;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use lint500_core::{Language, Span};
+use tree_sitter::Node;
+
+use crate::model::FileModel;
+use javascript::JsFactsCollector;
+use python::PyFactsCollector;
 
 /// The facts of one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileFacts {
     /// JavaScript and TypeScript modules: imports, exports, functions, Express registrations.
     pub module: Option<JsModule>,
+    /// Python modules: imports, module-level names, functions, FastAPI routes and dependencies.
+    pub python: Option<PyModule>,
+}
+
+impl FileFacts {
+    pub fn is_empty(&self) -> bool {
+        self.module.is_none() && self.python.is_none()
+    }
+}
+
+/// The node kinds the facts collectors want to see, besides functions (which the walk tracks
+/// anyway); each collector acts on the kinds of its language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FactKind {
+    Import,
+    ImportFrom,
+    Export,
+    Declarator,
+    Assignment,
+    Call,
+    Class,
+    Await,
+    ForIn,
+    /// `a.b` / `a[b]`: where environment reads are.
+    Member,
+    Decorated,
+}
+
+/// The kinds each language's collector wants, by node kind name.
+pub(crate) fn fact_kinds(language: Language) -> &'static [(&'static str, FactKind)] {
+    if language.is_javascript_like() {
+        javascript::FACT_KINDS
+    } else {
+        python::FACT_KINDS
+    }
+}
+
+/// Gathers a file's facts during the walk, in the language of the file.
+pub(crate) enum FactsCollector {
+    JavaScript(JsFactsCollector),
+    Python(PyFactsCollector),
+}
+
+impl FactsCollector {
+    pub(crate) fn new(language: Language) -> FactsCollector {
+        if language.is_javascript_like() {
+            FactsCollector::JavaScript(JsFactsCollector::new(language))
+        } else {
+            FactsCollector::Python(PyFactsCollector::new())
+        }
+    }
+
+    /// Records a fact node; `covered` says whether an `await` here sits in a `try` block with
+    /// a `catch` of the innermost enclosing function.
+    pub(crate) fn enter(
+        &mut self,
+        node: Node<'_>,
+        kind: FactKind,
+        file: &FileModel<'_>,
+        covered: bool,
+    ) {
+        match self {
+            FactsCollector::JavaScript(collector) => collector.enter(node, kind, file, covered),
+            FactsCollector::Python(collector) => collector.enter(node, kind, file),
+        }
+    }
+
+    pub(crate) fn enter_function(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        match self {
+            FactsCollector::JavaScript(collector) => collector.enter_function(node, file),
+            FactsCollector::Python(collector) => collector.enter_function(node, file),
+        }
+    }
+
+    pub(crate) fn leave_function(&mut self) {
+        match self {
+            FactsCollector::JavaScript(collector) => collector.leave_function(),
+            FactsCollector::Python(collector) => collector.leave_function(),
+        }
+    }
+
+    pub(crate) fn finish(self, source: &str) -> FileFacts {
+        match self {
+            FactsCollector::JavaScript(collector) => FileFacts {
+                module: Some(collector.finish(source)),
+                python: None,
+            },
+            FactsCollector::Python(collector) => FileFacts {
+                module: None,
+                python: Some(collector.finish(source)),
+            },
+        }
+    }
+}
+
+/// What a Python module imports, binds at module level, defines and registers with FastAPI.
+#[derive(Clone, Debug, Default)]
+pub struct PyModule {
+    /// `import a.b as c` (the whole module, [`Imported::Namespace`]) and `from .b import c`
+    /// ([`Imported::Named`]); the specifier is the module as written (`os`, `app.deps`,
+    /// `.deps`, `..`). Imports inside functions are included.
+    pub imports: Vec<Import>,
+    /// Names bound at module level: assignments and `def`s, in source order.
+    pub bindings: Vec<Binding>,
+    /// The functions project rules can use, sorted by where they start.
+    pub functions: Vec<Function>,
+    /// Route decorators `@receiver.get(…)` (the handler is the decorated function) and
+    /// `receiver.add_api_route(path, endpoint)` calls.
+    pub routes: Vec<Registration>,
+    /// What `Depends(…)` / `Security(…)` name anywhere in the file: parameter defaults,
+    /// `dependencies=[…]` of decorators, routers and apps.
+    pub dependencies: Vec<Value>,
+}
+
+impl PyModule {
+    pub fn function(&self, start_byte: usize) -> Option<&Function> {
+        function_at(&self.functions, start_byte)
+    }
+
+    /// The value a module-level name is bound to (its last binding: a module's names end up
+    /// with the value they were given last).
+    pub fn binding(&self, name: &str) -> Option<&Value> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|binding| binding.name == name)
+            .map(|binding| &binding.value)
+    }
+
+    pub fn import(&self, local: &str) -> Option<&Import> {
+        self.imports
+            .iter()
+            .rev()
+            .find(|import| import.local == local)
+    }
+}
+
+/// A read of the process environment inside a function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvRead {
+    /// The whole read: `os.environ["KEY"]`, `os.getenv("KEY")`, `process.env.KEY`.
+    pub span: Span,
+    /// `os.environ[…]` raises `KeyError` when the variable is missing; the other forms
+    /// yield `None` / `undefined`.
+    pub raises_when_missing: bool,
 }
 
 /// What a JavaScript or TypeScript module imports, exports, defines and registers.
@@ -99,6 +252,9 @@ pub enum Value {
 pub struct Call {
     pub callee: Value,
     pub span: Span,
+    /// The positional arguments the view can follow (names, members, functions, calls):
+    /// what a wrapper such as `asyncHandler(fn)` wraps.
+    pub arguments: Vec<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -117,6 +273,24 @@ pub struct Function {
     pub first_uncovered_await: Option<Span>,
     /// A function this one returns directly (`() => (err, req, res, next) => …`), by start byte.
     pub returns_function: Option<usize>,
+    /// The function this one is written in, by start byte.
+    pub enclosing: Option<usize>,
+    /// The functions of this module it calls by name, by start byte.
+    pub calls: Vec<usize>,
+    /// Whether the module calls it by name outside any function, that is while it loads.
+    pub called_at_load: bool,
+    /// Python `@cache` / `@lru_cache`: its body runs once per argument list, not per call.
+    pub cached: bool,
+    /// Environment reads in its own body (those of nested functions are theirs).
+    pub env_reads: Vec<EnvRead>,
+}
+
+impl Function {
+    /// Whether it holds a fact that request-time rules report on: such functions, and those
+    /// that contain or call them, are kept when a file's facts are trimmed.
+    fn has_request_time_facts(&self) -> bool {
+        !self.env_reads.is_empty()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -140,10 +314,7 @@ pub struct Registration {
 
 impl JsModule {
     pub fn function(&self, start_byte: usize) -> Option<&Function> {
-        self.functions
-            .binary_search_by_key(&start_byte, |function| function.start_byte)
-            .ok()
-            .map(|index| &self.functions[index])
+        function_at(&self.functions, start_byte)
     }
 
     /// The value bound to `name` in this module (its first binding), if any.
@@ -165,4 +336,85 @@ impl JsModule {
             .find(|export| export.name == name)
             .map(|export| &export.value)
     }
+}
+
+fn function_at(functions: &[Function], start_byte: usize) -> Option<&Function> {
+    functions
+        .binary_search_by_key(&start_byte, |function| function.start_byte)
+        .ok()
+        .map(|index| &functions[index])
+}
+
+/// A call by plain name seen during the walk, resolved against the module's bindings once the
+/// walk is done: the function making it (index into the collector's functions; none at module
+/// level) and where the callee's name is.
+pub(crate) type NamedCall = (Option<usize>, Range<usize>);
+
+/// Turns the calls by name into call edges between the module's functions (`calls`,
+/// `called_at_load`), then keeps the functions that `keep` asks for and those that hold,
+/// contain or call (transitively) request-time facts; edges to dropped functions go.
+/// `callee` says which function start a name is bound to.
+pub(crate) fn link_and_trim_functions(
+    functions: &mut Vec<Function>,
+    calls: &[NamedCall],
+    source: &str,
+    callee: impl Fn(&str) -> Option<usize>,
+    keep: impl Fn(&Function) -> bool,
+) {
+    for (caller, name) in calls {
+        let Some(target) = source.get(name.clone()).and_then(&callee) else {
+            continue;
+        };
+        match caller {
+            Some(caller) => {
+                if let Some(function) = functions.get_mut(*caller)
+                    && !function.calls.contains(&target)
+                {
+                    function.calls.push(target);
+                }
+            }
+            None => {
+                if let Ok(index) =
+                    functions.binary_search_by_key(&target, |function| function.start_byte)
+                {
+                    functions[index].called_at_load = true;
+                }
+            }
+        }
+    }
+    // Functions that reach request-time facts: a worklist over the reversed edges (callers and
+    // enclosing functions), so each function is visited once however deep the nesting.
+    let index_of = |start: usize| {
+        functions
+            .binary_search_by_key(&start, |function| function.start_byte)
+            .ok()
+    };
+    let mut callers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (index, function) in functions.iter().enumerate() {
+        for &callee in &function.calls {
+            callers.entry(callee).or_default().push(index);
+        }
+    }
+    let mut pending: Vec<usize> = (0..functions.len())
+        .filter(|&index| functions[index].has_request_time_facts())
+        .collect();
+    let mut reaching: HashSet<usize> = HashSet::new();
+    while let Some(index) = pending.pop() {
+        let function = &functions[index];
+        if !reaching.insert(function.start_byte) {
+            continue;
+        }
+        pending.extend(function.enclosing.and_then(index_of));
+        pending.extend(callers.get(&function.start_byte).into_iter().flatten());
+    }
+    functions.retain(|function| keep(function) || reaching.contains(&function.start_byte));
+    let kept: HashSet<usize> = functions
+        .iter()
+        .map(|function| function.start_byte)
+        .collect();
+    for function in functions.iter_mut() {
+        function.calls.retain(|callee| kept.contains(callee));
+        function.calls.shrink_to_fit();
+    }
+    functions.shrink_to_fit();
 }

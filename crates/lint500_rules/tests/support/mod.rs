@@ -5,10 +5,18 @@ pub mod expectations;
 use lint500_core::{Diagnostic, Language};
 use lint500_engine::{CommandLineOverrides, Config, Linter, RunOptions, Settings};
 
-/// Lints `source` as a file named `file_name` in a folder of its own, project rules included.
+/// The manifests of the scratch project a snippet is linted in: a service on Express 4 (whose
+/// rejections the async rules care about), a serverless function, and a FastAPI app.
+const PACKAGE_JSON: &str =
+    r#"{ "dependencies": { "express": "^4.21.0", "serverless": "^4.0.0" } }"#;
+const PYPROJECT: &str = "[project]\nname = \"snippet\"\ndependencies = [\"fastapi\"]\n";
+
+/// Lints `source` as a file named `file_name` in a project of its own, project rules included.
 pub fn lint(source: &str, language: Language, file_name: &str) -> Vec<Diagnostic> {
     let rules = lint500_rules::all();
     let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("package.json"), PACKAGE_JSON).expect("write package.json");
+    std::fs::write(dir.path().join("pyproject.toml"), PYPROJECT).expect("write pyproject.toml");
     let path = dir.path().join(file_name);
     std::fs::write(&path, source).expect("write the file");
     assert_eq!(Language::from_path(&path), Some(language), "{file_name}");

@@ -1,0 +1,86 @@
+//! `env-read-in-handler`: the environment read while a request is served (in a handler, a
+//! FastAPI dependency, or a helper only they call) instead of once, validated, at startup.
+
+use lint500_core::{Label, Language, Severity};
+use lint500_engine::{EnvRead, Project, ProjectContext, Rule};
+
+use crate::handlers::{HandlerKind, RequestTime, RequestTimeFunction, request_time_functions};
+
+pub struct EnvReadInHandler;
+
+const HELP: &str = "Read the variable once at startup into a validated settings object (a pydantic \
+                    `BaseSettings`, a config module that checks it) and use that here";
+
+impl Rule for EnvReadInHandler {
+    fn document(&self) -> &'static str {
+        include_str!("../../../rules/env-read-in-handler.md")
+    }
+
+    fn project_dependencies(&self) -> &'static [&'static str] {
+        // Web frameworks and serverless platforms whose handlers the rule knows.
+        &[
+            "express",
+            "next",
+            "@vercel/node",
+            "@netlify/functions",
+            "@types/aws-lambda",
+            "aws-lambda",
+            "serverless",
+            "fastapi",
+        ]
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
+        for function in request_time_functions(project) {
+            let language = project.file(function.file).language;
+            for read in &function.function.env_reads {
+                let diagnostic = ctx.report(
+                    function.file,
+                    read.span,
+                    message(read, language, &function),
+                    HELP,
+                );
+                if read.raises_when_missing {
+                    diagnostic.severity = Severity::Error;
+                }
+                if let Some((file, span)) = function.registered
+                    && file == function.file
+                {
+                    diagnostic.labels.push(Label {
+                        span,
+                        message: "the handler is registered here".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn message(read: &EnvRead, language: Language, function: &RequestTimeFunction<'_>) -> String {
+    let place = match function.why {
+        RequestTime::Handler(HandlerKind::FastApiDependency) => {
+            "a FastAPI dependency, which runs on every request".to_string()
+        }
+        RequestTime::Handler(_) | RequestTime::Nested => {
+            "a request handler, on every request".to_string()
+        }
+        RequestTime::Helper => match &function.function.name {
+            Some(name) => format!("`{name}`, which only request handlers call"),
+            None => "a function only request handlers call".to_string(),
+        },
+    };
+    if read.raises_when_missing {
+        format!(
+            "`os.environ[…]` is read in {place}: when the variable is missing, every request fails with KeyError"
+        )
+    } else {
+        let missing = if language == Language::Python {
+            "None"
+        } else {
+            "undefined"
+        };
+        format!(
+            "The environment is read in {place}: a missing variable yields {missing} there instead of failing at startup"
+        )
+    }
+}
