@@ -61,6 +61,7 @@ pub fn run(args: CheckArgs) -> u8 {
         RunOptions {
             threads,
             parse_only: args.parse_only,
+            force_exclude: args.force_exclude,
         },
     );
 

@@ -86,6 +86,10 @@ struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
 
+    /// Apply the excludes to files named on the command line too (for pre-commit and editors)
+    #[arg(long)]
+    force_exclude: bool,
+
     /// Number of threads (default: one per core)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,

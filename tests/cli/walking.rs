@@ -89,3 +89,22 @@ fn duplicate_paths_are_linted_once() {
         ["src/load.js:4:5: warning[swallowed-catch]"]
     );
 }
+
+#[test]
+fn force_exclude_applies_the_excludes_to_files_named_explicitly() {
+    let project = Project::new();
+    project
+        .file("lint500.toml", "exclude = [\"generated\"]\n")
+        .file("generated/client.js", SWALLOWED_JS)
+        .file("node_modules/x/a.js", SWALLOWED_JS)
+        .file("src/load.js", SWALLOWED_JS);
+    let named = ["generated/client.js", "node_modules/x/a.js", "src/load.js"];
+    let mut args = vec!["--format", "concise"];
+    args.extend(named);
+    assert_eq!(project.run(&args).findings().len(), 3);
+    args.push("--force-exclude");
+    assert_eq!(
+        project.run(&args).findings(),
+        ["src/load.js:4:5: warning[swallowed-catch]"]
+    );
+}

@@ -34,6 +34,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Read and parse only, run no rule: the floor the benchmark compares a full run with.
     pub parse_only: bool,
+    /// Apply the excludes to files named explicitly too (pre-commit hooks, editors).
+    pub force_exclude: bool,
 }
 
 /// The findings of one file, with its text so that reports can show code frames.
@@ -174,6 +176,7 @@ impl Linter {
             cwd: self.cwd.clone(),
             threads: options.threads,
             excludes: self.settings.excludes.clone(),
+            force_exclude: options.force_exclude,
         };
         let (linted, mut notices) = collect_files(paths, &walk, overlays);
         let project_rules = self.enabled_project_rules();

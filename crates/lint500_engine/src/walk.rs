@@ -1,5 +1,5 @@
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 use lint500_core::Language;
@@ -11,8 +11,11 @@ use crate::runner::{Notice, NoticeKind, Overlays};
 pub struct WalkOptions {
     pub cwd: PathBuf,
     pub threads: usize,
-    /// Globs that keep files and folders out of folder walks (never out of explicit files).
+    /// Globs that keep files and folders out of folder walks.
     pub excludes: Vec<GlobList>,
+    /// Whether the excludes (the defaults included) also apply to paths named explicitly:
+    /// pre-commit and editors name every file, excluded or not.
+    pub force_exclude: bool,
 }
 
 /// A file to lint: its absolute (lexically normalised) path and language.
@@ -24,8 +27,9 @@ pub struct SourceFile {
 
 /// Expands `paths` into the files to lint, sorted and without duplicates. Folders are walked in
 /// parallel honouring `.gitignore`, `.ignore`, git's global and repository excludes, hidden
-/// files, the default excludes and `options.excludes`; a file named explicitly is always taken,
-/// also when it exists only as an unsaved buffer in `overlays`.
+/// files, the default excludes and `options.excludes`; a file named explicitly is always taken
+/// (unless `options.force_exclude` and an exclude matches it), also when it exists only as an
+/// unsaved buffer in `overlays`.
 pub fn collect_files(
     paths: &[PathBuf],
     options: &WalkOptions,
@@ -36,6 +40,12 @@ pub fn collect_files(
     let mut folders = Vec::new();
     for given in paths {
         let path = absolute(&options.cwd, given);
+        if options.force_exclude
+            && (default_excludes().matches(&path)
+                || options.excludes.iter().any(|globs| globs.matches(&path)))
+        {
+            continue;
+        }
         let metadata = std::fs::metadata(&path);
         if metadata.is_err() && overlays.contains_key(&path) {
             notices.extend(explicit_file(path, given, &mut files));
@@ -57,6 +67,14 @@ pub fn collect_files(
     files.sort();
     files.dedup();
     (files, notices)
+}
+
+/// Dependencies, build output, virtual environments and minified code, which no walk enters.
+fn default_excludes() -> &'static GlobList {
+    static DEFAULTS: LazyLock<GlobList> = LazyLock::new(|| {
+        GlobList::new(Path::new("/"), DEFAULT_EXCLUDES.iter().copied()).expect("valid globs")
+    });
+    &DEFAULTS
 }
 
 /// Takes a file named on the command line, or says why it cannot be linted.
@@ -84,9 +102,7 @@ fn walk_folders(
     for folder in &folders[1..] {
         builder.add(folder);
     }
-    let defaults = Arc::new(
-        GlobList::new(Path::new("/"), DEFAULT_EXCLUDES.iter().copied()).expect("valid globs"),
-    );
+    let defaults = default_excludes();
     let excludes = Arc::new(options.excludes.clone());
     builder
         .threads(options.threads)

@@ -55,6 +55,7 @@ fn linter(dir: &Path) -> Linter {
 const OPTIONS: RunOptions = RunOptions {
     threads: 2,
     parse_only: false,
+    force_exclude: false,
 };
 
 /// (path, line) of every finding.
@@ -85,6 +86,7 @@ fn a_panicking_rule_is_reported_per_file_and_the_run_goes_on() {
         RunOptions {
             threads: 2,
             parse_only: false,
+            force_exclude: false,
         },
     );
 

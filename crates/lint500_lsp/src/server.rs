@@ -381,6 +381,8 @@ impl Server {
         let options = RunOptions {
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             parse_only: false,
+            // An excluded file gets no diagnostics in the editor either.
+            force_exclude: true,
         };
         let run = linter.run_with_overlays(&paths, options, overlays);
         for notice in run.notices.iter().filter(|notice| notice.kind.is_error()) {

@@ -33,6 +33,7 @@ pub fn lint(source: &str, language: Language, file_name: &str) -> Vec<Diagnostic
         RunOptions {
             threads: 1,
             parse_only: false,
+            force_exclude: false,
         },
     );
     run.files
