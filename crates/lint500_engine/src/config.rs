@@ -14,6 +14,8 @@ use crate::source::DEFAULT_MAX_FILE_SIZE;
 
 const CONFIG_FILES: [&str; 2] = ["lint500.toml", ".lint500.toml"];
 const PYPROJECT: &str = "pyproject.toml";
+/// Every file name whose contents can change the configuration (editors watch them).
+pub const CONFIG_FILE_NAMES: [&str; 3] = [CONFIG_FILES[0], CONFIG_FILES[1], PYPROJECT];
 const ALL: &str = "all";
 
 /// The configuration as written in the file.

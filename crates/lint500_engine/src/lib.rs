@@ -18,7 +18,9 @@ mod source;
 mod suppression;
 mod walk;
 
-pub use config::{CommandLineOverrides, Config, ConfigError, RuleSelection, Settings};
+pub use config::{
+    CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleSelection, Settings,
+};
 pub use facts::{
     Binding, Call, Class, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function, Import, Imported,
     JsModule, MODULE_EXPORTS, PyModule, Registration, Value,

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::RecvTimeoutError;
 use lint500_core::{Language, Severity};
 use lint500_engine::{
-    CommandLineOverrides, Config, FileFindings, Linter, Overlays, RunOptions, Settings,
+    CONFIG_FILE_NAMES, CommandLineOverrides, Config, FileFindings, Linter, Overlays, RunOptions,
+    Settings,
 };
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -34,9 +35,6 @@ use crate::text::{LineIndex, PositionEncoding};
 
 /// How long after the last change of a burst a document is linted.
 const DEBOUNCE: Duration = Duration::from_millis(200);
-
-/// The files `Config::discover` reads; a change to any of them may change the settings.
-const CONFIG_FILES: [&str; 3] = ["lint500.toml", ".lint500.toml", "pyproject.toml"];
 
 const SOURCE: &str = "lint500";
 
@@ -297,7 +295,7 @@ impl Server {
         if !self.watch_config_files {
             return;
         }
-        let watchers = CONFIG_FILES
+        let watchers = CONFIG_FILE_NAMES
             .iter()
             .map(|name| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(format!("**/{name}")),
@@ -592,5 +590,5 @@ fn is_config_file(uri: &Uri) -> bool {
     file_path(uri)
         .as_deref()
         .and_then(Path::file_name)
-        .is_some_and(|name| CONFIG_FILES.iter().any(|config| name == *config))
+        .is_some_and(|name| CONFIG_FILE_NAMES.iter().any(|config| name == *config))
 }
