@@ -179,16 +179,18 @@ impl Linter {
             force_exclude: options.force_exclude,
         };
         let (linted, mut notices) = collect_files(paths, &walk, overlays);
-        let project_rules = self.enabled_project_rules();
-        let mut scope = FactScope::new(if options.parse_only {
+        let project_rules = if options.parse_only {
             Vec::new()
         } else {
+            self.enabled_project_rules()
+        };
+        let mut scope = FactScope::new(
             project_rules
                 .iter()
                 .flat_map(|&index| self.rules.rule(index).project_dependencies())
                 .copied()
-                .collect()
-        });
+                .collect(),
+        );
         let mut manifests = Manifests::default();
         for file in &linted {
             scope.add(&file.path, file.language, &mut manifests);
