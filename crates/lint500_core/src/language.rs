@@ -83,6 +83,26 @@ impl LanguageFamily {
     }
 }
 
+/// `*.test.js`, `*.spec.ts`, Python's `test_*.py`, `*_test.py` and `conftest.py`, and
+/// anything under `test/`, `tests/` or `__tests__/` (give a path relative to the
+/// project or package, so that a project inside a folder named `test` still counts).
+pub fn is_test_path(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
+    name.contains(".test.")
+        || name.contains(".spec.")
+        || (name.ends_with(".py")
+            && (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"))
+        || path.components().any(|component| {
+            matches!(
+                component.as_os_str().to_str(),
+                Some("test" | "tests" | "__tests__")
+            )
+        })
+}
+
 impl fmt::Display for LanguageFamily {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

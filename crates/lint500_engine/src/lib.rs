@@ -22,8 +22,8 @@ pub use config::{
     CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleSelection, Settings,
 };
 pub use facts::{
-    Binding, Call, Class, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function, Import, Imported,
-    JsModule, MODULE_EXPORTS, PyModule, Registration, Value,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function,
+    Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration, Value,
 };
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};

@@ -15,6 +15,9 @@ use crate::suppression::Suppressions;
 pub struct FileModel<'tree> {
     pub source: &'tree str,
     pub language: Language,
+    /// Whether the file is a test (`*.test.js`, `tests/…`, `test_*.py`): rules about what
+    /// fails in production may leave tests alone.
+    pub is_test: bool,
     /// Enclosing functions, catch clauses and guarded try blocks, outermost first.
     frames: Vec<Frame<'tree>>,
 }
@@ -156,6 +159,7 @@ pub fn lint_tree(
     rules: &'static RuleSet,
     enabled: &[bool],
     collect_facts: bool,
+    is_test: bool,
 ) -> TreeLint {
     let roles = roles(language);
     let dispatch = rules.dispatch_table(language);
@@ -163,6 +167,7 @@ pub fn lint_tree(
     let mut model = FileModel {
         source,
         language,
+        is_test,
         frames: Vec::new(),
     };
     let mut lint = TreeLint {

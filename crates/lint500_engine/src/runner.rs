@@ -3,7 +3,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use lint500_core::{Diagnostic, Language};
+use lint500_core::{Diagnostic, Language, is_test_path};
 use rayon::prelude::*;
 
 use crate::config::Settings;
@@ -368,7 +368,16 @@ impl Linter {
         } else {
             vec![false; self.rules.len()]
         };
-        let lint = lint_tree(&source, &tree, file.language, self.rules, &enabled, facts);
+        let is_test = is_test_path(&display);
+        let lint = lint_tree(
+            &source,
+            &tree,
+            file.language,
+            self.rules,
+            &enabled,
+            facts,
+            is_test,
+        );
         drop(tree);
         let TreeLint {
             diagnostics,

@@ -1,9 +1,7 @@
 //! What the Express rules share: which registrations are made on Express apps and routers,
 //! and what the package says about how Express treats rejected promises.
 
-use std::path::Path;
-
-use lint500_core::Span;
+use lint500_core::{Span, is_test_path};
 use lint500_engine::{FileId, Project, Registration, Resolved, Value};
 
 /// The methods that register routes (everything Express registers but `use`).
@@ -50,7 +48,7 @@ pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
             continue;
         };
         let package_root = &project.package_of(file).root;
-        if is_test(
+        if is_test_path(
             project_file
                 .path
                 .strip_prefix(package_root)
@@ -91,26 +89,6 @@ pub(crate) fn forwards_rejections(project: &Project, file: FileId) -> bool {
         .is_some_and(|major| major >= 5)
         || package.imports("express-async-errors")
         || package.imports("@awaitjs/express")
-}
-
-/// `*.test.js`, `*.spec.ts`, Python's `test_*.py`, `*_test.py` and `conftest.py`, and
-/// anything under `test/`, `tests/` or `__tests__/` (`path` is relative to the package, so
-/// that a package inside a folder named `test` still counts).
-pub(crate) fn is_test(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("");
-    name.contains(".test.")
-        || name.contains(".spec.")
-        || (name.ends_with(".py")
-            && (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py"))
-        || path.components().any(|component| {
-            matches!(
-                component.as_os_str().to_str(),
-                Some("test" | "tests" | "__tests__")
-            )
-        })
 }
 
 fn uses_express(project: &Project, file: FileId) -> bool {

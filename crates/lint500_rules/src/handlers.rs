@@ -16,10 +16,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lint500_core::Span;
+use lint500_core::{Span, is_test_path};
 use lint500_engine::{DEFAULT_EXPORT, FileId, Function, Project, ProjectFile, Resolved, Value};
 
-use crate::express::{is_test, registrations};
+use crate::express::registrations;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HandlerKind {
@@ -78,7 +78,7 @@ pub(crate) fn handlers(project: &Project) -> Vec<Handler<'_>> {
         }
     }
     for (file, project_file) in project.files() {
-        if is_test(relative_to_package(project, file, project_file)) {
+        if is_test_path(relative_to_package(project, file, project_file)) {
             continue;
         }
         if project_file.facts.module.is_some() {

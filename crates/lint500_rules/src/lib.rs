@@ -7,20 +7,24 @@ use lint500_engine::{Rule, RuleSet};
 
 mod async_handler_no_catch;
 mod catch;
+mod client_in_handler;
 mod env_read_in_handler;
 mod express;
 mod handlers;
 mod log_without_stack;
 mod missing_error_middleware;
 mod swallowed_catch;
+mod unchecked_find_result;
 
 fn rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(async_handler_no_catch::AsyncHandlerNoCatch),
+        Box::new(client_in_handler::ClientInHandler),
         Box::new(env_read_in_handler::EnvReadInHandler),
         Box::new(log_without_stack::LogWithoutStack),
         Box::new(missing_error_middleware::MissingErrorMiddleware),
         Box::new(swallowed_catch::SwallowedCatch),
+        Box::new(unchecked_find_result::UncheckedFindResult),
     ]
 }
 

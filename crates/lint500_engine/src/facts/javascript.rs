@@ -5,9 +5,10 @@ use std::sync::OnceLock;
 use lint500_core::Language;
 use tree_sitter::Node;
 
+use super::clients::{is_js_client_call, js_client, js_lazy_singleton};
 use super::{
-    Binding, Call, Class, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function, Import, Imported,
-    JsModule, NamedCall, Registration, Value, link_and_trim_functions,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function,
+    Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
 };
 use crate::grammar::grammar;
 use crate::model::FileModel;
@@ -32,6 +33,7 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("variable_declarator", FactKind::Declarator),
     ("assignment_expression", FactKind::Assignment),
     ("call_expression", FactKind::Call),
+    ("new_expression", FactKind::New),
     ("class_declaration", FactKind::Class),
     ("await_expression", FactKind::Await),
     ("for_in_statement", FactKind::ForIn),
@@ -166,6 +168,7 @@ impl JsFactsCollector {
             FactKind::Assignment => self.assignment(node, file),
             FactKind::Call => self.call(node, file),
             FactKind::Class => self.class(node, file),
+            FactKind::New => self.new_expression(node, file),
             FactKind::Await => self.awaited(node, file, covered),
             FactKind::ForIn if has_token(node, "await") => self.awaited(node, file, covered),
             FactKind::ForIn | FactKind::ImportFrom | FactKind::Decorated => {}
@@ -205,6 +208,7 @@ impl JsFactsCollector {
             called_at_load: false,
             cached: false,
             env_reads: Vec::new(),
+            clients: Vec::new(),
         });
         self.open_functions.push(self.module.functions.len() - 1);
     }
@@ -498,6 +502,9 @@ impl JsFactsCollector {
         };
         let callee_kind = callee.kind_id();
         if callee_kind == ids.identifier && file.text(callee) != "require" {
+            if !self.open_functions.is_empty() && is_js_client_call(file.text(callee)) {
+                self.client(node, callee, false, file);
+            }
             self.calls
                 .push((self.open_functions.last().copied(), callee.byte_range()));
             return;
@@ -516,6 +523,9 @@ impl JsFactsCollector {
         };
         let method = file.text(property);
         if !REGISTRATION_METHODS.contains(&method) {
+            if !self.open_functions.is_empty() && is_js_client_call(method) {
+                self.client(node, callee, false, file);
+            }
             return;
         }
         let Some(object) = callee.child_by_field_id(ids.object) else {
@@ -545,6 +555,41 @@ impl JsFactsCollector {
                 end: end.end,
             },
         });
+    }
+
+    /// `new PrismaClient()`, `new pg.Pool()` inside a function.
+    fn new_expression(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        if self.open_functions.is_empty() {
+            return;
+        }
+        if let Some(constructor) = node.child_by_field_name("constructor") {
+            self.client(node, constructor, true, file);
+        }
+    }
+
+    /// Records `node` as a client construction of the innermost function when `callee` builds
+    /// one.
+    fn client(
+        &mut self,
+        node: Node<'_>,
+        callee: Node<'_>,
+        constructed: bool,
+        file: &FileModel<'_>,
+    ) {
+        let Some(&function) = self.open_functions.last() else {
+            return;
+        };
+        let Some(client) = js_client(callee, constructed, &self.module.imports, file) else {
+            return;
+        };
+        let lazy_singleton = js_lazy_singleton(node, file);
+        self.module.functions[function]
+            .clients
+            .push(ClientConstruction {
+                span: file.span(node),
+                client,
+                lazy_singleton,
+            });
     }
 
     fn class(&mut self, node: Node<'_>, file: &FileModel<'_>) {

@@ -5,6 +5,7 @@
 //! What a name means (that `express` is imported from the `express` package, so the call
 //! creates an app) is decided later by the project view, which sees every file.
 
+pub(crate) mod clients;
 pub(crate) mod javascript;
 pub(crate) mod python;
 
@@ -45,6 +46,8 @@ pub(crate) enum FactKind {
     Declarator,
     Assignment,
     Call,
+    /// `new X(…)`: where JavaScript clients are constructed.
+    New,
     Class,
     Await,
     ForIn,
@@ -172,6 +175,20 @@ pub struct EnvRead {
     pub raises_when_missing: bool,
 }
 
+/// A pooled client (a database engine, connection pool or cache client) constructed inside a
+/// function: `new PrismaClient()`, `mysql.createPool(…)`, `create_engine(…)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConstruction {
+    /// The construction: the `new` expression or the call.
+    pub span: Span,
+    /// The client as the rule names it: `new PrismaClient()`, `create_engine()`.
+    pub client: &'static str,
+    /// Assigned to a binding that outlives the call (a module-level name, a Python `global`,
+    /// an attribute) under a "not created yet" guard (`if (!prisma) prisma = new …`,
+    /// `client ??= …`, `if engine is None: engine = …`): built once, then reused.
+    pub lazy_singleton: bool,
+}
+
 /// What a JavaScript or TypeScript module imports, exports, defines and registers.
 #[derive(Clone, Debug, Default)]
 pub struct JsModule {
@@ -283,13 +300,15 @@ pub struct Function {
     pub cached: bool,
     /// Environment reads in its own body (those of nested functions are theirs).
     pub env_reads: Vec<EnvRead>,
+    /// Pooled database or cache clients constructed in its own body.
+    pub clients: Vec<ClientConstruction>,
 }
 
 impl Function {
     /// Whether it holds a fact that request-time rules report on: such functions, and those
     /// that contain or call them, are kept when a file's facts are trimmed.
     fn has_request_time_facts(&self) -> bool {
-        !self.env_reads.is_empty()
+        !self.env_reads.is_empty() || self.clients.iter().any(|client| !client.lazy_singleton)
     }
 }
 

@@ -5,10 +5,11 @@ use std::sync::OnceLock;
 use lint500_core::Language;
 use tree_sitter::Node;
 
+use super::clients::{is_py_client_name, py_client, py_lazy_singleton};
 use super::javascript::has_token;
 use super::{
-    Binding, Call, EnvRead, FactKind, Function, Import, Imported, NamedCall, PyModule,
-    Registration, Value, link_and_trim_functions,
+    Binding, Call, ClientConstruction, EnvRead, FactKind, Function, Import, Imported, NamedCall,
+    PyModule, Registration, Value, link_and_trim_functions,
 };
 use crate::grammar::grammar;
 use crate::model::FileModel;
@@ -202,6 +203,7 @@ impl PyFactsCollector {
             called_at_load: false,
             cached: self.cached_definitions.contains(&start),
             env_reads: Vec::new(),
+            clients: Vec::new(),
         });
         self.open_functions.push(self.module.functions.len() - 1);
     }
@@ -310,9 +312,13 @@ impl PyFactsCollector {
                 "getenv" if self.imported_from_os(file.text(callee), "getenv") => {
                     self.read_env(node, file, false);
                 }
-                _ => self
-                    .calls
-                    .push((self.open_functions.last().copied(), callee.byte_range())),
+                name => {
+                    if !self.open_functions.is_empty() && is_py_client_name(name) {
+                        self.client(node, callee, file);
+                    }
+                    self.calls
+                        .push((self.open_functions.last().copied(), callee.byte_range()));
+                }
             }
             return;
         }
@@ -329,6 +335,9 @@ impl PyFactsCollector {
             "Depends" | "Security" => self.dependency(node, file),
             "getenv" if self.is_os(object, file) => self.read_env(node, file, false),
             "get" if self.is_environ(object, file) => self.read_env(node, file, false),
+            name if !self.open_functions.is_empty() && is_py_client_name(name) => {
+                self.client(node, callee, file);
+            }
             "add_api_route" | "add_api_websocket_route" => {
                 let Some(arguments) = node.child_by_field_id(ids.arguments) else {
                     return;
@@ -379,6 +388,25 @@ impl PyFactsCollector {
             span: file.span(node),
             raises_when_missing,
         });
+    }
+
+    /// Records a call as a client construction of the innermost function when `callee` builds
+    /// one: `create_engine(…)`, `redis.Redis(…)`.
+    fn client(&mut self, node: Node<'_>, callee: Node<'_>, file: &FileModel<'_>) {
+        let Some(&function) = self.open_functions.last() else {
+            return;
+        };
+        let Some(client) = py_client(callee, &self.module.imports, file) else {
+            return;
+        };
+        let lazy_singleton = py_lazy_singleton(node, file);
+        self.module.functions[function]
+            .clients
+            .push(ClientConstruction {
+                span: file.span(node),
+                client,
+                lazy_singleton,
+            });
     }
 
     /// `Depends(get_db)`, `Security(get_user, scopes=[…])`, `Depends(dependency=get_db)`.

@@ -1,0 +1,75 @@
+//! `client-in-handler`: a pooled database or cache client built while a request is served (in
+//! a handler, a FastAPI dependency, or a helper only they call), so each request opens a pool
+//! of its own.
+
+use lint500_core::Label;
+use lint500_engine::{ClientConstruction, Project, ProjectContext, Rule};
+
+use crate::handlers::{HandlerKind, RequestTime, RequestTimeFunction, request_time_functions};
+
+pub struct ClientInHandler;
+
+const HELP: &str = "Create the client once: at module level, in a lazily created module-level \
+                    singleton, or in startup/lifespan code, and reuse it in every request";
+
+impl Rule for ClientInHandler {
+    fn document(&self) -> &'static str {
+        include_str!("../../../rules/client-in-handler.md")
+    }
+
+    fn project_dependencies(&self) -> &'static [&'static str] {
+        // Web frameworks and serverless platforms whose handlers the rule knows.
+        &[
+            "express",
+            "next",
+            "@vercel/node",
+            "@netlify/functions",
+            "@types/aws-lambda",
+            "aws-lambda",
+            "serverless",
+            "fastapi",
+        ]
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
+        for function in request_time_functions(project) {
+            for client in &function.function.clients {
+                if client.lazy_singleton {
+                    continue;
+                }
+                let diagnostic =
+                    ctx.report(function.file, client.span, message(client, &function), HELP);
+                if let Some((file, span)) = function.registered
+                    && file == function.file
+                {
+                    diagnostic.labels.push(Label {
+                        span,
+                        message: "the handler is registered here".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn message(client: &ClientConstruction, function: &RequestTimeFunction<'_>) -> String {
+    let place = match function.why {
+        RequestTime::Handler(HandlerKind::FastApiDependency) => {
+            "a FastAPI dependency, which runs on every request".to_string()
+        }
+        RequestTime::Handler(HandlerKind::Serverless) => {
+            "a serverless handler, on every invocation".to_string()
+        }
+        RequestTime::Handler(_) | RequestTime::Nested => {
+            "a request handler, on every request".to_string()
+        }
+        RequestTime::Helper => match &function.function.name {
+            Some(name) => format!("`{name}`, which only request handlers call"),
+            None => "a function only request handlers call".to_string(),
+        },
+    };
+    format!(
+        "A pooled client (`{}`) is created in {place}: each call opens its own connections, which leak and exhaust the database's limit under load",
+        client.client
+    )
+}
