@@ -5,7 +5,9 @@
 use lint500_core::Label;
 use lint500_engine::{ClientConstruction, Project, ProjectContext, Rule};
 
-use crate::handlers::{HandlerKind, RequestTime, RequestTimeFunction, request_time_functions};
+use crate::handlers::{
+    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, request_time_functions,
+};
 
 pub struct ClientInHandler;
 
@@ -18,17 +20,7 @@ impl Rule for ClientInHandler {
     }
 
     fn project_dependencies(&self) -> &'static [&'static str] {
-        // Web frameworks and serverless platforms whose handlers the rule knows.
-        &[
-            "express",
-            "next",
-            "@vercel/node",
-            "@netlify/functions",
-            "@types/aws-lambda",
-            "aws-lambda",
-            "serverless",
-            "fastapi",
-        ]
+        HANDLER_FRAMEWORKS
     }
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {

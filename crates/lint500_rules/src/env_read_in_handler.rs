@@ -4,7 +4,9 @@
 use lint500_core::{Label, Language, Severity};
 use lint500_engine::{EnvRead, Project, ProjectContext, Rule};
 
-use crate::handlers::{HandlerKind, RequestTime, RequestTimeFunction, request_time_functions};
+use crate::handlers::{
+    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, request_time_functions,
+};
 
 pub struct EnvReadInHandler;
 
@@ -17,17 +19,7 @@ impl Rule for EnvReadInHandler {
     }
 
     fn project_dependencies(&self) -> &'static [&'static str] {
-        // Web frameworks and serverless platforms whose handlers the rule knows.
-        &[
-            "express",
-            "next",
-            "@vercel/node",
-            "@netlify/functions",
-            "@types/aws-lambda",
-            "aws-lambda",
-            "serverless",
-            "fastapi",
-        ]
+        HANDLER_FRAMEWORKS
     }
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {

@@ -58,6 +58,19 @@ pub(crate) struct RequestTimeFunction<'p> {
     pub registered: Option<(FileId, Span)>,
 }
 
+/// The web frameworks and serverless platforms whose handlers this module finds: a package
+/// that depends on one of them is worth reading for the request-time rules.
+pub(crate) const HANDLER_FRAMEWORKS: &[&str] = &[
+    "express",
+    "next",
+    "@vercel/node",
+    "@netlify/functions",
+    "@types/aws-lambda",
+    "aws-lambda",
+    "serverless",
+    "fastapi",
+];
+
 /// Names that mean a FastAPI app or router when their value cannot be followed
 /// (`def register(app: FastAPI)`), in a package that uses FastAPI.
 const FASTAPI_RECEIVER_NAMES: &[&str] = &["app", "router", "api", "api_router"];
