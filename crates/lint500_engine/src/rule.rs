@@ -165,14 +165,8 @@ impl<'a, 'tree> RuleContext<'a, 'tree> {
         help: impl Into<String>,
     ) -> DiagnosticBuilder<'_, 'tree> {
         let span = self.file.span(node);
-        self.diagnostics.push(Diagnostic {
-            rule: &self.meta.id,
-            severity: self.meta.default_severity,
-            message: message.into(),
-            help: help.into(),
-            span,
-            labels: Vec::new(),
-        });
+        self.diagnostics
+            .push(new_diagnostic(self.meta, span, message.into(), help.into()));
         DiagnosticBuilder {
             file: self.file,
             diagnostic: self.diagnostics.last_mut().expect("just pushed"),
@@ -236,15 +230,25 @@ impl ProjectContext<'_> {
     ) -> &mut Diagnostic {
         self.diagnostics.push((
             file,
-            Diagnostic {
-                rule: &self.meta.id,
-                severity: self.meta.default_severity,
-                message: message.into(),
-                help: help.into(),
-                span,
-                labels: Vec::new(),
-            },
+            new_diagnostic(self.meta, span, message.into(), help.into()),
         ));
         &mut self.diagnostics.last_mut().expect("just pushed").1
+    }
+}
+
+/// A finding of the rule `meta` with its default severity and no labels yet.
+fn new_diagnostic(
+    meta: &'static RuleMeta,
+    span: Span,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    Diagnostic {
+        rule: &meta.id,
+        severity: meta.default_severity,
+        message,
+        help,
+        span,
+        labels: Vec::new(),
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use lint500_engine::{Project, ProjectContext, Resolved, Rule};
 
-use crate::express::{Receiver, forwards_rejections, registrations};
+use crate::express::{Receiver, forwards_rejections, point_to, registrations};
 
 pub struct AsyncHandlerNoCatch;
 
@@ -45,23 +45,14 @@ impl Rule for AsyncHandlerNoCatch {
                 if !reported.insert((file, function.start_byte)) {
                     continue;
                 }
-                let span = registered.registration.span;
-                if file == registered.file {
-                    ctx.report(file, await_span, MESSAGE, HELP)
-                        .labels
-                        .push(lint500_core::Label {
-                            span,
-                            message: "the async handler is registered here".into(),
-                        });
-                } else {
-                    let message = format!(
-                        "{MESSAGE} (the handler is registered at {}:{}:{})",
-                        project.file(registered.file).display.display(),
-                        span.start.line,
-                        span.start.column
-                    );
-                    ctx.report(file, await_span, message, HELP);
-                }
+                point_to(
+                    project,
+                    ctx.report(file, await_span, MESSAGE, HELP),
+                    file,
+                    (registered.file, registered.registration.span),
+                    "the async handler is registered here",
+                    "the handler is registered at",
+                );
             }
         }
     }

@@ -1,7 +1,7 @@
 //! What the Express rules share: which registrations are made on Express apps and routers,
 //! and what the package says about how Express treats rejected promises.
 
-use lint500_core::{Span, is_test_path};
+use lint500_core::{Diagnostic, Label, Span, is_test_path};
 use lint500_engine::{FileId, Project, Registration, Resolved, Value};
 
 /// The methods that register routes (everything Express registers but `use`).
@@ -119,5 +119,32 @@ pub(crate) fn value_name(value: &Value) -> Option<&str> {
         Value::Name(name) | Value::Member(_, name) => Some(name),
         Value::Call(call) => value_name(&call.callee),
         _ => None,
+    }
+}
+
+/// Shows the place `span` of `at_file` beside a finding made in `in_file`: as a label when it is
+/// in the same file (labels can only point into the finding's own file), otherwise as
+/// `(mention path:line:column)` after the message.
+pub(crate) fn point_to(
+    project: &Project,
+    diagnostic: &mut Diagnostic,
+    in_file: FileId,
+    (at_file, span): (FileId, Span),
+    label: &str,
+    mention: &str,
+) {
+    if at_file == in_file {
+        diagnostic.labels.push(Label {
+            span,
+            message: label.into(),
+        });
+    } else {
+        diagnostic.message = format!(
+            "{} ({mention} {}:{}:{})",
+            diagnostic.message,
+            project.file(at_file).display.display(),
+            span.start.line,
+            span.start.column
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use lint500_core::{Label, Span};
 use lint500_engine::{FileId, Project, ProjectContext, Resolved, Rule, Value};
 
-use crate::express::{ExpressRegistration, Receiver, registrations, value_name};
+use crate::express::{ExpressRegistration, Receiver, point_to, registrations, value_name};
 
 pub struct MissingErrorMiddleware;
 
@@ -145,19 +145,20 @@ fn report_missing(
          `app.use((err, req, res, next) => { … })`; without one, Express answers errors with its \
          default handler, which prints the stack trace outside production",
     );
-    if let Some(route) = app.routes.iter().find(|route| route.file == file) {
-        diagnostic.labels.push(Label {
-            span: route.registration.span,
-            message: "routes are registered here".into(),
-        });
-    } else if let Some(route) = app.routes.first() {
-        let at = route.registration.span.start;
-        diagnostic.message = format!(
-            "{} (its routes are registered in {}:{}:{})",
-            diagnostic.message,
-            project.file(route.file).display.display(),
-            at.line,
-            at.column
+    // A route in the app's own file makes a label; otherwise say where the routes are.
+    let route = app
+        .routes
+        .iter()
+        .find(|route| route.file == file)
+        .or_else(|| app.routes.first());
+    if let Some(route) = route {
+        point_to(
+            project,
+            diagnostic,
+            file,
+            (route.file, route.registration.span),
+            "routes are registered here",
+            "its routes are registered in",
         );
     }
 }
@@ -176,21 +177,14 @@ fn report_three_parameters(
         "Declare all four parameters, `(err, req, res, next)`: Express recognises error middleware by \
          its parameter count",
     );
-    if registration.file == file {
-        diagnostic.labels.push(Label {
-            span: registration.registration.span,
-            message: "registered here as ordinary middleware".into(),
-        });
-    } else {
-        let at = registration.registration.span.start;
-        diagnostic.message = format!(
-            "{} (it is registered at {}:{}:{})",
-            diagnostic.message,
-            project.file(registration.file).display.display(),
-            at.line,
-            at.column
-        );
-    }
+    point_to(
+        project,
+        diagnostic,
+        file,
+        (registration.file, registration.registration.span),
+        "registered here as ordinary middleware",
+        "it is registered at",
+    );
 }
 
 /// `app.use('/users', usersRouter)`: mounting a router or a sub-app registers its routes.
