@@ -5,6 +5,7 @@
 //! node to the rules that asked for its kind. Trees and texts are dropped when their file is
 //! done; only diagnostics (and, for files with findings, the text to show them) are kept.
 
+mod async_callables;
 mod config;
 mod facts;
 mod grammar;
@@ -16,14 +17,17 @@ mod rule;
 mod runner;
 mod source;
 mod suppression;
+mod unawaited;
 mod walk;
 
+pub use async_callables::{AsyncCallables, is_python_coroutine_function};
 pub use config::{
     CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleSelection, Settings,
 };
+pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
 pub use facts::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function,
-    Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration, Value,
+    Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration, UnawaitedCall, Value,
 };
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};
@@ -33,4 +37,5 @@ pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::Suppressions;
+pub use unawaited::{PromiseUse, UnawaitedUse, unawaited_use};
 pub use walk::{SourceFile, WalkOptions, collect_files};

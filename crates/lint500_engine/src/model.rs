@@ -1,9 +1,11 @@
+use std::cell::OnceCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::OnceLock;
 
 use lint500_core::{Diagnostic, Language, Position, Span};
 use tree_sitter::{Node, Tree};
 
+use crate::async_callables::AsyncCallables;
 use crate::facts::{FactKind, FactsCollector, FileFacts, fact_kinds};
 use crate::grammar::grammar;
 use crate::rule::{RuleContext, RuleSet, position, span_of};
@@ -20,6 +22,8 @@ pub struct FileModel<'tree> {
     pub is_test: bool,
     /// Enclosing functions, catch clauses and guarded try blocks, outermost first.
     frames: Vec<Frame<'tree>>,
+    root: Node<'tree>,
+    async_callables: OnceCell<AsyncCallables>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -37,6 +41,12 @@ impl<'tree> FileModel<'tree> {
 
     pub fn span(&self, node: Node<'_>) -> Span {
         span_of(self.source, node)
+    }
+
+    /// What the file's top level and classes declare async, read on first use.
+    pub fn async_callables(&self) -> &AsyncCallables {
+        self.async_callables
+            .get_or_init(|| AsyncCallables::of(self.root, self.source, self.language))
     }
 
     /// The `catch` / `except` clauses around the current node, innermost first, stopping at
@@ -169,6 +179,8 @@ pub fn lint_tree(
         language,
         is_test,
         frames: Vec::new(),
+        root: tree.root_node(),
+        async_callables: OnceCell::new(),
     };
     let mut lint = TreeLint {
         diagnostics: Vec::new(),

@@ -12,6 +12,7 @@ mod env_read_in_handler;
 mod express;
 mod handlers;
 mod log_without_stack;
+mod missing_await;
 mod missing_error_middleware;
 mod swallowed_catch;
 mod unchecked_find_result;
@@ -22,6 +23,7 @@ fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(client_in_handler::ClientInHandler),
         Box::new(env_read_in_handler::EnvReadInHandler),
         Box::new(log_without_stack::LogWithoutStack),
+        Box::new(missing_await::MissingAwait),
         Box::new(missing_error_middleware::MissingErrorMiddleware),
         Box::new(swallowed_catch::SwallowedCatch),
         Box::new(unchecked_find_result::UncheckedFindResult),

@@ -9,6 +9,7 @@ use super::clients::{is_js_client_call, js_client, js_lazy_singleton};
 use super::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function,
     Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
+    unawaited_call,
 };
 use crate::grammar::grammar;
 use crate::model::FileModel;
@@ -124,9 +125,8 @@ impl JsFactsCollector {
             source,
             callee,
             |function| {
-                (function.is_async && function.first_uncovered_await.is_some())
-                    || function.arity >= 3
-                    || function.returns_function.is_some()
+                // Async functions: another module's call may forget to await them.
+                function.is_async || function.arity >= 3 || function.returns_function.is_some()
             },
         );
         let functions = &module.functions;
@@ -195,6 +195,7 @@ impl JsFactsCollector {
             start_byte: node.start_byte(),
             name,
             is_async: has_token(node, "async"),
+            is_generator: node.kind().starts_with("generator_function") || has_token(node, "*"),
             arity,
             first_parameter,
             signature: file.span(parameters.unwrap_or(node)),
@@ -501,6 +502,7 @@ impl JsFactsCollector {
             return;
         };
         let callee_kind = callee.kind_id();
+        self.unawaited_import_call(node, callee, file);
         if callee_kind == ids.identifier && file.text(callee) != "require" {
             if !self.open_functions.is_empty() && is_js_client_call(file.text(callee)) {
                 self.client(node, callee, false, file);
@@ -555,6 +557,36 @@ impl JsFactsCollector {
                 end: end.end,
             },
         });
+    }
+
+    /// A call of an imported name (`getUser(id)`, `users.getUser(id)`) whose result, if it is
+    /// a promise, is not awaited: the project view decides whether the callee is async.
+    fn unawaited_import_call(&mut self, node: Node<'_>, callee: Node<'_>, file: &FileModel<'_>) {
+        let ids = self.ids;
+        let root = if callee.kind_id() == ids.member_expression {
+            match callee.child_by_field_id(ids.object) {
+                Some(object) => object,
+                None => return,
+            }
+        } else {
+            callee
+        };
+        if root.kind_id() != ids.identifier || self.module.import(file.text(root)).is_none() {
+            return;
+        }
+        let in_async_function = self
+            .open_functions
+            .last()
+            .is_some_and(|&index| self.module.functions[index].is_async);
+        if let Some(call) = unawaited_call(
+            node,
+            callee,
+            value_of(callee, file),
+            in_async_function,
+            file,
+        ) {
+            self.module.unawaited_calls.push(call);
+        }
     }
 
     /// `new PrismaClient()`, `new pg.Pool()` inside a function.

@@ -18,6 +18,7 @@ use lint500_core::{Language, Span};
 use tree_sitter::Node;
 
 use crate::model::FileModel;
+use crate::unawaited::{PromiseUse, unawaited_use};
 use javascript::JsFactsCollector;
 use python::PyFactsCollector;
 
@@ -140,6 +141,7 @@ pub struct PyModule {
     /// What `Depends(…)` / `Security(…)` name anywhere in the file: parameter defaults,
     /// `dependencies=[…]` of decorators, routers and apps.
     pub dependencies: Vec<Value>,
+    pub unawaited_calls: Vec<UnawaitedCall>,
 }
 
 impl PyModule {
@@ -206,6 +208,22 @@ pub struct JsModule {
     pub registrations: Vec<Registration>,
     /// Every module specifier imported or required, including side-effect imports.
     pub specifiers: Vec<String>,
+    pub unawaited_calls: Vec<UnawaitedCall>,
+}
+
+/// A call of an imported name whose result is not awaited and is used as if it were its
+/// value, or dropped (`const user = getUser(id); user.name`, `users.remove(id);`). Whether
+/// that is wrong depends on the callee, in another module: the project view tells.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnawaitedCall {
+    pub callee: Value,
+    /// The callee as written (`getUser`, `users.remove`).
+    pub name: String,
+    pub span: Span,
+    pub how: PromiseUse,
+    /// Where the result is used, when not at the call itself.
+    pub used_at: Option<Span>,
+    pub in_async_function: bool,
 }
 
 /// A name bound by an import or a `require`.
@@ -279,6 +297,9 @@ pub struct Function {
     pub start_byte: usize,
     pub name: Option<String>,
     pub is_async: bool,
+    /// `function*`, or a Python function that yields: its call returns an iterator (an async
+    /// generator when it is also async), not a promise or coroutine.
+    pub is_generator: bool,
     /// `fn.length` in JavaScript: the parameters before the first default or rest parameter.
     /// Express tells error middleware (four) from other middleware by it.
     pub arity: u8,
@@ -436,4 +457,26 @@ pub(crate) fn link_and_trim_functions(
         function.calls.shrink_to_fit();
     }
     functions.shrink_to_fit();
+}
+
+/// The [`UnawaitedCall`] of `call`, when its result is not awaited and is used in one of the
+/// ways [`PromiseUse`] names. `callee` is what the view resolves.
+pub(crate) fn unawaited_call(
+    call: Node<'_>,
+    callee: Node<'_>,
+    value: Value,
+    in_async_function: bool,
+    file: &FileModel<'_>,
+) -> Option<UnawaitedCall> {
+    let found = unawaited_use(call, file)?;
+    let used_at =
+        (found.how.reads_value() || found.variable.is_some()).then(|| file.span(found.at));
+    Some(UnawaitedCall {
+        callee: value,
+        name: file.text(callee).to_string(),
+        span: file.span(call),
+        how: found.how,
+        used_at,
+        in_async_function,
+    })
 }

@@ -9,8 +9,9 @@ use super::clients::{is_py_client_name, py_client, py_lazy_singleton};
 use super::javascript::has_token;
 use super::{
     Binding, Call, ClientConstruction, EnvRead, FactKind, Function, Import, Imported, NamedCall,
-    PyModule, Registration, Value, link_and_trim_functions,
+    PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
 };
+use crate::async_callables::is_python_coroutine_function;
 use crate::grammar::grammar;
 use crate::model::FileModel;
 
@@ -123,9 +124,14 @@ impl PyFactsCollector {
             }) => Some(*start),
             _ => None,
         };
-        link_and_trim_functions(&mut module.functions, &self.calls, source, callee, |_| {
-            false
-        });
+        // Coroutine functions: another module's call may forget to await them.
+        link_and_trim_functions(
+            &mut module.functions,
+            &self.calls,
+            source,
+            callee,
+            |function| function.is_async && !function.is_generator,
+        );
         let functions = &module.functions;
         let kept = |value: &Value| match value {
             Value::Unknown => false,
@@ -193,6 +199,7 @@ impl PyFactsCollector {
             start_byte: start,
             name,
             is_async: has_token(node, "async"),
+            is_generator: has_token(node, "async") && !is_python_coroutine_function(node),
             arity,
             first_parameter,
             signature: file.span(parameters.unwrap_or(node)),
@@ -306,6 +313,7 @@ impl PyFactsCollector {
         let Some(callee) = node.child_by_field_id(ids.function) else {
             return;
         };
+        self.unawaited_import_call(node, callee, file);
         if callee.kind_id() == ids.identifier {
             match file.text(callee) {
                 "Depends" | "Security" => self.dependency(node, file),
@@ -354,6 +362,36 @@ impl PyFactsCollector {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A call of an imported name (`get_user(db, id)`, `crud.get_user(db, id)`) whose
+    /// coroutine, if it makes one, is not awaited: the project view decides.
+    fn unawaited_import_call(&mut self, node: Node<'_>, callee: Node<'_>, file: &FileModel<'_>) {
+        let ids = self.ids;
+        let root = if callee.kind_id() == ids.attribute {
+            match callee.child_by_field_id(ids.object) {
+                Some(object) => object,
+                None => return,
+            }
+        } else {
+            callee
+        };
+        if root.kind_id() != ids.identifier || self.module.import(file.text(root)).is_none() {
+            return;
+        }
+        let in_async_function = self
+            .open_functions
+            .last()
+            .is_some_and(|&index| self.module.functions[index].is_async);
+        if let Some(call) = unawaited_call(
+            node,
+            callee,
+            value_of(callee, file, 0),
+            in_async_function,
+            file,
+        ) {
+            self.module.unawaited_calls.push(call);
         }
     }
 

@@ -1,0 +1,420 @@
+//! What a file itself says is asynchronous: the names its top level binds to async functions,
+//! the async methods of its classes, and the promise APIs it imports. Read from the top-level
+//! statements and class bodies only (no walk of function bodies), once per file, when a rule
+//! first asks.
+
+use std::collections::HashSet;
+
+use lint500_core::Language;
+use tree_sitter::Node;
+
+/// How many nodes the search for a `yield` in one Python function may visit; beyond it the
+/// function counts as a generator, whose call is no coroutine (so the rule stays silent).
+const MAX_YIELD_SEARCH: usize = 4096;
+
+/// Names a call can be known to return a promise / coroutine by.
+#[derive(Debug, Default)]
+pub struct AsyncCallables {
+    /// Top-level names bound to async functions that are not generators (`async function f`,
+    /// `const f = async () => …`, `async def f`), and functions imported from promise APIs
+    /// (`import { readFile } from 'fs/promises'`, `from asyncio import sleep`).
+    pub functions: HashSet<String>,
+    /// Async methods of the file's classes, called as `this.m(…)` / `self.m(…)`.
+    pub methods: HashSet<String>,
+    /// Names bound to a whole promise API module: `import fs from 'fs/promises'`,
+    /// `const { promises: fs } = require('fs')`, `import asyncio`.
+    pub promise_modules: HashSet<String>,
+    /// Names bound to Node's `fs` module, whose `.promises` member is the promise API.
+    pub fs_modules: HashSet<String>,
+}
+
+impl AsyncCallables {
+    pub(crate) fn of(root: Node<'_>, source: &str, language: Language) -> Self {
+        let mut found = AsyncCallables::default();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            if language.is_javascript_like() {
+                found.javascript_statement(statement, source);
+            } else {
+                found.python_statement(statement, source);
+            }
+        }
+        found
+    }
+
+    fn javascript_statement(&mut self, statement: Node<'_>, source: &str) {
+        let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+        match statement.kind() {
+            "export_statement" => {
+                if let Some(declaration) = statement.child_by_field_name("declaration") {
+                    self.javascript_statement(declaration, source);
+                }
+            }
+            "function_declaration" if has_token(statement, "async") => {
+                if let Some(name) = statement.child_by_field_name("name") {
+                    self.functions.insert(text(name).to_string());
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let mut cursor = statement.walk();
+                for declarator in statement.named_children(&mut cursor) {
+                    let (Some(name), Some(value)) = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    self.javascript_binding(name, value, source);
+                }
+            }
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                if let Some(body) = statement.child_by_field_name("body") {
+                    let mut cursor = body.walk();
+                    for member in body.named_children(&mut cursor) {
+                        self.javascript_class_member(member, source);
+                    }
+                }
+            }
+            "import_statement" => self.javascript_import(statement, source),
+            _ => {}
+        }
+    }
+
+    /// `const f = async () => …`, `const fs = require('fs/promises')`,
+    /// `const { readFile } = require('fs/promises')`, `const fs = require('fs')`.
+    fn javascript_binding(&mut self, name: Node<'_>, value: Node<'_>, source: &str) {
+        let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+        let value = unwrap_javascript(value);
+        match value.kind() {
+            "arrow_function" | "function_expression" | "function"
+                if name.kind() == "identifier" && has_token(value, "async") =>
+            {
+                self.functions.insert(text(name).to_string());
+            }
+            "call_expression" => {
+                let Some(specifier) = required(value, source) else {
+                    return;
+                };
+                self.javascript_module_binding(name, specifier, None, source);
+            }
+            // `require('fs').promises`
+            "member_expression" => {
+                let (Some(object), Some(property)) = (
+                    value.child_by_field_name("object"),
+                    value.child_by_field_name("property"),
+                ) else {
+                    return;
+                };
+                if text(property) == "promises"
+                    && required(object, source).is_some_and(is_fs)
+                    && name.kind() == "identifier"
+                {
+                    self.promise_modules.insert(text(name).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A name (or pattern) bound to the module `specifier`; `member` when the binding takes
+    /// one export of it.
+    fn javascript_module_binding(
+        &mut self,
+        name: Node<'_>,
+        specifier: &str,
+        member: Option<&str>,
+        source: &str,
+    ) {
+        let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+        match name.kind() {
+            "identifier" => match member {
+                None if is_fs_promises(specifier) => {
+                    self.promise_modules.insert(text(name).to_string());
+                }
+                None if is_fs(specifier) => {
+                    self.fs_modules.insert(text(name).to_string());
+                }
+                Some("promises") if is_fs(specifier) => {
+                    self.promise_modules.insert(text(name).to_string());
+                }
+                Some(_) if is_fs_promises(specifier) => {
+                    self.functions.insert(text(name).to_string());
+                }
+                _ => {}
+            },
+            // `const { readFile, promises: fsp } = require(…)`
+            "object_pattern" => {
+                let mut cursor = name.walk();
+                for property in name.named_children(&mut cursor) {
+                    match property.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let local = text(property);
+                            self.javascript_module_binding_name(local, local, specifier);
+                        }
+                        "pair_pattern" => {
+                            let (Some(key), Some(value)) = (
+                                property.child_by_field_name("key"),
+                                property.child_by_field_name("value"),
+                            ) else {
+                                continue;
+                            };
+                            if value.kind() == "identifier" {
+                                self.javascript_module_binding_name(
+                                    text(key),
+                                    text(value),
+                                    specifier,
+                                );
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn javascript_module_binding_name(&mut self, imported: &str, local: &str, specifier: &str) {
+        if is_fs_promises(specifier) {
+            self.functions.insert(local.to_string());
+        } else if is_fs(specifier) && imported == "promises" {
+            self.promise_modules.insert(local.to_string());
+        }
+    }
+
+    fn javascript_import(&mut self, statement: Node<'_>, source: &str) {
+        let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+        let Some(specifier) = statement
+            .child_by_field_name("source")
+            .map(|source_node| text(source_node).trim_matches(['\'', '"']))
+        else {
+            return;
+        };
+        if !is_fs(specifier) && !is_fs_promises(specifier) {
+            return;
+        }
+        let mut cursor = statement.walk();
+        let Some(clause) = statement
+            .named_children(&mut cursor)
+            .find(|child| child.kind() == "import_clause")
+        else {
+            return;
+        };
+        let mut cursor = clause.walk();
+        for part in clause.named_children(&mut cursor) {
+            match part.kind() {
+                "identifier" => self.javascript_module_binding(part, specifier, None, source),
+                "namespace_import" => {
+                    let mut inner = part.walk();
+                    if let Some(local) = part
+                        .named_children(&mut inner)
+                        .find(|child| child.kind() == "identifier")
+                    {
+                        self.javascript_module_binding(local, specifier, None, source);
+                    }
+                }
+                "named_imports" => {
+                    let mut inner = part.walk();
+                    for specifier_node in part.named_children(&mut inner) {
+                        let Some(imported) = specifier_node.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let local = specifier_node
+                            .child_by_field_name("alias")
+                            .unwrap_or(imported);
+                        self.javascript_module_binding_name(text(imported), text(local), specifier);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn javascript_class_member(&mut self, member: Node<'_>, source: &str) {
+        let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+        match member.kind() {
+            "method_definition" => {
+                let Some(name) = member.child_by_field_name("name") else {
+                    return;
+                };
+                // Modifiers (`private`, `static`, `async`, `*`) come before the name.
+                let mut cursor = member.walk();
+                let modifiers: Vec<&str> = member
+                    .children(&mut cursor)
+                    .take_while(|child| child.id() != name.id())
+                    .map(|child| child.kind())
+                    .collect();
+                if modifiers.contains(&"async") && !modifiers.contains(&"*") {
+                    self.methods
+                        .insert(text(name).trim_start_matches('#').to_string());
+                }
+            }
+            // `handler = async () => …` as a class field.
+            "field_definition" | "public_field_definition" => {
+                let name = member
+                    .child_by_field_name("property")
+                    .or_else(|| member.child_by_field_name("name"));
+                let value = member.child_by_field_name("value").map(unwrap_javascript);
+                if let (Some(name), Some(value)) = (name, value)
+                    && matches!(value.kind(), "arrow_function" | "function_expression")
+                    && has_token(value, "async")
+                {
+                    self.methods
+                        .insert(text(name).trim_start_matches('#').to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn python_statement(&mut self, statement: Node<'_>, source: &str) {
+        let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+        match statement.kind() {
+            "decorated_definition" => {
+                if let Some(definition) = statement.child_by_field_name("definition") {
+                    self.python_statement(definition, source);
+                }
+            }
+            "function_definition" if is_python_coroutine_function(statement) => {
+                if let Some(name) = statement.child_by_field_name("name") {
+                    self.functions.insert(text(name).to_string());
+                }
+            }
+            "class_definition" => {
+                let Some(body) = statement.child_by_field_name("body") else {
+                    return;
+                };
+                let mut cursor = body.walk();
+                for member in body.named_children(&mut cursor) {
+                    let member = match member.kind() {
+                        "decorated_definition" => match member.child_by_field_name("definition") {
+                            Some(definition) => definition,
+                            None => continue,
+                        },
+                        _ => member,
+                    };
+                    if member.kind() == "function_definition"
+                        && is_python_coroutine_function(member)
+                        && let Some(name) = member.child_by_field_name("name")
+                    {
+                        self.methods.insert(text(name).to_string());
+                    }
+                }
+            }
+            // `import asyncio`, `import asyncio as aio`
+            "import_statement" => {
+                let mut cursor = statement.walk();
+                for name in statement.children_by_field_name("name", &mut cursor) {
+                    let (module, local) = match name.kind() {
+                        "aliased_import" => (
+                            name.child_by_field_name("name"),
+                            name.child_by_field_name("alias"),
+                        ),
+                        _ => (Some(name), Some(name)),
+                    };
+                    if let (Some(module), Some(local)) = (module, local)
+                        && text(module) == "asyncio"
+                    {
+                        self.promise_modules.insert(text(local).to_string());
+                    }
+                }
+            }
+            // `from asyncio import sleep`, `from asyncio import sleep as nap`
+            "import_from_statement" => {
+                let module = statement.child_by_field_name("module_name").map(text);
+                if module != Some("asyncio") {
+                    return;
+                }
+                let mut cursor = statement.walk();
+                for name in statement.children_by_field_name("name", &mut cursor) {
+                    let (imported, local) = match name.kind() {
+                        "aliased_import" => (
+                            name.child_by_field_name("name"),
+                            name.child_by_field_name("alias"),
+                        ),
+                        _ => (Some(name), Some(name)),
+                    };
+                    if let (Some(imported), Some(local)) = (imported, local)
+                        && text(imported) == "sleep"
+                    {
+                        self.functions.insert(text(local).to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a Python `def` is `async def` without a `yield`: calling it makes a coroutine (an
+/// `async def` that yields makes an async generator, which is iterated, never awaited).
+pub fn is_python_coroutine_function(definition: Node<'_>) -> bool {
+    if !has_token(definition, "async") {
+        return false;
+    }
+    let Some(body) = definition.child_by_field_name("body") else {
+        return false;
+    };
+    let mut stack = vec![body];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_YIELD_SEARCH || node.kind() == "yield" {
+            return false;
+        }
+        if matches!(
+            node.kind(),
+            "function_definition" | "lambda" | "class_definition"
+        ) {
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    true
+}
+
+/// Whether the keyword `token` (`async`, `*`) is among a node's leading anonymous children.
+fn has_token(node: Node<'_>, token: &str) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .take_while(|child| !child.is_named() || child.kind() == "decorator")
+        .any(|child| child.kind() == token)
+}
+
+fn unwrap_javascript(mut node: Node<'_>) -> Node<'_> {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression" | "as_expression" | "satisfies_expression"
+    ) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The specifier of `require('…')`.
+fn required<'source>(call: Node<'_>, source: &'source str) -> Option<&'source str> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    if source.get(function.byte_range()) != Some("require") {
+        return None;
+    }
+    let argument = call.child_by_field_name("arguments")?.named_child(0)?;
+    (argument.kind() == "string")
+        .then(|| source.get(argument.byte_range()))
+        .flatten()
+        .map(|text| text.trim_matches(['\'', '"']))
+}
+
+fn is_fs(specifier: &str) -> bool {
+    matches!(specifier, "fs" | "node:fs")
+}
+
+fn is_fs_promises(specifier: &str) -> bool {
+    matches!(specifier, "fs/promises" | "node:fs/promises")
+}

@@ -1,0 +1,369 @@
+//! `missing-await`: a call known to return a promise (JavaScript, TypeScript) or a coroutine
+//! (Python) whose result is used as if it were its value, or dropped, without `await`.
+//!
+//! Known-async callees written in the file itself (its async functions and methods, Prisma
+//! model methods, `fetch`, `fs/promises`, `asyncio.sleep`) are checked on the spot; callees
+//! imported from another module of the project are checked with the project view, from the
+//! calls the facts record.
+
+use lint500_core::{Label, Language};
+use lint500_engine::{
+    FASTAPI_ROUTE_METHODS, FileModel, Project, ProjectContext, PromiseUse, Resolved, Rule,
+    RuleContext, UnawaitedCall, unawaited_use,
+};
+use tree_sitter::Node;
+
+use crate::handlers::HANDLER_FRAMEWORKS;
+
+pub struct MissingAwait;
+
+/// Prisma model delegate methods: each returns a query that runs only once awaited.
+const PRISMA_MODEL_METHODS: &[&str] = &[
+    "findUnique",
+    "findUniqueOrThrow",
+    "findFirst",
+    "findFirstOrThrow",
+    "findMany",
+    "create",
+    "createMany",
+    "createManyAndReturn",
+    "update",
+    "updateMany",
+    "updateManyAndReturn",
+    "upsert",
+    "delete",
+    "deleteMany",
+    "count",
+    "aggregate",
+    "groupBy",
+];
+
+/// Prisma client methods that run a query or a transaction.
+const PRISMA_CLIENT_METHODS: &[&str] = &[
+    "$transaction",
+    "$queryRaw",
+    "$queryRawUnsafe",
+    "$executeRaw",
+    "$executeRawUnsafe",
+];
+
+/// A callee whose result is a promise or coroutine, and why the rule knows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Callee {
+    /// An async function or method of the project.
+    Declared,
+    /// A Prisma query: it does not even run until it is awaited.
+    Prisma,
+    /// `fetch`, `fs/promises`, `asyncio.sleep`.
+    Library,
+}
+
+impl Rule for MissingAwait {
+    fn document(&self) -> &'static str {
+        include_str!("../../../rules/missing-await.md")
+    }
+
+    fn node_kinds(&self, language: Language) -> &'static [&'static str] {
+        if language.is_javascript_like() {
+            &["call_expression"]
+        } else {
+            &["call"]
+        }
+    }
+
+    fn check_node<'tree>(&self, call: Node<'tree>, ctx: &mut RuleContext<'_, 'tree>) {
+        let file = ctx.file();
+        let python = !file.language.is_javascript_like();
+        let Some(callee) = call.child_by_field_name("function") else {
+            return;
+        };
+        let Some(known) = known_callee(callee, file, python) else {
+            return;
+        };
+        let Some(found) = unawaited_use(call, file) else {
+            return;
+        };
+        let reported = match found.how {
+            PromiseUse::Floating => python || enclosing_is_async(file),
+            PromiseUse::Returned => python && in_synchronous_route(file),
+            _ => true,
+        };
+        if !reported {
+            return;
+        }
+        let name = shown(file.text(callee));
+        let variable = found.variable.map(|variable| file.text(variable));
+        let message = message(found.how, &name, variable, known, python);
+        let diagnostic = ctx.report(call, message, help(found.how, &name, python));
+        // A use that is the call itself (a condition, an iterable) needs no label of its own.
+        let wraps_call = found.at.id() == call.id()
+            || (found.at.kind() == "parenthesized_expression" && found.variable.is_none());
+        if found.how.reads_value() && !wraps_call {
+            diagnostic.label(found.at, use_label(found.how, python));
+        }
+    }
+
+    fn project_dependencies(&self) -> &'static [&'static str] {
+        HANDLER_FRAMEWORKS
+    }
+
+    fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
+        for (id, file) in project.files() {
+            let python = file.language == Language::Python;
+            let calls: &[UnawaitedCall] = match (&file.facts.module, &file.facts.python) {
+                (Some(module), _) => &module.unawaited_calls,
+                (_, Some(module)) => &module.unawaited_calls,
+                _ => continue,
+            };
+            for call in calls {
+                let reported = match call.how {
+                    PromiseUse::Floating => python || call.in_async_function,
+                    PromiseUse::Returned => false,
+                    _ => true,
+                };
+                if !reported || !is_async_elsewhere(project, id, call) {
+                    continue;
+                }
+                let name = shown(&call.name);
+                let message = message(call.how, &name, None, Callee::Declared, python);
+                let diagnostic = ctx.report(id, call.span, message, help(call.how, &name, python));
+                if let Some(span) = call.used_at.filter(|span| *span != call.span) {
+                    diagnostic.labels.push(Label {
+                        span,
+                        message: use_label(call.how, python).into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Whether the callee of an imported call is an async function (not a generator) of
+/// another module.
+fn is_async_elsewhere(project: &Project, file: usize, call: &UnawaitedCall) -> bool {
+    match project.resolve(file, &call.callee) {
+        Resolved::Function {
+            file: defined,
+            function,
+        } => defined != file && function.is_async && !function.is_generator,
+        _ => false,
+    }
+}
+
+/// What the file says about the callee: an async function or method declared here, Prisma,
+/// or a promise API of the platform.
+fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<Callee> {
+    let known = file.async_callables();
+    let text = |node: Node<'_>| file.text(node);
+    if python {
+        return match callee.kind() {
+            "identifier" => known
+                .functions
+                .contains(text(callee))
+                .then_some(Callee::Declared),
+            "attribute" => {
+                let object = callee.child_by_field_name("object")?;
+                let method = text(callee.child_by_field_name("attribute")?);
+                if object.kind() != "identifier" {
+                    return None;
+                }
+                match text(object) {
+                    "self" | "cls" => known.methods.contains(method).then_some(Callee::Declared),
+                    module if known.promise_modules.contains(module) && method == "sleep" => {
+                        Some(Callee::Library)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+    }
+    match callee.kind() {
+        "identifier" => {
+            let name = text(callee);
+            if known.functions.contains(name) {
+                Some(Callee::Declared)
+            } else {
+                (name == "fetch").then_some(Callee::Library)
+            }
+        }
+        "member_expression" => {
+            let object = callee.child_by_field_name("object")?;
+            let method = text(callee.child_by_field_name("property")?);
+            match object.kind() {
+                "this" => known.methods.contains(method).then_some(Callee::Declared),
+                "identifier" if known.promise_modules.contains(text(object)) => {
+                    Some(Callee::Library)
+                }
+                "identifier" if is_prisma_client(object, file) => PRISMA_CLIENT_METHODS
+                    .contains(&method)
+                    .then_some(Callee::Prisma),
+                "member_expression" => {
+                    let inner = object.child_by_field_name("object")?;
+                    let property = text(object.child_by_field_name("property")?);
+                    if property == "promises"
+                        && inner.kind() == "identifier"
+                        && known.fs_modules.contains(text(inner))
+                    {
+                        Some(Callee::Library)
+                    } else {
+                        // `prisma.user.findMany`, or `this.prisma.$transaction`.
+                        let query = (is_prisma_client(inner, file)
+                            && PRISMA_MODEL_METHODS.contains(&method))
+                            || (is_prisma_client(object, file)
+                                && PRISMA_CLIENT_METHODS.contains(&method));
+                        query.then_some(Callee::Prisma)
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A Prisma client by its name: `prisma`, `this.prisma`, `ctx.prisma`, `prismaClient`.
+fn is_prisma_client(node: Node<'_>, file: &FileModel<'_>) -> bool {
+    let name = match node.kind() {
+        "identifier" => file.text(node),
+        "member_expression" => match node.child_by_field_name("property") {
+            Some(property) => file.text(property),
+            None => return false,
+        },
+        _ => return false,
+    };
+    name.to_ascii_lowercase().contains("prisma")
+}
+
+/// Whether the innermost function around the node is async.
+fn enclosing_is_async(file: &FileModel<'_>) -> bool {
+    file.enclosing_function().is_some_and(is_async)
+}
+
+fn is_async(function: Node<'_>) -> bool {
+    let mut cursor = function.walk();
+    function
+        .children(&mut cursor)
+        .take_while(|child| !child.is_named() || child.kind() == "decorator")
+        .any(|child| child.kind() == "async")
+}
+
+/// Whether the node is in a synchronous `def` decorated as a FastAPI route (`@app.get(…)`):
+/// FastAPI serialises what it returns, and a coroutine cannot be.
+fn in_synchronous_route(file: &FileModel<'_>) -> bool {
+    let Some(function) = file.enclosing_function() else {
+        return false;
+    };
+    if function.kind() != "function_definition" || is_async(function) {
+        return false;
+    }
+    let Some(decorated) = function
+        .parent()
+        .filter(|parent| parent.kind() == "decorated_definition")
+    else {
+        return false;
+    };
+    let mut cursor = decorated.walk();
+    decorated
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "decorator")
+        .any(|decorator| {
+            let Some(call) = decorator
+                .named_child(0)
+                .filter(|node| node.kind() == "call")
+            else {
+                return false;
+            };
+            call.child_by_field_name("function")
+                .filter(|function| function.kind() == "attribute")
+                .and_then(|function| function.child_by_field_name("attribute"))
+                .is_some_and(|method| FASTAPI_ROUTE_METHODS.contains(&file.text(method)))
+        })
+}
+
+/// The callee as the message shows it; long or multi-line callees are summarised.
+fn shown(callee: &str) -> String {
+    if callee.len() <= 48 && !callee.contains('\n') {
+        format!("{callee}(…)")
+    } else {
+        "this call".to_string()
+    }
+}
+
+fn message(
+    how: PromiseUse,
+    call: &str,
+    variable: Option<&str>,
+    known: Callee,
+    python: bool,
+) -> String {
+    let promise = if python { "coroutine" } else { "promise" };
+    let subject = match variable {
+        Some(variable) => format!("`{variable}` holds the {promise} of `{call}`, never awaited"),
+        None => format!("`{call}` is not awaited"),
+    };
+    match how {
+        PromiseUse::Floating if python => {
+            format!("`{call}` makes a coroutine that nothing awaits: it never runs")
+        }
+        PromiseUse::Floating if known == Callee::Prisma => format!(
+            "`{call}` is not awaited: a Prisma query runs only when it is awaited, so this one never runs"
+        ),
+        PromiseUse::Floating => format!(
+            "`{call}` returns a promise that nothing awaits: the request goes on without it and its errors escape as unhandled rejections"
+        ),
+        PromiseUse::Returned => format!(
+            "`{call}` is returned unawaited from a synchronous route: FastAPI cannot serialise the coroutine and the request fails"
+        ),
+        PromiseUse::Member => {
+            format!("{subject}: a property is read from the {promise}, not from its result")
+        }
+        PromiseUse::Index => format!("{subject}: the {promise} is indexed, not its result"),
+        PromiseUse::Destructured => {
+            format!("{subject}: the {promise} is destructured, not its result")
+        }
+        PromiseUse::Response => format!(
+            "{subject}: the response is built from the {promise}, not its result (the client gets `{{}}`)"
+        ),
+        PromiseUse::Operand => {
+            format!("{subject}: the {promise} itself is used in arithmetic or a comparison")
+        }
+        PromiseUse::Condition => {
+            format!("{subject}: the {promise} is tested as a condition, where it is always truthy")
+        }
+        PromiseUse::Interpolated => {
+            let shown = if python {
+                "<coroutine object …>"
+            } else {
+                "[object Promise]"
+            };
+            format!("{subject}: the string gets `{shown}`, not its result")
+        }
+        PromiseUse::Iterated => format!("{subject}: the {promise} is iterated, not its result"),
+    }
+}
+
+fn help(how: PromiseUse, call: &str, python: bool) -> String {
+    match (how, python) {
+        (PromiseUse::Floating, true) => format!(
+            "Await it (`await {call}`), or start it in the background with `asyncio.create_task({call})` and keep the task"
+        ),
+        (PromiseUse::Floating, false) => format!(
+            "Await it (`await {call}`); for a deliberate fire-and-forget write `void {call}.catch(…)`"
+        ),
+        (PromiseUse::Returned, _) => {
+            format!("Make the route `async def` and return `await {call}`")
+        }
+        _ => format!(
+            "Await it (`await {call}`) before using the result; the enclosing function must be async"
+        ),
+    }
+}
+
+fn use_label(how: PromiseUse, python: bool) -> &'static str {
+    match (how, python) {
+        (PromiseUse::Response, _) => "the unawaited result is sent here",
+        (_, true) => "the coroutine is used here as if it were its result",
+        (_, false) => "the promise is used here as if it were its result",
+    }
+}
