@@ -86,6 +86,10 @@ impl Rule for UncheckedFindResult {
             return;
         }
         let python = !file.language.is_javascript_like();
+        // Migrations run once, at deploy time: a missing row breaks the deploy, not a request.
+        if python && is_migration(file) {
+            return;
+        }
         let Some(lookup) = Lookup::of(call, file, python) else {
             return;
         };
@@ -250,18 +254,75 @@ fn is_python_lookup(
         "scalar_one_or_none" | "one_or_none" => arguments.named_child_count() == 0,
         "first" | "last" => arguments.named_child_count() == 0 && is_query_chain(receiver, file),
         "get" => {
-            let is_session = last_name(receiver, file).is_some_and(|name| {
-                let lower = name.trim_start_matches('_').to_ascii_lowercase();
-                lower == "db" || lower.ends_with("session") || lower == "sess"
-            });
             let arguments = positional();
-            is_session
+            is_session(receiver, file)
                 && arguments.len() == 2
                 && arguments[0].kind() == "identifier"
                 && starts_uppercase(file.text(arguments[0]))
         }
+        // SQLAlchemy 2.0's `session.scalar(select(User).where(…))`.
+        "scalar" => {
+            let arguments = positional();
+            is_session(receiver, file)
+                && arguments.len() == 1
+                && is_select(arguments[0], file)
+        }
         _ => false,
     }
+}
+
+/// A SQLAlchemy session by its name: `db`, `session`, `self.session`, `async_session`, `sess`.
+fn is_session(receiver: Node<'_>, file: &FileModel<'_>) -> bool {
+    last_name(receiver, file).is_some_and(|name| {
+        let lower = name.trim_start_matches('_').to_ascii_lowercase();
+        lower == "db" || lower.ends_with("session") || lower == "sess"
+    })
+}
+
+/// Whether a Python expression is a `select(…)` statement, built on or not (`select(User).where(…)`).
+fn is_select(mut node: Node<'_>, file: &FileModel<'_>) -> bool {
+    for _ in 0..MAX_STEPS {
+        let Some(function) = node
+            .child_by_field_name("function")
+            .filter(|_| node.kind() == "call")
+        else {
+            return false;
+        };
+        match function.kind() {
+            "identifier" => return file.text(function) == "select",
+            "attribute" => match function.child_by_field_name("object") {
+                Some(object) => node = object,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether an attribute read from a lookup's result is a further query method of a chain that
+/// is awaited as a whole (Tortoise's `await Note.filter(…).first().values()`): the lookup made
+/// a lazy query there, not a row.
+fn continues_awaited_query(access: Node<'_>) -> bool {
+    let mut node = access;
+    for _ in 0..MAX_STEPS {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "call" if node.kind() == "attribute" => node = parent,
+            "attribute" if node.kind() == "call" => node = parent,
+            "await" => return node.kind() == "call",
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// A Python module of Alembic or Django migrations.
+fn is_migration(file: &FileModel<'_>) -> bool {
+    file.source.contains("from alembic import op")
+        || file.source.contains("from django.db import migrations")
 }
 
 /// Whether a Python receiver is a query: a chain of calls that contains a query method, or
@@ -342,7 +403,8 @@ fn find<'tree>(
             let is_object = parent
                 .child_by_field_name(object_field)
                 .is_some_and(|object| object.id() == value.id());
-            (is_object && !is_optional(parent)).then_some((parent, None))
+            let lazy = python && continues_awaited_query(parent);
+            (is_object && !is_optional(parent) && !lazy).then_some((parent, None))
         }
         "variable_declarator" => {
             if parent
