@@ -26,6 +26,8 @@ pub struct AsyncCallables {
     pub promise_modules: HashSet<String>,
     /// Names bound to Node's `fs` module, whose `.promises` member is the promise API.
     pub fs_modules: HashSet<String>,
+    /// Methods some class of the file defines synchronously: `this.save()` may be one of those.
+    sync_methods: HashSet<String>,
 }
 
 impl AsyncCallables {
@@ -39,6 +41,8 @@ impl AsyncCallables {
                 found.python_statement(statement, source);
             }
         }
+        let sync_methods = std::mem::take(&mut found.sync_methods);
+        found.methods.retain(|name| !sync_methods.contains(name));
         found
     }
 
@@ -244,9 +248,11 @@ impl AsyncCallables {
                     .take_while(|child| child.id() != name.id())
                     .map(|child| child.kind())
                     .collect();
+                let name = text(name).trim_start_matches('#').to_string();
                 if modifiers.contains(&"async") && !modifiers.contains(&"*") {
-                    self.methods
-                        .insert(text(name).trim_start_matches('#').to_string());
+                    self.methods.insert(name);
+                } else {
+                    self.sync_methods.insert(name);
                 }
             }
             // `handler = async () => …` as a class field.
@@ -293,11 +299,17 @@ impl AsyncCallables {
                         },
                         _ => member,
                     };
-                    if member.kind() == "function_definition"
-                        && is_python_coroutine_function(member)
-                        && let Some(name) = member.child_by_field_name("name")
-                    {
-                        self.methods.insert(text(name).to_string());
+                    if member.kind() != "function_definition" {
+                        continue;
+                    }
+                    let Some(name) = member.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let name = text(name).to_string();
+                    if is_python_coroutine_function(member) {
+                        self.methods.insert(name);
+                    } else {
+                        self.sync_methods.insert(name);
                     }
                 }
             }

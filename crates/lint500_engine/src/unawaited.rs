@@ -88,6 +88,39 @@ pub fn unawaited_use<'tree>(
     }
 }
 
+/// A callee as a dotted name (`prisma.user.update`, `self.load`, `users.find(…).first`), from
+/// its structure, so that comments and line breaks inside it do not show. `None` for callees
+/// that are not names or member chains, or longer than a message can hold.
+pub fn callee_name(callee: Node<'_>, file: &FileModel<'_>) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut node = callee;
+    for _ in 0..MAX_WRAPPERS {
+        match node.kind() {
+            "identifier" | "this" | "super" => {
+                parts.push(file.text(node).to_string());
+                parts.reverse();
+                let name = parts.concat();
+                return (name.len() <= 48).then_some(name);
+            }
+            "member_expression" | "attribute" => {
+                let field = if node.kind() == "attribute" {
+                    "attribute"
+                } else {
+                    "property"
+                };
+                parts.push(format!(".{}", file.text(node.child_by_field_name(field)?)));
+                node = node.child_by_field_name("object")?;
+            }
+            "call_expression" | "call" => {
+                parts.push("(…)".to_string());
+                node = node.child_by_field_name("function")?;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 enum Use<'tree> {
     Promise(PromiseUse, Node<'tree>),
     /// Assigned to this plain variable: its first use decides.

@@ -9,7 +9,7 @@
 use lint500_core::{Label, Language};
 use lint500_engine::{
     FASTAPI_ROUTE_METHODS, FileModel, Project, ProjectContext, PromiseUse, Resolved, Rule,
-    RuleContext, UnawaitedCall, unawaited_use,
+    RuleContext, UnawaitedCall, callee_name, unawaited_use,
 };
 use tree_sitter::Node;
 
@@ -83,15 +83,27 @@ impl Rule for MissingAwait {
         let Some(found) = unawaited_use(call, file) else {
             return;
         };
-        let reported = match found.how {
-            PromiseUse::Floating => python || enclosing_is_async(file),
-            PromiseUse::Returned => python && in_synchronous_route(file),
-            _ => true,
-        };
+        // Prisma's fluent API reads a relation from the query itself:
+        // `await prisma.user.findUnique(…).posts()`.
+        let fluent = known == Callee::Prisma
+            && found.how == PromiseUse::Member
+            && found.variable.is_none()
+            && found.at.parent().is_some_and(|parent| {
+                parent.kind() == "call_expression"
+                    && parent
+                        .child_by_field_name("function")
+                        .is_some_and(|function| function.id() == found.at.id())
+            });
+        let reported = !fluent
+            && match found.how {
+                PromiseUse::Floating => python || enclosing_is_async(file),
+                PromiseUse::Returned => python && in_synchronous_route(file),
+                _ => true,
+            };
         if !reported {
             return;
         }
-        let name = shown(file.text(callee));
+        let name = shown(callee_name(callee, file).as_deref());
         let variable = found.variable.map(|variable| file.text(variable));
         let message = message(found.how, &name, variable, known, python);
         let diagnostic = ctx.report(call, message, help(found.how, &name, python));
@@ -124,7 +136,7 @@ impl Rule for MissingAwait {
                 if !reported || !is_async_elsewhere(project, id, call) {
                     continue;
                 }
-                let name = shown(&call.name);
+                let name = shown(call.name.as_deref());
                 let message = message(call.how, &name, None, Callee::Declared, python);
                 let diagnostic = ctx.report(id, call.span, message, help(call.how, &name, python));
                 if let Some(span) = call.used_at.filter(|span| *span != call.span) {
@@ -281,13 +293,9 @@ fn in_synchronous_route(file: &FileModel<'_>) -> bool {
         })
 }
 
-/// The callee as the message shows it; long or multi-line callees are summarised.
-fn shown(callee: &str) -> String {
-    if callee.len() <= 48 && !callee.contains('\n') {
-        format!("{callee}(…)")
-    } else {
-        "this call".to_string()
-    }
+/// The callee as the message shows it: `getUser(…)`, or "this call" when it is no name.
+fn shown(name: Option<&str>) -> String {
+    name.map_or_else(|| "this call".to_string(), |name| format!("{name}(…)"))
 }
 
 fn message(
@@ -310,7 +318,7 @@ fn message(
             "`{call}` is not awaited: a Prisma query runs only when it is awaited, so this one never runs"
         ),
         PromiseUse::Floating => format!(
-            "`{call}` returns a promise that nothing awaits: the request goes on without it and its errors escape as unhandled rejections"
+            "`{call}` returns a promise that nothing awaits: the code goes on without waiting for it, and its errors escape as unhandled rejections"
         ),
         PromiseUse::Returned => format!(
             "`{call}` is returned unawaited from a synchronous route: FastAPI cannot serialise the coroutine and the request fails"

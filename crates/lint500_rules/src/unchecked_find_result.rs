@@ -263,9 +263,7 @@ fn is_python_lookup(
         // SQLAlchemy 2.0's `session.scalar(select(User).where(…))`.
         "scalar" => {
             let arguments = positional();
-            is_session(receiver, file)
-                && arguments.len() == 1
-                && is_select(arguments[0], file)
+            is_session(receiver, file) && arguments.len() == 1 && is_select(arguments[0], file)
         }
         _ => false,
     }

@@ -18,7 +18,7 @@ use lint500_core::{Language, Span};
 use tree_sitter::Node;
 
 use crate::model::FileModel;
-use crate::unawaited::{PromiseUse, unawaited_use};
+use crate::unawaited::{PromiseUse, callee_name, unawaited_use};
 use javascript::JsFactsCollector;
 use python::PyFactsCollector;
 
@@ -217,8 +217,8 @@ pub struct JsModule {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnawaitedCall {
     pub callee: Value,
-    /// The callee as written (`getUser`, `users.remove`).
-    pub name: String,
+    /// The callee as a dotted name (`getUser`, `users.remove`), when it is one.
+    pub name: Option<String>,
     pub span: Span,
     pub how: PromiseUse,
     /// Where the result is used, when not at the call itself.
@@ -473,7 +473,7 @@ pub(crate) fn unawaited_call(
         (found.how.reads_value() || found.variable.is_some()).then(|| file.span(found.at));
     Some(UnawaitedCall {
         callee: value,
-        name: file.text(callee).to_string(),
+        name: callee_name(callee, file),
         span: file.span(call),
         how: found.how,
         used_at,
