@@ -160,6 +160,37 @@ fn bad_configuration_is_a_clear_error() {
             "[per-file-ignores]\n\"a/[\" = [\"all\"]\n",
             &["lint500.toml", "`per-file-ignores`", "invalid glob"],
         ),
+        (
+            "[rules.nope]\nextra = [\"a\"]\n",
+            &[
+                "lint500.toml",
+                "`rules`",
+                "unknown rule `nope`",
+                "unchecked-find-result",
+            ],
+        ),
+        (
+            "[rules.swallowed-catch]\nextra = [\"a\"]\n",
+            &[
+                "lint500.toml",
+                "`rules.swallowed-catch`",
+                "unknown option `extra`",
+                "this rule has no options",
+            ],
+        ),
+        (
+            "[rules.client-in-handler]\nextra-clients = \"Knex\"\n",
+            &[
+                "lint500.toml",
+                "line 2",
+                "extra-clients",
+                "expected a list of strings",
+            ],
+        ),
+        (
+            "[rules.client-in-handler]\nextra-clients = [\"Knex\", 1]\n",
+            &["lint500.toml", "line 2", "expected a string"],
+        ),
         ("select = \"all\"\n", &["lint500.toml", "select"]),
         ("select = [\n", &["lint500.toml"]),
     ];

@@ -19,7 +19,8 @@ mod suppression;
 mod walk;
 
 pub use config::{
-    CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleSelection, Settings,
+    CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleOptions, RuleSelection,
+    Settings,
 };
 pub use facts::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function,

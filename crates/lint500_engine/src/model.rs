@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 use lint500_core::{Diagnostic, Language, Position, Span};
 use tree_sitter::{Node, Tree};
 
+use crate::config::RuleOptions;
 use crate::facts::{FactKind, FactsCollector, FileFacts, fact_kinds};
 use crate::grammar::grammar;
 use crate::rule::{RuleContext, RuleSet, position, span_of};
@@ -151,13 +152,16 @@ const ERROR_KIND: u16 = u16::MAX;
 /// Walks `tree` once, depth first and without recursion (deep nesting cannot overflow the
 /// stack), building the file model and running each enabled rule on the nodes it asked for.
 /// Subtrees under ERROR nodes are not entered, and no rule sees a node containing an error.
-/// With `collect_facts`, it also gathers the file's facts for project rules.
+/// With `collect_facts`, it also gathers the file's facts for project rules. `enabled` and
+/// `options` are by rule index.
+#[allow(clippy::too_many_arguments)] // one walk takes everything the file's rules and facts need
 pub fn lint_tree(
     source: &str,
     tree: &Tree,
     language: Language,
     rules: &'static RuleSet,
     enabled: &[bool],
+    options: &[RuleOptions],
     collect_facts: bool,
     is_test: bool,
 ) -> TreeLint {
@@ -228,7 +232,15 @@ pub fn lint_tree(
                 .get(usize::from(kind))
                 .map_or(&[][..], Vec::as_slice);
             if !wanted.is_empty() && !node.has_error() && !node.is_missing() {
-                run_rules(node, wanted, &model, rules, &mut enabled, &mut lint);
+                run_rules(
+                    node,
+                    wanted,
+                    &model,
+                    rules,
+                    &mut enabled,
+                    options,
+                    &mut lint,
+                );
             }
             if cursor.goto_first_child() {
                 depth += 1;
@@ -293,6 +305,7 @@ fn run_rules<'tree>(
     model: &FileModel<'tree>,
     rules: &'static RuleSet,
     enabled: &mut [bool],
+    options: &[RuleOptions],
     lint: &mut TreeLint,
 ) {
     for &index in wanted {
@@ -303,6 +316,7 @@ fn run_rules<'tree>(
         let mut ctx = RuleContext {
             file: model,
             meta,
+            options: &options[index],
             diagnostics: &mut lint.diagnostics,
         };
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {

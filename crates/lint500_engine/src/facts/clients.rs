@@ -527,7 +527,7 @@ mod tests {
     /// (function name, client, lazy singleton) of every construction a file's facts keep.
     fn clients(source: &str, language: Language) -> Vec<(String, &'static str, bool)> {
         let tree = parse(source, language);
-        let facts = lint_tree(source, &tree, language, &NO_RULES, &[], true, false).facts;
+        let facts = lint_tree(source, &tree, language, &NO_RULES, &[], &[], true, false).facts;
         let functions: Vec<Function> = match (facts.module, facts.python) {
             (Some(module), _) => module.functions,
             (_, Some(module)) => module.functions,
