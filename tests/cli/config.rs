@@ -170,6 +170,15 @@ fn bad_configuration_is_a_clear_error() {
             ],
         ),
         (
+            "[rules.unchecked-find-result]\nextra-lookup = [\"findByEmail\"]\n",
+            &[
+                "lint500.toml",
+                "`rules.unchecked-find-result`",
+                "unknown option `extra-lookup`",
+                "valid options are extra-lookups",
+            ],
+        ),
+        (
             "[rules.swallowed-catch]\nextra = [\"a\"]\n",
             &[
                 "lint500.toml",
@@ -256,6 +265,37 @@ fn a_configured_severity_overrides_a_findings_own() {
         [
             "app/main.py:9:12: error[env-read-in-handler]",
             "app/main.py:9:29: error[env-read-in-handler]"
+        ]
+    );
+}
+
+#[test]
+fn extra_lookups_make_named_lookups_count() {
+    let project = Project::new();
+    project
+        .file(
+            "src/users.js",
+            "function email(cache, id) {\n  const user = cache.findUser(id);\n  return user.email;\n}\n",
+        )
+        .file(
+            "app/users.py",
+            "def name(repo, user_id):\n    user = repo.get_user_or_none(user_id)\n    return user.name\n",
+        );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(
+        run.code, 0,
+        "not lookups without the option: {}",
+        run.stdout
+    );
+    project.file(
+        "lint500.toml",
+        "[rules.unchecked-find-result]\nextra-lookups = [\"findUser\", \"get_user_or_none\"]\n",
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/users.py:3:12: error[unchecked-find-result]",
+            "src/users.js:3:10: error[unchecked-find-result]"
         ]
     );
 }
