@@ -299,3 +299,42 @@ fn extra_lookups_make_named_lookups_count() {
         ]
     );
 }
+
+#[test]
+fn extra_clients_in_pyproject_make_named_factories_count() {
+    const PYPROJECT: &str = "[project]\nname = \"svc\"\ndependencies = [\"fastapi\"]\n";
+    let project = Project::new();
+    project
+        .file(
+            "package.json",
+            r#"{ "dependencies": { "express": "^4.21.0" } }"#,
+        )
+        .file(
+            "src/app.js",
+            "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => {\n  res.json(new Knex({}));\n});\napp.use((err, req, res, next) => res.status(500).end());\n",
+        )
+        .file("pyproject.toml", PYPROJECT)
+        .file(
+            "app/main.py",
+            "from fastapi import FastAPI\nfrom app.db import make_pool\n\napp = FastAPI()\n\n\n@app.get('/')\ndef root():\n    return make_pool().fetch()\n",
+        );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(
+        run.code, 0,
+        "not clients without the option: {}",
+        run.stdout
+    );
+    project.file(
+        "pyproject.toml",
+        format!(
+            "{PYPROJECT}\n[tool.lint500.rules.client-in-handler]\nextra-clients = [\"Knex\", \"make_pool\"]\n"
+        ),
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/main.py:9:12: error[client-in-handler]",
+            "src/app.js:4:12: error[client-in-handler]"
+        ]
+    );
+}

@@ -23,8 +23,8 @@ pub use config::{
     Settings,
 };
 pub use facts::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function,
-    Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration, Value,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, EnvRead, Export,
+    FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration, Value,
 };
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};

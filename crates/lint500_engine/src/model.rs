@@ -181,7 +181,7 @@ pub fn lint_tree(
         first_syntax_error: first_syntax_error(tree, source),
         facts: FileFacts::default(),
     };
-    let mut facts = collect_facts.then(|| FactsCollector::new(language));
+    let mut facts = collect_facts.then(|| FactsCollector::new(language, options));
     // The block of the `try` statement just entered, when it has a handler: it is entered next.
     let mut guarded_block: Option<usize> = None;
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.

@@ -1,5 +1,5 @@
-//! Rule options from `[rules.<rule-id>]`: with the option set, the named lookups are found
-//! exactly where the `expect:` comments say; without it, the same code raises nothing.
+//! Rule options from `[rules.<rule-id>]`: with the option set, the named lookups and clients
+//! are found exactly where the `expect:` comments say; without it, the same code raises nothing.
 
 mod support;
 
@@ -30,6 +30,9 @@ fn check(source: &str, language: Language, file_name: &str, lint500_toml: &str) 
 
 const EXTRA_LOOKUPS: &str = "[rules.unchecked-find-result]\n\
                              extra-lookups = [\"findByEmail\", \"findUser\", \"getUserOrNull\", \"get_user_or_none\"]\n";
+
+const EXTRA_CLIENTS: &str =
+    "[rules.client-in-handler]\nextra-clients = [\"Knex\", \"makePool\", \"make_pool\"]\n";
 
 #[test]
 fn extra_lookups_in_javascript_awaited_or_not() {
@@ -103,4 +106,81 @@ def checked(repo, user_id):
     return user.name
 ";
     check(source, Language::Python, "users.py", EXTRA_LOOKUPS);
+}
+
+#[test]
+fn extra_clients_in_express_handlers_but_not_lazy_singletons() {
+    let source = "\
+const express = require('express');
+const db = require('./db');
+
+const app = express();
+let pool;
+
+app.get('/knex', (req, res) => {
+  const knex = new Knex({ client: 'pg' }); // expect: client-in-handler
+  res.json(knex);
+});
+
+app.get('/factory', (req, res) => {
+  res.json(makePool()); // expect: client-in-handler
+});
+
+app.get('/member', (req, res) => {
+  res.json(db.makePool()); // expect: client-in-handler
+});
+
+app.get('/lazy', (req, res) => {
+  if (!pool) pool = makePool();
+  res.json(pool);
+});
+
+app.get('/unnamed', (req, res) => {
+  res.json(makeCache());
+});
+
+app.use((err, req, res, next) => {
+  res.status(500).end();
+});
+";
+    check(source, Language::JavaScript, "app.js", EXTRA_CLIENTS);
+}
+
+#[test]
+fn extra_clients_in_fastapi_dependencies_but_not_cached_factories() {
+    let source = "\
+from functools import lru_cache
+
+from fastapi import Depends, FastAPI
+
+from app import db
+from app.db import make_pool
+
+app = FastAPI()
+
+
+def get_pool():
+    return make_pool()  # expect: client-in-handler
+
+
+@lru_cache
+def cached_pool():
+    return make_pool()
+
+
+@app.get('/items')
+def items(pool=Depends(get_pool)):
+    return pool.fetch()
+
+
+@app.get('/cached')
+def cached(pool=Depends(cached_pool)):
+    return pool.fetch()
+
+
+@app.get('/member')
+def member():
+    return db.make_pool().fetch()  # expect: client-in-handler
+";
+    check(source, Language::Python, "main.py", EXTRA_CLIENTS);
 }
