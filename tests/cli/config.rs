@@ -160,6 +160,46 @@ fn bad_configuration_is_a_clear_error() {
             "[per-file-ignores]\n\"a/[\" = [\"all\"]\n",
             &["lint500.toml", "`per-file-ignores`", "invalid glob"],
         ),
+        (
+            "[rules.nope]\nextra = [\"a\"]\n",
+            &[
+                "lint500.toml",
+                "`rules`",
+                "unknown rule `nope`",
+                "unchecked-find-result",
+            ],
+        ),
+        (
+            "[rules.unchecked-find-result]\nextra-lookup = [\"findByEmail\"]\n",
+            &[
+                "lint500.toml",
+                "`rules.unchecked-find-result`",
+                "unknown option `extra-lookup`",
+                "valid options are extra-lookups",
+            ],
+        ),
+        (
+            "[rules.swallowed-catch]\nextra = [\"a\"]\n",
+            &[
+                "lint500.toml",
+                "`rules.swallowed-catch`",
+                "unknown option `extra`",
+                "this rule has no options",
+            ],
+        ),
+        (
+            "[rules.client-in-handler]\nextra-clients = \"Knex\"\n",
+            &[
+                "lint500.toml",
+                "line 2",
+                "extra-clients",
+                "expected a list of strings",
+            ],
+        ),
+        (
+            "[rules.client-in-handler]\nextra-clients = [\"Knex\", 1]\n",
+            &["lint500.toml", "line 2", "expected a string"],
+        ),
         ("select = \"all\"\n", &["lint500.toml", "select"]),
         ("select = [\n", &["lint500.toml"]),
     ];
@@ -225,6 +265,76 @@ fn a_configured_severity_overrides_a_findings_own() {
         [
             "app/main.py:9:12: error[env-read-in-handler]",
             "app/main.py:9:29: error[env-read-in-handler]"
+        ]
+    );
+}
+
+#[test]
+fn extra_lookups_make_named_lookups_count() {
+    let project = Project::new();
+    project
+        .file(
+            "src/users.js",
+            "function email(cache, id) {\n  const user = cache.findUser(id);\n  return user.email;\n}\n",
+        )
+        .file(
+            "app/users.py",
+            "def name(repo, user_id):\n    user = repo.get_user_or_none(user_id)\n    return user.name\n",
+        );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(
+        run.code, 0,
+        "not lookups without the option: {}",
+        run.stdout
+    );
+    project.file(
+        "lint500.toml",
+        "[rules.unchecked-find-result]\nextra-lookups = [\"findUser\", \"get_user_or_none\"]\n",
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/users.py:3:12: error[unchecked-find-result]",
+            "src/users.js:3:10: error[unchecked-find-result]"
+        ]
+    );
+}
+
+#[test]
+fn extra_clients_in_pyproject_make_named_factories_count() {
+    const PYPROJECT: &str = "[project]\nname = \"svc\"\ndependencies = [\"fastapi\"]\n";
+    let project = Project::new();
+    project
+        .file(
+            "package.json",
+            r#"{ "dependencies": { "express": "^4.21.0" } }"#,
+        )
+        .file(
+            "src/app.js",
+            "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => {\n  res.json(new Knex({}));\n});\napp.use((err, req, res, next) => res.status(500).end());\n",
+        )
+        .file("pyproject.toml", PYPROJECT)
+        .file(
+            "app/main.py",
+            "from fastapi import FastAPI\nfrom app.db import make_pool\n\napp = FastAPI()\n\n\n@app.get('/')\ndef root():\n    return make_pool().fetch()\n",
+        );
+    let run = project.run(&["--format", "concise"]);
+    assert_eq!(
+        run.code, 0,
+        "not clients without the option: {}",
+        run.stdout
+    );
+    project.file(
+        "pyproject.toml",
+        format!(
+            "{PYPROJECT}\n[tool.lint500.rules.client-in-handler]\nextra-clients = [\"Knex\", \"make_pool\"]\n"
+        ),
+    );
+    assert_eq!(
+        project.run(&["--format", "concise"]).findings(),
+        [
+            "app/main.py:9:12: error[client-in-handler]",
+            "src/app.js:4:12: error[client-in-handler]"
         ]
     );
 }

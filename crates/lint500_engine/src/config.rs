@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use lint500_core::Severity;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer, de};
 
 use crate::paths::GlobList;
 use crate::rule::RuleSet;
@@ -31,6 +31,36 @@ struct ConfigFile {
     #[serde(default)]
     per_file_ignores: BTreeMap<String, Vec<String>>,
     max_file_size: Option<u64>,
+    /// `[rules.<rule-id>]`: option name -> value.
+    #[serde(default)]
+    rules: BTreeMap<String, BTreeMap<String, OptionValue>>,
+}
+
+/// The value of a rule option: a list of strings.
+#[derive(Clone, Debug)]
+struct OptionValue(Vec<String>);
+
+impl<'de> Deserialize<'de> for OptionValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<OptionValue, D::Error> {
+        struct ListOfStrings;
+        impl<'de> de::Visitor<'de> for ListOfStrings {
+            type Value = OptionValue;
+
+            // The error for any other value: "expected a list of strings".
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OptionValue, A::Error> {
+                let mut values = Vec::new();
+                while let Some(value) = seq.next_element()? {
+                    values.push(value);
+                }
+                Ok(OptionValue(values))
+            }
+        }
+        deserializer.deserialize_seq(ListOfStrings)
+    }
 }
 
 /// The part of `pyproject.toml` lint500 reads; other tables are not its business.
@@ -185,6 +215,17 @@ impl RuleSelection {
     }
 }
 
+/// The options one rule is given in `[rules.<rule-id>]`: option name -> the strings it lists.
+#[derive(Clone, Debug, Default)]
+pub struct RuleOptions(BTreeMap<String, Vec<String>>);
+
+impl RuleOptions {
+    /// The strings listed for `name`; none when the configuration does not set it.
+    pub fn get(&self, name: &str) -> &[String] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The configuration resolved against the rules: what runs, how loud, on which files.
 #[derive(Debug)]
 pub struct Settings {
@@ -195,6 +236,8 @@ pub struct Settings {
     /// By rule index: whether `[severity]` sets it. Only then does it override a finding's own
     /// severity (`env-read-in-handler` is a warning, but an error for `os.environ[…]`).
     pub severity_configured: Vec<bool>,
+    /// By rule index: the options `[rules.<rule-id>]` gives it.
+    pub options: Vec<RuleOptions>,
     per_file_ignores: Vec<(GlobList, RuleSelection)>,
     /// Globs from the configuration file (relative to its folder) and the command line
     /// (relative to the current folder) that keep files out of the walk.
@@ -247,6 +290,26 @@ impl Settings {
             severity_configured[index] = true;
         }
 
+        let mut options = vec![RuleOptions::default(); rules.len()];
+        for (id, table) in &file.rules {
+            let index = rules.index_of(id).ok_or_else(|| {
+                in_file(
+                    "rules",
+                    format!("unknown rule `{id}`; valid rules are {}", rule_ids(rules)),
+                )
+            })?;
+            let accepted = rules.rule(index).options();
+            for (name, OptionValue(values)) in table {
+                if !accepted.contains(&name.as_str()) {
+                    return Err(in_file(
+                        &format!("rules.{id}"),
+                        unknown_option(name, accepted),
+                    ));
+                }
+                options[index].0.insert(name.clone(), values.clone());
+            }
+        }
+
         let mut per_file_ignores = Vec::new();
         for (glob, ids) in &file.per_file_ignores {
             let key = "per-file-ignores";
@@ -267,6 +330,7 @@ impl Settings {
             enabled,
             severity,
             severity_configured,
+            options,
             per_file_ignores,
             excludes,
             max_file_size: overrides
@@ -307,9 +371,24 @@ fn selection(ids: &[String], rules: &RuleSet) -> Result<RuleSelection, String> {
 }
 
 fn unknown_rule(id: &str, rules: &RuleSet) -> String {
-    let known: Vec<&str> = rules.metas().map(|meta| meta.id.as_str()).collect();
     format!(
         "unknown rule `{id}`; valid rules are {} (or \"{ALL}\")",
-        known.join(", ")
+        rule_ids(rules)
     )
+}
+
+fn rule_ids(rules: &RuleSet) -> String {
+    let known: Vec<&str> = rules.metas().map(|meta| meta.id.as_str()).collect();
+    known.join(", ")
+}
+
+fn unknown_option(name: &str, accepted: &[&str]) -> String {
+    if accepted.is_empty() {
+        format!("unknown option `{name}`; this rule has no options")
+    } else {
+        format!(
+            "unknown option `{name}`; valid options are {}",
+            accepted.join(", ")
+        )
+    }
 }

@@ -22,12 +22,14 @@ mod walk;
 
 pub use async_callables::{AsyncCallables, is_python_coroutine_function};
 pub use config::{
-    CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleSelection, Settings,
+    CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleOptions, RuleSelection,
+    Settings,
 };
 pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
 pub use facts::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FileFacts, Function,
-    Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration, UnawaitedCall, Value,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, EnvRead, Export,
+    FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration,
+    UnawaitedCall, Value,
 };
 pub use grammar::parse;
 pub use model::{FileModel, TreeLint, lint_tree};

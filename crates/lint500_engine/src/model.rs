@@ -6,6 +6,7 @@ use lint500_core::{Diagnostic, Language, Position, Span};
 use tree_sitter::{Node, Tree};
 
 use crate::async_callables::AsyncCallables;
+use crate::config::RuleOptions;
 use crate::facts::{FactKind, FactsCollector, FileFacts, fact_kinds};
 use crate::grammar::grammar;
 use crate::rule::{RuleContext, RuleSet, position, span_of};
@@ -161,13 +162,16 @@ const ERROR_KIND: u16 = u16::MAX;
 /// Walks `tree` once, depth first and without recursion (deep nesting cannot overflow the
 /// stack), building the file model and running each enabled rule on the nodes it asked for.
 /// Subtrees under ERROR nodes are not entered, and no rule sees a node containing an error.
-/// With `collect_facts`, it also gathers the file's facts for project rules.
+/// With `collect_facts`, it also gathers the file's facts for project rules. `enabled` and
+/// `options` are by rule index.
+#[allow(clippy::too_many_arguments)] // one walk takes everything the file's rules and facts need
 pub fn lint_tree(
     source: &str,
     tree: &Tree,
     language: Language,
     rules: &'static RuleSet,
     enabled: &[bool],
+    options: &[RuleOptions],
     collect_facts: bool,
     is_test: bool,
 ) -> TreeLint {
@@ -189,7 +193,7 @@ pub fn lint_tree(
         first_syntax_error: first_syntax_error(tree, source),
         facts: FileFacts::default(),
     };
-    let mut facts = collect_facts.then(|| FactsCollector::new(language));
+    let mut facts = collect_facts.then(|| FactsCollector::new(language, options));
     // The block of the `try` statement just entered, when it has a handler: it is entered next.
     let mut guarded_block: Option<usize> = None;
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
@@ -240,7 +244,15 @@ pub fn lint_tree(
                 .get(usize::from(kind))
                 .map_or(&[][..], Vec::as_slice);
             if !wanted.is_empty() && !node.has_error() && !node.is_missing() {
-                run_rules(node, wanted, &model, rules, &mut enabled, &mut lint);
+                run_rules(
+                    node,
+                    wanted,
+                    &model,
+                    rules,
+                    &mut enabled,
+                    options,
+                    &mut lint,
+                );
             }
             if cursor.goto_first_child() {
                 depth += 1;
@@ -305,6 +317,7 @@ fn run_rules<'tree>(
     model: &FileModel<'tree>,
     rules: &'static RuleSet,
     enabled: &mut [bool],
+    options: &[RuleOptions],
     lint: &mut TreeLint,
 ) {
     for &index in wanted {
@@ -315,6 +328,7 @@ fn run_rules<'tree>(
         let mut ctx = RuleContext {
             file: model,
             meta,
+            options: &options[index],
             diagnostics: &mut lint.diagnostics,
         };
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {

@@ -914,8 +914,17 @@ mod tests {
             .iter()
             .map(|(path, source)| {
                 let tree = parse(source, Language::Python);
-                let facts =
-                    lint_tree(source, &tree, Language::Python, &NO_RULES, &[], true, false).facts;
+                let facts = lint_tree(
+                    source,
+                    &tree,
+                    Language::Python,
+                    &NO_RULES,
+                    &[],
+                    &[],
+                    true,
+                    false,
+                )
+                .facts;
                 ProjectFileInput {
                     path: root.join(path),
                     display: PathBuf::from(path),

@@ -3,6 +3,7 @@ use std::panic::RefUnwindSafe;
 use lint500_core::{Diagnostic, Label, Language, Position, RuleMeta, Span};
 use tree_sitter::Node;
 
+use crate::config::RuleOptions;
 use crate::grammar::grammar;
 use crate::model::FileModel;
 use crate::project::{FileId, Project};
@@ -15,6 +16,12 @@ pub trait Rule: Send + Sync + RefUnwindSafe {
 
     /// The tree-sitter node kinds this rule inspects in `language` (empty: not this language).
     fn node_kinds(&self, _language: Language) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The options this rule accepts in `[rules.<id>]`, each a list of strings; the rule reads
+    /// them with [`RuleContext::option`] / [`ProjectContext::option`].
+    fn options(&self) -> &'static [&'static str] {
         &[]
     }
 
@@ -136,16 +143,23 @@ fn dispatch_table(rules: &[RegisteredRule], language: Language) -> Result<Vec<Ve
     Ok(table)
 }
 
-/// What a rule sees while it checks a node: the file model, and a place to report findings.
+/// What a rule sees while it checks a node: the file model, its options, and a place to
+/// report findings.
 pub struct RuleContext<'a, 'tree> {
     pub(crate) file: &'a FileModel<'tree>,
     pub(crate) meta: &'static RuleMeta,
+    pub(crate) options: &'a RuleOptions,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 impl<'a, 'tree> RuleContext<'a, 'tree> {
     pub fn file(&self) -> &FileModel<'tree> {
         self.file
+    }
+
+    /// The strings the configuration lists for the rule's option `name` (none when unset).
+    pub fn option(&self, name: &str) -> &'a [String] {
+        self.options.get(name)
     }
 
     pub fn language(&self) -> Language {
@@ -212,13 +226,20 @@ pub(crate) fn span_of(source: &str, node: Node<'_>) -> Span {
     }
 }
 
-/// What a rule sees while it checks the project: a place to report findings in any file.
+/// What a rule sees while it checks the project: its options, and a place to report findings
+/// in any file.
 pub struct ProjectContext<'a> {
     pub(crate) meta: &'static RuleMeta,
+    pub(crate) options: &'a RuleOptions,
     pub(crate) diagnostics: &'a mut Vec<(FileId, Diagnostic)>,
 }
 
-impl ProjectContext<'_> {
+impl<'a> ProjectContext<'a> {
+    /// The strings the configuration lists for the rule's option `name` (none when unset).
+    pub fn option(&self, name: &str) -> &'a [String] {
+        self.options.get(name)
+    }
+
     /// Reports a finding in `file` whose primary span is `span`; add labels (in the same file)
     /// to the returned diagnostic.
     pub fn report(

@@ -375,6 +375,7 @@ impl Linter {
             file.language,
             self.rules,
             &enabled,
+            &self.settings.options,
             facts,
             is_test,
         );
@@ -488,6 +489,7 @@ impl Linter {
             let meta = self.rules.meta(index);
             let mut ctx = ProjectContext {
                 meta,
+                options: &self.settings.options[index],
                 diagnostics: &mut found,
             };
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| {

@@ -3,7 +3,7 @@
 //! of its own.
 
 use lint500_core::Label;
-use lint500_engine::{ClientConstruction, Project, ProjectContext, Rule};
+use lint500_engine::{ClientConstruction, EXTRA_CLIENTS, Project, ProjectContext, Rule};
 
 use crate::handlers::{
     HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, request_time_functions,
@@ -17,6 +17,11 @@ const HELP: &str = "Create the client once: at module level, in a lazily created
 impl Rule for ClientInHandler {
     fn document(&self) -> &'static str {
         include_str!("../../../rules/client-in-handler.md")
+    }
+
+    /// The engine's facts collectors read `extra-clients`: they find the constructions.
+    fn options(&self) -> &'static [&'static str] {
+        &[EXTRA_CLIENTS]
     }
 
     fn project_dependencies(&self) -> &'static [&'static str] {

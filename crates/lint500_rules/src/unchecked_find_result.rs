@@ -15,6 +15,10 @@ use tree_sitter::Node;
 
 pub struct UncheckedFindResult;
 
+/// The option naming more lookups: methods or functions whose result is null / `None` when
+/// nothing matches (`findByEmail`, `get_user_or_none`).
+const EXTRA_LOOKUPS: &str = "extra-lookups";
+
 /// Nodes one search may visit after the assignment; beyond it the rule stays silent.
 const MAX_VISITED: usize = 20_000;
 
@@ -42,6 +46,10 @@ const QUERY_BUILDERS: &[&str] = &[
     "setOptions",
     "where",
 ];
+
+/// Methods of a promise: a named lookup used with them is not awaited yet, so its value is not
+/// the row.
+const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];
 
 /// Python methods that make a call chain a database query, for `.first()` / `.last()`.
 const PY_QUERY_METHODS: &[&str] = &[
@@ -71,6 +79,10 @@ impl Rule for UncheckedFindResult {
         include_str!("../../../rules/unchecked-find-result.md")
     }
 
+    fn options(&self) -> &'static [&'static str] {
+        &[EXTRA_LOOKUPS]
+    }
+
     fn node_kinds(&self, language: Language) -> &'static [&'static str] {
         if language.is_javascript_like() {
             &["call_expression"]
@@ -90,7 +102,7 @@ impl Rule for UncheckedFindResult {
         if python && is_migration(file) {
             return;
         }
-        let Some(lookup) = Lookup::of(call, file, python) else {
+        let Some(lookup) = Lookup::of(call, file, python, ctx.option(EXTRA_LOOKUPS)) else {
             return;
         };
         let Some((dereference, variable)) = find(&lookup, file, python) else {
@@ -137,6 +149,8 @@ struct Lookup<'tree> {
     /// The method's name node (`first` in `….filter(…).first`).
     method_node: Node<'tree>,
     method: &'tree str,
+    /// Named in `extra-lookups` rather than known to the rule.
+    configured: bool,
 }
 
 impl Lookup<'_> {
@@ -158,32 +172,43 @@ impl Lookup<'_> {
 }
 
 impl<'tree> Lookup<'tree> {
-    fn of(call: Node<'tree>, file: &FileModel<'tree>, python: bool) -> Option<Lookup<'tree>> {
+    /// The lookup `call` makes: a built-in one, or one whose callee's last name is in
+    /// `extra_lookups` (`x.findByEmail(…)`, `getUserOrNull(…)`).
+    fn of(
+        call: Node<'tree>,
+        file: &FileModel<'tree>,
+        python: bool,
+        extra_lookups: &[String],
+    ) -> Option<Lookup<'tree>> {
         let callee = call.child_by_field_name("function")?;
-        let (receiver, method) = match (callee.kind(), python) {
+        let (receiver, method_node) = match (callee.kind(), python) {
             ("member_expression", false) => (
-                callee.child_by_field_name("object")?,
+                Some(callee.child_by_field_name("object")?),
                 callee.child_by_field_name("property")?,
             ),
             ("attribute", true) => (
-                callee.child_by_field_name("object")?,
+                Some(callee.child_by_field_name("object")?),
                 callee.child_by_field_name("attribute")?,
             ),
+            ("identifier", _) => (None, callee),
             _ => return None,
         };
-        let method_node = method;
-        let method = file.text(method);
+        let method = file.text(method_node);
         let arguments = call.child_by_field_name("arguments")?;
-        let known = if python {
-            is_python_lookup(method, receiver, arguments, file)
-        } else {
-            is_javascript_lookup(method, receiver, arguments, file)
-        };
-        known.then_some(Lookup {
+        let configured = extra_lookups.iter().any(|name| name == method);
+        let known = receiver.is_some_and(|receiver| {
+            if python {
+                is_python_lookup(method, receiver, arguments, file)
+            } else {
+                is_javascript_lookup(method, receiver, arguments, file)
+            }
+        });
+        (configured || known).then_some(Lookup {
             call,
             callee,
             method_node,
             method,
+            configured,
         })
     }
 }
@@ -447,8 +472,9 @@ fn find<'tree>(
 }
 
 /// The expression that carries the lookup's result: through Mongoose query builders, the
-/// `await` (required in JavaScript, where every one of these lookups returns a promise) and
-/// parentheses. `None` when the value is made non-null (`.orFail()`, TypeScript `!`).
+/// `await` (required in JavaScript for the built-in lookups, which all return a promise; a
+/// configured one may be synchronous) and parentheses. `None` when the value is made non-null
+/// (`.orFail()`, TypeScript `!`) or is still a promise (`.then(…)`).
 fn value_of<'tree>(
     lookup: &Lookup<'tree>,
     file: &FileModel<'tree>,
@@ -476,13 +502,17 @@ fn value_of<'tree>(
                 });
                 match (property, chained) {
                     (Some(name), Some(call)) if QUERY_BUILDERS.contains(&name) => value = call,
+                    // `cache.findUser(id).name`: a synchronous lookup dereferenced at once.
+                    (Some(name), _) if lookup.configured && !PROMISE_METHODS.contains(&name) => {
+                        break;
+                    }
                     _ => return None,
                 }
             }
             _ => break,
         }
     }
-    (python || awaited).then_some(value)
+    (python || awaited || lookup.configured).then_some(value)
 }
 
 /// Whether a member access or subscript uses optional chaining (`user?.email`, `user?.[k]`).
@@ -650,6 +680,14 @@ impl<'tree> Search<'_, 'tree> {
                 };
                 let object = node.child_by_field_name(field).map(unwrap_parentheses);
                 if object.is_some_and(|object| self.is_variable(object)) && !is_optional(node) {
+                    // `user.then(…)`: an unawaited configured lookup holds a promise.
+                    let promise = node.kind() == "member_expression"
+                        && node
+                            .child_by_field_name("property")
+                            .is_some_and(|name| PROMISE_METHODS.contains(&self.file.text(name)));
+                    if promise {
+                        return Outcome::Stop;
+                    }
                     return Outcome::Found(node);
                 }
             }

@@ -204,6 +204,36 @@ pub(crate) fn py_client(
         .map(|(_, _, label)| *label)
 }
 
+/// The option of `client-in-handler` that names more constructors and factories of pooled
+/// clients, in either language: `Knex` for `new Knex(…)`, `makePool` for `makePool(…)` and
+/// `db.makePool(…)`.
+pub const EXTRA_CLIENTS: &str = "extra-clients";
+
+/// The client a construction or call builds when its callee's last name is one of the
+/// configured `extra` clients (no import needed: the user named it), as written: `new Knex()`,
+/// `makePool()`.
+pub(crate) fn extra_client(
+    callee: Node<'_>,
+    constructed: bool,
+    extra: &[String],
+    file: &FileModel<'_>,
+) -> Option<String> {
+    let name = match callee.kind() {
+        "identifier" => callee,
+        "member_expression" => callee.child_by_field_name("property")?,
+        "attribute" => callee.child_by_field_name("attribute")?,
+        _ => return None,
+    };
+    let name = file.text(name);
+    extra.iter().any(|extra| extra == name).then(|| {
+        if constructed {
+            format!("new {name}()")
+        } else {
+            format!("{name}()")
+        }
+    })
+}
+
 /// How many wrapping expressions (`await`, parentheses, `.then(…)`) are climbed from a
 /// construction to the assignment that keeps it, and how many statements are looked back at
 /// for an early-return guard.
@@ -525,9 +555,9 @@ mod tests {
         LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));
 
     /// (function name, client, lazy singleton) of every construction a file's facts keep.
-    fn clients(source: &str, language: Language) -> Vec<(String, &'static str, bool)> {
+    fn clients(source: &str, language: Language) -> Vec<(String, String, bool)> {
         let tree = parse(source, language);
-        let facts = lint_tree(source, &tree, language, &NO_RULES, &[], true, false).facts;
+        let facts = lint_tree(source, &tree, language, &NO_RULES, &[], &[], true, false).facts;
         let functions: Vec<Function> = match (facts.module, facts.python) {
             (Some(module), _) => module.functions,
             (_, Some(module)) => module.functions,
@@ -539,7 +569,7 @@ mod tests {
                 function.clients.iter().map(|client| {
                     (
                         function.name.clone().unwrap_or_default(),
-                        client.client,
+                        client.client.clone(),
                         client.lazy_singleton,
                     )
                 })
@@ -566,10 +596,10 @@ function both() { if (!prisma) prisma = new PrismaClient(); return new pg.Pool()
             clients(source, Language::TypeScript),
             // Functions whose only constructions are lazy singletons are not kept.
             vec![
-                ("local".to_string(), "new PrismaClient()", false),
-                ("plain".to_string(), "new Pool()", false),
-                ("both".to_string(), "new PrismaClient()", true),
-                ("both".to_string(), "new Pool()", false),
+                ("local".to_string(), "new PrismaClient()".into(), false),
+                ("plain".to_string(), "new Pool()".into(), false),
+                ("both".to_string(), "new PrismaClient()".into(), true),
+                ("both".to_string(), "new Pool()".into(), false),
             ]
         );
     }
@@ -612,11 +642,11 @@ def both():
         assert_eq!(
             clients(source, Language::Python),
             vec![
-                ("unguarded".to_string(), "create_engine()", false),
-                ("no_global".to_string(), "create_engine()", false),
-                ("cache".to_string(), "redis.Redis()", false),
-                ("both".to_string(), "create_engine()", true),
-                ("both".to_string(), "redis.Redis()", false),
+                ("unguarded".to_string(), "create_engine()".into(), false),
+                ("no_global".to_string(), "create_engine()".into(), false),
+                ("cache".to_string(), "redis.Redis()".into(), false),
+                ("both".to_string(), "create_engine()".into(), true),
+                ("both".to_string(), "redis.Redis()".into(), false),
             ]
         );
     }

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use lint500_core::Language;
 use tree_sitter::Node;
 
-use super::clients::{is_js_client_call, js_client, js_lazy_singleton};
+use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singleton};
 use super::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function,
     Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
@@ -101,6 +101,8 @@ pub(crate) struct JsFactsCollector {
     /// Indices into `module.functions` of the functions enclosing the walk, innermost last.
     open_functions: Vec<usize>,
     calls: Vec<NamedCall>,
+    /// Constructors and factories the configuration adds to the built-in clients.
+    extra_clients: Vec<String>,
 }
 
 impl JsFactsCollector {
@@ -142,12 +144,13 @@ impl JsFactsCollector {
         module
     }
 
-    pub(crate) fn new(language: Language) -> JsFactsCollector {
+    pub(crate) fn new(language: Language, extra_clients: Vec<String>) -> JsFactsCollector {
         JsFactsCollector {
             ids: Ids::of(language),
             module: JsModule::default(),
             open_functions: Vec::new(),
             calls: Vec::new(),
+            extra_clients,
         }
     }
 
@@ -504,7 +507,7 @@ impl JsFactsCollector {
         let callee_kind = callee.kind_id();
         self.unawaited_import_call(node, callee, file);
         if callee_kind == ids.identifier && file.text(callee) != "require" {
-            if !self.open_functions.is_empty() && is_js_client_call(file.text(callee)) {
+            if self.may_build_client(file.text(callee)) {
                 self.client(node, callee, false, file);
             }
             self.calls
@@ -525,7 +528,7 @@ impl JsFactsCollector {
         };
         let method = file.text(property);
         if !REGISTRATION_METHODS.contains(&method) {
-            if !self.open_functions.is_empty() && is_js_client_call(method) {
+            if self.may_build_client(method) {
                 self.client(node, callee, false, file);
             }
             return;
@@ -599,6 +602,13 @@ impl JsFactsCollector {
         }
     }
 
+    /// The cheap first test on a called name inside a function: a built-in client factory
+    /// (`mongoose.connect`) or a configured one.
+    fn may_build_client(&self, name: &str) -> bool {
+        !self.open_functions.is_empty()
+            && (is_js_client_call(name) || self.extra_clients.iter().any(|extra| extra == name))
+    }
+
     /// Records `node` as a client construction of the innermost function when `callee` builds
     /// one.
     fn client(
@@ -611,7 +621,10 @@ impl JsFactsCollector {
         let Some(&function) = self.open_functions.last() else {
             return;
         };
-        let Some(client) = js_client(callee, constructed, &self.module.imports, file) else {
+        let Some(client) = js_client(callee, constructed, &self.module.imports, file)
+            .map(str::to_string)
+            .or_else(|| extra_client(callee, constructed, &self.extra_clients, file))
+        else {
             return;
         };
         let lazy_singleton = js_lazy_singleton(node, file);

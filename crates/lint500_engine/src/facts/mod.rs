@@ -9,6 +9,7 @@ pub(crate) mod clients;
 pub(crate) mod javascript;
 pub(crate) mod python;
 
+pub use clients::EXTRA_CLIENTS;
 pub use javascript::MODULE_EXPORTS;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +18,7 @@ use std::ops::Range;
 use lint500_core::{Language, Span};
 use tree_sitter::Node;
 
+use crate::config::RuleOptions;
 use crate::model::FileModel;
 use crate::unawaited::{PromiseUse, callee_name, unawaited_use};
 use javascript::JsFactsCollector;
@@ -73,11 +75,17 @@ pub(crate) enum FactsCollector {
 }
 
 impl FactsCollector {
-    pub(crate) fn new(language: Language) -> FactsCollector {
+    /// A collector for a file of `language`; `options` (by rule index) may name more clients.
+    pub(crate) fn new(language: Language, options: &[RuleOptions]) -> FactsCollector {
+        let extra_clients = options
+            .iter()
+            .flat_map(|options| options.get(EXTRA_CLIENTS))
+            .cloned()
+            .collect();
         if language.is_javascript_like() {
-            FactsCollector::JavaScript(JsFactsCollector::new(language))
+            FactsCollector::JavaScript(JsFactsCollector::new(language, extra_clients))
         } else {
-            FactsCollector::Python(PyFactsCollector::new())
+            FactsCollector::Python(PyFactsCollector::new(extra_clients))
         }
     }
 
@@ -184,7 +192,7 @@ pub struct ClientConstruction {
     /// The construction: the `new` expression or the call.
     pub span: Span,
     /// The client as the rule names it: `new PrismaClient()`, `create_engine()`.
-    pub client: &'static str,
+    pub client: String,
     /// Assigned to a binding that outlives the call (a module-level name, a Python `global`,
     /// an attribute) under a "not created yet" guard (`if (!prisma) prisma = new …`,
     /// `client ??= …`, `if engine is None: engine = …`): built once, then reused.

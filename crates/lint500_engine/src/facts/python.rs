@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use lint500_core::Language;
 use tree_sitter::Node;
 
-use super::clients::{is_py_client_name, py_client, py_lazy_singleton};
+use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
 use super::javascript::has_token;
 use super::{
     Binding, Call, ClientConstruction, EnvRead, FactKind, Function, Import, Imported, NamedCall,
@@ -98,16 +98,19 @@ pub(crate) struct PyFactsCollector {
     calls: Vec<NamedCall>,
     /// Start bytes of definitions decorated with a cache decorator, seen before the definition.
     cached_definitions: Vec<usize>,
+    /// Constructors and factories the configuration adds to the built-in clients.
+    extra_clients: Vec<String>,
 }
 
 impl PyFactsCollector {
-    pub(crate) fn new() -> PyFactsCollector {
+    pub(crate) fn new(extra_clients: Vec<String>) -> PyFactsCollector {
         PyFactsCollector {
             ids: Ids::get(),
             module: PyModule::default(),
             open_functions: Vec::new(),
             calls: Vec::new(),
             cached_definitions: Vec::new(),
+            extra_clients,
         }
     }
 
@@ -321,7 +324,7 @@ impl PyFactsCollector {
                     self.read_env(node, file, false);
                 }
                 name => {
-                    if !self.open_functions.is_empty() && is_py_client_name(name) {
+                    if self.may_build_client(name) {
                         self.client(node, callee, file);
                     }
                     self.calls
@@ -343,7 +346,7 @@ impl PyFactsCollector {
             "Depends" | "Security" => self.dependency(node, file),
             "getenv" if self.is_os(object, file) => self.read_env(node, file, false),
             "get" if self.is_environ(object, file) => self.read_env(node, file, false),
-            name if !self.open_functions.is_empty() && is_py_client_name(name) => {
+            name if self.may_build_client(name) => {
                 self.client(node, callee, file);
             }
             "add_api_route" | "add_api_websocket_route" => {
@@ -428,13 +431,23 @@ impl PyFactsCollector {
         });
     }
 
+    /// The cheap first test on a callee's last name inside a function: a built-in client
+    /// (`create_engine`) or a configured one.
+    fn may_build_client(&self, name: &str) -> bool {
+        !self.open_functions.is_empty()
+            && (is_py_client_name(name) || self.extra_clients.iter().any(|extra| extra == name))
+    }
+
     /// Records a call as a client construction of the innermost function when `callee` builds
     /// one: `create_engine(…)`, `redis.Redis(…)`.
     fn client(&mut self, node: Node<'_>, callee: Node<'_>, file: &FileModel<'_>) {
         let Some(&function) = self.open_functions.last() else {
             return;
         };
-        let Some(client) = py_client(callee, &self.module.imports, file) else {
+        let Some(client) = py_client(callee, &self.module.imports, file)
+            .map(str::to_string)
+            .or_else(|| extra_client(callee, false, &self.extra_clients, file))
+        else {
             return;
         };
         let lazy_singleton = py_lazy_singleton(node, file);

@@ -13,6 +13,16 @@ const PYPROJECT: &str = "[project]\nname = \"snippet\"\ndependencies = [\"fastap
 
 /// Lints `source` as a file named `file_name` in a project of its own, project rules included.
 pub fn lint(source: &str, language: Language, file_name: &str) -> Vec<Diagnostic> {
+    lint_configured(source, language, file_name, None)
+}
+
+/// Like [`lint`], with `lint500_toml` as the project's configuration when given.
+pub fn lint_configured(
+    source: &str,
+    language: Language,
+    file_name: &str,
+    lint500_toml: Option<&str>,
+) -> Vec<Diagnostic> {
     let rules = lint500_rules::all();
     let dir = tempfile::tempdir().expect("temporary folder");
     std::fs::write(dir.path().join("package.json"), PACKAGE_JSON).expect("write package.json");
@@ -20,13 +30,16 @@ pub fn lint(source: &str, language: Language, file_name: &str) -> Vec<Diagnostic
     let path = dir.path().join(file_name);
     std::fs::write(&path, source).expect("write the file");
     assert_eq!(Language::from_path(&path), Some(language), "{file_name}");
-    let settings = Settings::resolve(
-        &Config::none(dir.path()),
-        CommandLineOverrides::default(),
-        rules,
-        dir.path(),
-    )
-    .expect("defaults are valid");
+    let config = match lint500_toml {
+        Some(text) => {
+            let config_path = dir.path().join("lint500.toml");
+            std::fs::write(&config_path, text).expect("write lint500.toml");
+            Config::load(&config_path).expect("the configuration is valid")
+        }
+        None => Config::none(dir.path()),
+    };
+    let settings = Settings::resolve(&config, CommandLineOverrides::default(), rules, dir.path())
+        .expect("the settings are valid");
     let linter = Linter::new(rules, settings, dir.path().to_path_buf());
     let run = linter.run(
         &[path],
