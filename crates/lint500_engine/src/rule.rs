@@ -20,7 +20,7 @@ pub trait Rule: Send + Sync + RefUnwindSafe {
     }
 
     /// The options this rule accepts in `[rules.<id>]`, each a list of strings; the rule reads
-    /// them with [`RuleContext::option`] / [`ProjectContext::option`].
+    /// them with [`RuleContext::option`] (or the engine does, for the facts it gathers).
     fn options(&self) -> &'static [&'static str] {
         &[]
     }
@@ -226,20 +226,13 @@ pub(crate) fn span_of(source: &str, node: Node<'_>) -> Span {
     }
 }
 
-/// What a rule sees while it checks the project: its options, and a place to report findings
-/// in any file.
+/// What a rule sees while it checks the project: a place to report findings in any file.
 pub struct ProjectContext<'a> {
     pub(crate) meta: &'static RuleMeta,
-    pub(crate) options: &'a RuleOptions,
     pub(crate) diagnostics: &'a mut Vec<(FileId, Diagnostic)>,
 }
 
-impl<'a> ProjectContext<'a> {
-    /// The strings the configuration lists for the rule's option `name` (none when unset).
-    pub fn option(&self, name: &str) -> &'a [String] {
-        self.options.get(name)
-    }
-
+impl ProjectContext<'_> {
     /// Reports a finding in `file` whose primary span is `span`; add labels (in the same file)
     /// to the returned diagnostic.
     pub fn report(

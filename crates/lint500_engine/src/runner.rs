@@ -489,7 +489,6 @@ impl Linter {
             let meta = self.rules.meta(index);
             let mut ctx = ProjectContext {
                 meta,
-                options: &self.settings.options[index],
                 diagnostics: &mut found,
             };
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
