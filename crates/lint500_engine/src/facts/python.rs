@@ -434,8 +434,16 @@ impl PyFactsCollector {
     /// The cheap first test on a callee's last name inside a function: a built-in client
     /// (`create_engine`) or a configured one.
     fn may_build_client(&self, name: &str) -> bool {
+        // `from sqlalchemy import create_engine as make_engine`: the imported name counts.
+        let aliased = || {
+            self.module.import(name).is_some_and(|import| {
+                matches!(&import.imported, Imported::Named(imported) if is_py_client_name(imported))
+            })
+        };
         !self.open_functions.is_empty()
-            && (is_py_client_name(name) || self.extra_clients.iter().any(|extra| extra == name))
+            && (is_py_client_name(name)
+                || self.extra_clients.iter().any(|extra| extra == name)
+                || aliased())
     }
 
     /// Records a call as a client construction of the innermost function when `callee` builds
