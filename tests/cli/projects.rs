@@ -169,3 +169,22 @@ fn without_a_manifest_only_files_that_name_a_framework_are_read_for_facts() {
         )])
     );
 }
+
+#[test]
+fn modules_that_import_a_name_from_each_other_end_the_search() {
+    let project = Project::new();
+    project.file(
+        "pyproject.toml",
+        "[project]\nname = \"cycle\"\ndependencies = [\"fastapi\"]\n",
+    );
+    project.file("app/__init__.py", "");
+    project.file("app/a.py", "from .b import load\n");
+    project.file("app/b.py", "from .a import load\n");
+    project.file(
+        "app/main.py",
+        "from fastapi import FastAPI\n\nfrom .a import load\n\napp = FastAPI()\n\n\n@app.get(\"/\")\nasync def home():\n    load()\n    return {}\n",
+    );
+    let (run, findings) = lint(project.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(findings.is_empty());
+}

@@ -464,6 +464,9 @@ impl Project {
     /// What Python module `file` means by `name`: a module-level binding, an import, or, for
     /// a package's `__init__.py`, a submodule.
     fn resolve_python_export<'p>(&'p self, file: FileId, name: &str, hops: usize) -> Resolved<'p> {
+        if hops > MAX_HOPS {
+            return Resolved::Unknown;
+        }
         if let Some(value) = self.binding(file, name) {
             return self.resolve_value(file, value, hops + 1);
         }
@@ -616,6 +619,10 @@ impl Project {
         imported: &'p Imported,
         hops: usize,
     ) -> Resolved<'p> {
+        // Modules that import a name from each other must end too.
+        if hops > MAX_HOPS {
+            return Resolved::Unknown;
+        }
         let is_python = self.files[file].language == Language::Python;
         if is_python && let Imported::Named(name) = imported {
             // `from pkg import name`: an attribute of the package, or else its submodule.
