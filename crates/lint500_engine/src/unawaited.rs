@@ -156,7 +156,17 @@ fn use_of<'tree>(mut value: Node<'tree>, file: &FileModel<'_>, python: bool) -> 
                 promise(PromiseUse::Member)
             }
         }
-        "attribute" if is("object") => promise(PromiseUse::Member),
+        "attribute" if is("object") => {
+            // The coroutine's own protocol: `coro().__await__()`, `.send(None)`, `.close()`.
+            let attribute = parent
+                .child_by_field_name("attribute")
+                .map(|a| file.text(a));
+            if matches!(attribute, Some("__await__" | "send" | "throw" | "close")) {
+                None
+            } else {
+                promise(PromiseUse::Member)
+            }
+        }
         "subscript_expression" if is("object") => promise(PromiseUse::Index),
         "subscript" if is("value") => promise(PromiseUse::Index),
         "variable_declarator" if is("value") => {
@@ -180,7 +190,13 @@ fn use_of<'tree>(mut value: Node<'tree>, file: &FileModel<'_>, python: bool) -> 
             }
         }
         "augmented_assignment_expression" | "augmented_assignment" if is("right") => {
-            promise(PromiseUse::Operand)
+            // `cached ??= load()` stores the promise; `total += load()` adds it.
+            let operator = parent.child_by_field_name("operator").map(|o| file.text(o));
+            if matches!(operator, Some("??=" | "||=" | "&&=")) {
+                None
+            } else {
+                promise(PromiseUse::Operand)
+            }
         }
         "binary_expression" | "boolean_operator" => {
             let operator = parent.child_by_field_name("operator").map(|o| file.text(o));
