@@ -98,16 +98,16 @@ impl Rule for UncheckedFindResult {
             return;
         }
         let python = !file.language.is_javascript_like();
-        // Migrations run once, at deploy time: a missing row breaks the deploy, not a request.
-        if python && is_migration(file) {
-            return;
-        }
         let Some(lookup) = Lookup::of(call, file, python, ctx.option(EXTRA_LOOKUPS)) else {
             return;
         };
         let Some((dereference, variable)) = find(&lookup, file, python) else {
             return;
         };
+        // Migrations run once, at deploy time: a missing row breaks the deploy, not a request.
+        if python && is_migration(file) {
+            return;
+        }
         let null = if python { "None" } else { "null" };
         let (callee, label) = lookup.shown(file);
         let message = match variable {
