@@ -3,8 +3,6 @@
 //! statements and class bodies only (no walk of function bodies), once per file, when a rule
 //! first asks.
 
-use std::collections::HashSet;
-
 use lint500_core::Language;
 use tree_sitter::Node;
 
@@ -12,22 +10,23 @@ use tree_sitter::Node;
 /// function counts as a generator, whose call is no coroutine (so the rule stays silent).
 const MAX_YIELD_SEARCH: usize = 4096;
 
-/// Names a call can be known to return a promise / coroutine by.
+/// Names a call can be known to return a promise / coroutine by. A file has few, so lists
+/// (searched on every call of the file) beat hashing.
 #[derive(Debug, Default)]
 pub struct AsyncCallables {
     /// Top-level names bound to async functions that are not generators (`async function f`,
     /// `const f = async () => …`, `async def f`), and functions imported from promise APIs
     /// (`import { readFile } from 'fs/promises'`, `from asyncio import sleep`).
-    pub functions: HashSet<String>,
+    pub functions: Vec<String>,
     /// Async methods of the file's classes, called as `this.m(…)` / `self.m(…)`.
-    pub methods: HashSet<String>,
+    pub methods: Vec<String>,
     /// Names bound to a whole promise API module: `import fs from 'fs/promises'`,
     /// `const { promises: fs } = require('fs')`, `import asyncio`.
-    pub promise_modules: HashSet<String>,
+    pub promise_modules: Vec<String>,
     /// Names bound to Node's `fs` module, whose `.promises` member is the promise API.
-    pub fs_modules: HashSet<String>,
+    pub fs_modules: Vec<String>,
     /// Methods some class of the file defines synchronously: `this.save()` may be one of those.
-    sync_methods: HashSet<String>,
+    sync_methods: Vec<String>,
 }
 
 impl AsyncCallables {
@@ -56,7 +55,7 @@ impl AsyncCallables {
             }
             "function_declaration" if has_token(statement, "async") => {
                 if let Some(name) = statement.child_by_field_name("name") {
-                    self.functions.insert(text(name).to_string());
+                    self.functions.push(text(name).to_string());
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
@@ -93,7 +92,7 @@ impl AsyncCallables {
             "arrow_function" | "function_expression" | "function"
                 if name.kind() == "identifier" && has_token(value, "async") =>
             {
-                self.functions.insert(text(name).to_string());
+                self.functions.push(text(name).to_string());
             }
             "call_expression" => {
                 let Some(specifier) = required(value, source) else {
@@ -113,7 +112,7 @@ impl AsyncCallables {
                     && required(object, source).is_some_and(is_fs)
                     && name.kind() == "identifier"
                 {
-                    self.promise_modules.insert(text(name).to_string());
+                    self.promise_modules.push(text(name).to_string());
                 }
             }
             _ => {}
@@ -133,16 +132,16 @@ impl AsyncCallables {
         match name.kind() {
             "identifier" => match member {
                 None if is_fs_promises(specifier) => {
-                    self.promise_modules.insert(text(name).to_string());
+                    self.promise_modules.push(text(name).to_string());
                 }
                 None if is_fs(specifier) => {
-                    self.fs_modules.insert(text(name).to_string());
+                    self.fs_modules.push(text(name).to_string());
                 }
                 Some("promises") if is_fs(specifier) => {
-                    self.promise_modules.insert(text(name).to_string());
+                    self.promise_modules.push(text(name).to_string());
                 }
                 Some(_) if is_fs_promises(specifier) => {
-                    self.functions.insert(text(name).to_string());
+                    self.functions.push(text(name).to_string());
                 }
                 _ => {}
             },
@@ -180,9 +179,9 @@ impl AsyncCallables {
 
     fn javascript_module_binding_name(&mut self, imported: &str, local: &str, specifier: &str) {
         if is_fs_promises(specifier) {
-            self.functions.insert(local.to_string());
+            self.functions.push(local.to_string());
         } else if is_fs(specifier) && imported == "promises" {
-            self.promise_modules.insert(local.to_string());
+            self.promise_modules.push(local.to_string());
         }
     }
 
@@ -250,9 +249,9 @@ impl AsyncCallables {
                     .collect();
                 let name = text(name).trim_start_matches('#').to_string();
                 if modifiers.contains(&"async") && !modifiers.contains(&"*") {
-                    self.methods.insert(name);
+                    self.methods.push(name);
                 } else {
-                    self.sync_methods.insert(name);
+                    self.sync_methods.push(name);
                 }
             }
             // `handler = async () => …` as a class field.
@@ -266,7 +265,7 @@ impl AsyncCallables {
                     && has_token(value, "async")
                 {
                     self.methods
-                        .insert(text(name).trim_start_matches('#').to_string());
+                        .push(text(name).trim_start_matches('#').to_string());
                 }
             }
             _ => {}
@@ -283,7 +282,7 @@ impl AsyncCallables {
             }
             "function_definition" if is_python_coroutine_function(statement) => {
                 if let Some(name) = statement.child_by_field_name("name") {
-                    self.functions.insert(text(name).to_string());
+                    self.functions.push(text(name).to_string());
                 }
             }
             "class_definition" => {
@@ -307,9 +306,9 @@ impl AsyncCallables {
                     };
                     let name = text(name).to_string();
                     if is_python_coroutine_function(member) {
-                        self.methods.insert(name);
+                        self.methods.push(name);
                     } else {
-                        self.sync_methods.insert(name);
+                        self.sync_methods.push(name);
                     }
                 }
             }
@@ -327,7 +326,7 @@ impl AsyncCallables {
                     if let (Some(module), Some(local)) = (module, local)
                         && text(module) == "asyncio"
                     {
-                        self.promise_modules.insert(text(local).to_string());
+                        self.promise_modules.push(text(local).to_string());
                     }
                 }
             }
@@ -349,7 +348,7 @@ impl AsyncCallables {
                     if let (Some(imported), Some(local)) = (imported, local)
                         && text(imported) == "sleep"
                     {
-                        self.functions.insert(text(local).to_string());
+                        self.functions.push(text(local).to_string());
                     }
                 }
             }

@@ -883,16 +883,58 @@ impl FactScope {
             .unwrap_or(FactsNeed::No)
     }
 
-    /// Whether to gather the facts of `file`, whose text is `source`. The text test is a plain
-    /// substring search, far cheaper than gathering facts from every file of a folder that no
-    /// manifest describes.
+    /// Whether to gather the facts of `file`, whose text is `source`. Reading its import lines
+    /// is far cheaper than gathering facts from every file of a folder no manifest describes.
     pub(crate) fn wants_facts(&self, file: &Path, language: Language, source: &str) -> bool {
         match self.need(file, language) {
             FactsNeed::Yes => true,
-            FactsNeed::IfNamed => self.dependencies.iter().any(|name| source.contains(name)),
+            FactsNeed::IfNamed => imports_any(source, &self.dependencies, language),
             FactsNeed::No => false,
         }
     }
+}
+
+/// Whether `source` imports one of the packages `names`, read from its import lines only:
+/// `import … from 'express'`, `require("next/server")`, `from fastapi import …`. A substring
+/// test would match `next(…)` and `expression` in nearly every file.
+fn imports_any(source: &str, names: &[&str], language: Language) -> bool {
+    source.lines().any(|line| {
+        let line = line.trim_start();
+        let package = if language.is_javascript_like() {
+            if !(line.starts_with("import")
+                || line.starts_with("export")
+                || line.contains("require("))
+            {
+                return false;
+            }
+            let Some(start) = line.find(['\'', '"', '`']) else {
+                return false;
+            };
+            let specifier = &line[start + 1..];
+            let end = specifier.find(['\'', '"', '`']).unwrap_or(specifier.len());
+            package_of(&specifier[..end])
+        } else {
+            let Some(rest) = line
+                .strip_prefix("from ")
+                .or_else(|| line.strip_prefix("import "))
+            else {
+                return false;
+            };
+            rest.split(['.', ' ', ',']).next().unwrap_or("")
+        };
+        names.contains(&package)
+    })
+}
+
+/// The package an npm specifier names: `express` of `express/lib/router`, `@vercel/node` of
+/// `@vercel/node/dist`.
+fn package_of(specifier: &str) -> &str {
+    let segments = if specifier.starts_with('@') { 2 } else { 1 };
+    let end = specifier
+        .match_indices('/')
+        .nth(segments - 1)
+        .map_or(specifier.len(), |(at, _)| at);
+    &specifier[..end]
 }
 
 #[cfg(test)]

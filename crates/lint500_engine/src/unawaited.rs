@@ -10,7 +10,8 @@ use crate::model::FileModel;
 const MAX_WRAPPERS: usize = 16;
 
 /// Nodes the search for a variable's first use may visit; beyond it the result is unknown.
-const MAX_VISITED: usize = 20_000;
+/// A promise is used soon after it is made, or handed on.
+const MAX_VISITED: usize = 2_000;
 
 /// A use of a promise or coroutine as if it were its value, or dropped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

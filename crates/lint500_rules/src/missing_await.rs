@@ -74,7 +74,8 @@ impl Rule for MissingAwait {
     fn check_node<'tree>(&self, call: Node<'tree>, ctx: &mut RuleContext<'_, 'tree>) {
         let file = ctx.file();
         let python = !file.language.is_javascript_like();
-        let Some(callee) = call.child_by_field_name("function") else {
+        // The callee is a call's first child in both grammars; this runs on every call.
+        let Some(callee) = call.child(0) else {
             return;
         };
         let Some(known) = known_callee(callee, file, python) else {
@@ -169,10 +170,7 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
     let text = |node: Node<'_>| file.text(node);
     if python {
         return match callee.kind() {
-            "identifier" => known
-                .functions
-                .contains(text(callee))
-                .then_some(Callee::Declared),
+            "identifier" => has(&known.functions, text(callee)).then_some(Callee::Declared),
             "attribute" => {
                 let object = callee.child_by_field_name("object")?;
                 let method = text(callee.child_by_field_name("attribute")?);
@@ -180,8 +178,8 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
                     return None;
                 }
                 match text(object) {
-                    "self" | "cls" => known.methods.contains(method).then_some(Callee::Declared),
-                    module if known.promise_modules.contains(module) && method == "sleep" => {
+                    "self" | "cls" => has(&known.methods, method).then_some(Callee::Declared),
+                    module if has(&known.promise_modules, module) && method == "sleep" => {
                         Some(Callee::Library)
                     }
                     _ => None,
@@ -193,7 +191,7 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
     match callee.kind() {
         "identifier" => {
             let name = text(callee);
-            if known.functions.contains(name) {
+            if has(&known.functions, name) {
                 Some(Callee::Declared)
             } else {
                 (name == "fetch").then_some(Callee::Library)
@@ -203,10 +201,8 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
             let object = callee.child_by_field_name("object")?;
             let method = text(callee.child_by_field_name("property")?);
             match object.kind() {
-                "this" => known.methods.contains(method).then_some(Callee::Declared),
-                "identifier" if known.promise_modules.contains(text(object)) => {
-                    Some(Callee::Library)
-                }
+                "this" => has(&known.methods, method).then_some(Callee::Declared),
+                "identifier" if has(&known.promise_modules, text(object)) => Some(Callee::Library),
                 "identifier" if is_prisma_client(object, file) => PRISMA_CLIENT_METHODS
                     .contains(&method)
                     .then_some(Callee::Prisma),
@@ -215,7 +211,7 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
                     let property = text(object.child_by_field_name("property")?);
                     if property == "promises"
                         && inner.kind() == "identifier"
-                        && known.fs_modules.contains(text(inner))
+                        && has(&known.fs_modules, text(inner))
                     {
                         Some(Callee::Library)
                     } else {
@@ -244,7 +240,14 @@ fn is_prisma_client(node: Node<'_>, file: &FileModel<'_>) -> bool {
         },
         _ => return false,
     };
-    name.to_ascii_lowercase().contains("prisma")
+    // Case-insensitively, without allocating: this runs on most member calls.
+    name.as_bytes()
+        .windows(6)
+        .any(|window| window.eq_ignore_ascii_case(b"prisma"))
+}
+
+fn has(names: &[String], name: &str) -> bool {
+    names.iter().any(|known| known == name)
 }
 
 /// Whether the innermost function around the node is async.

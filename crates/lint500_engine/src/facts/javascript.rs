@@ -574,7 +574,14 @@ impl JsFactsCollector {
         } else {
             callee
         };
-        if root.kind_id() != ids.identifier || self.module.import(file.text(root)).is_none() {
+        // Only a relative specifier names a module of the project.
+        let from_project = |import: &Import| import.specifier.starts_with('.');
+        if root.kind_id() != ids.identifier
+            || !self
+                .module
+                .import(file.text(root))
+                .is_some_and(from_project)
+        {
             return;
         }
         let in_async_function = self
