@@ -138,7 +138,13 @@ impl Rule for MissingAwait {
                     continue;
                 }
                 let name = shown(call.name.as_deref());
-                let message = message(call.how, &name, None, Callee::Declared, python);
+                let message = message(
+                    call.how,
+                    &name,
+                    call.variable.as_deref(),
+                    Callee::Declared,
+                    python,
+                );
                 let diagnostic = ctx.report(id, call.span, message, help(call.how, &name, python));
                 if let Some(span) = call.used_at.filter(|span| *span != call.span) {
                     diagnostic.labels.push(Label {

@@ -27,3 +27,9 @@ async def refresh_report(name: str):
     except Exception:
         pass
     return {"status": "queued"}
+
+
+@app.get("/reports/{name}/size")
+async def report_size(name: str):
+    report = render_report(name, "cache")
+    return {"size": len(report["name"])}

@@ -231,6 +231,8 @@ pub struct UnawaitedCall {
     pub how: PromiseUse,
     /// Where the result is used, when not at the call itself.
     pub used_at: Option<Span>,
+    /// The variable the result went through before that use.
+    pub variable: Option<String>,
     pub in_async_function: bool,
 }
 
@@ -485,6 +487,9 @@ pub(crate) fn unawaited_call(
         span: file.span(call),
         how: found.how,
         used_at,
+        variable: found
+            .variable
+            .map(|variable| file.text(variable).to_string()),
         in_async_function,
     })
 }
