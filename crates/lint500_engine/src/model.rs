@@ -91,7 +91,22 @@ enum Role {
     Try,
     /// A node the facts collector records.
     Fact(FactKind),
+    /// A subtree that holds no code for any rule or fact: a string literal, a regular
+    /// expression, a TypeScript type. The walk does not enter it.
+    Opaque,
 }
+
+/// Kinds whose subtrees hold no code: their children are quotes, fragments and type names.
+/// (Python's `type` may hold `Annotated[…, Depends(…)]`, and an f-string holds expressions.)
+const OPAQUE_KINDS: &[&str] = &[
+    "string",
+    "regex",
+    "type_annotation",
+    "type_arguments",
+    "type_parameters",
+    "interface_declaration",
+    "type_alias_declaration",
+];
 
 /// The role of every kind id of a grammar: one table lookup per node on the hot path.
 fn roles(language: Language) -> &'static [Role] {
@@ -138,6 +153,8 @@ fn role_table(language: Language) -> Vec<Role> {
                 Role::Try
             } else if let Some(&(_, fact)) = facts.iter().find(|(name, _)| *name == kind) {
                 Role::Fact(fact)
+            } else if OPAQUE_KINDS.contains(&kind) {
+                Role::Opaque
             } else {
                 Role::Plain
             }
@@ -204,8 +221,9 @@ pub fn lint_tree(
         let node = cursor.node();
         let kind = node.kind_id();
         if kind != ERROR_KIND {
-            let mut frame = match roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain) {
-                Role::Plain => None,
+            let role = roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain);
+            let mut frame = match role {
+                Role::Plain | Role::Opaque => None,
                 Role::Function => {
                     if let Some(collector) = &mut facts {
                         collector.enter_function(node, &model);
@@ -254,7 +272,8 @@ pub fn lint_tree(
                     &mut lint,
                 );
             }
-            if cursor.goto_first_child() {
+            let opaque = role == Role::Opaque && !is_format_string(node, source, language);
+            if !opaque && cursor.goto_first_child() {
                 depth += 1;
                 continue;
             }
@@ -281,6 +300,19 @@ pub fn lint_tree(
         lint.facts = collector.finish(source);
     }
     lint
+}
+
+/// Whether a string literal is a Python f-string (`f"…"`, `rf'…'`), whose interpolations are
+/// code.
+fn is_format_string(string: Node<'_>, source: &str, language: Language) -> bool {
+    language == Language::Python
+        && source
+            .get(string.start_byte()..)
+            .is_some_and(|text| {
+                text.bytes()
+                    .take_while(|byte| byte.is_ascii_alphabetic())
+                    .any(|byte| byte.eq_ignore_ascii_case(&b'f'))
+            })
 }
 
 /// The block of a `try` statement that has a `catch` / `except` handler.
