@@ -306,13 +306,11 @@ pub fn lint_tree(
 /// code.
 fn is_format_string(string: Node<'_>, source: &str, language: Language) -> bool {
     language == Language::Python
-        && source
-            .get(string.start_byte()..)
-            .is_some_and(|text| {
-                text.bytes()
-                    .take_while(|byte| byte.is_ascii_alphabetic())
-                    .any(|byte| byte.eq_ignore_ascii_case(&b'f'))
-            })
+        && source.get(string.start_byte()..).is_some_and(|text| {
+            text.bytes()
+                .take_while(|byte| byte.is_ascii_alphabetic())
+                .any(|byte| byte.eq_ignore_ascii_case(&b'f'))
+        })
 }
 
 /// The block of a `try` statement that has a `catch` / `except` handler.

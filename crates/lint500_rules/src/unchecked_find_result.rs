@@ -414,6 +414,9 @@ fn find<'tree>(
     file: &FileModel<'tree>,
     python: bool,
 ) -> Option<(Node<'tree>, Option<&'tree str>)> {
+    if !python && let Some(found) = find_in_promise_all(lookup, file) {
+        return found;
+    }
     let value = value_of(lookup, file, python)?;
     let parent = value.parent()?;
     match parent.kind() {
@@ -469,6 +472,80 @@ fn find<'tree>(
         }
         _ => None,
     }
+}
+
+/// A lookup among the promises of `const [a, b] = await Promise.all([lookup, …])`: its
+/// result is the pattern's element at the same index, followed like a variable. `None` when
+/// the lookup is not in such a destructuring (the usual search applies); `Some(None)` when it
+/// is but nothing unguarded follows.
+fn find_in_promise_all<'tree>(
+    lookup: &Lookup<'tree>,
+    file: &FileModel<'tree>,
+) -> Option<Option<(Node<'tree>, Option<&'tree str>)>> {
+    let array = lookup.call.parent().filter(|node| node.kind() == "array")?;
+    let all = array
+        .parent()
+        .filter(|node| node.kind() == "arguments")?
+        .parent()?;
+    let callee = all.child_by_field_name("function")?;
+    if !matches!(file.text(callee), "Promise.all" | "Promise.allSettled") {
+        return None;
+    }
+    let declarator = all
+        .parent()
+        .filter(|node| node.kind() == "await_expression")?
+        .parent()
+        .filter(|node| node.kind() == "variable_declarator")?;
+    let pattern = declarator
+        .child_by_field_name("name")
+        .filter(|name| name.kind() == "array_pattern")?;
+    // `allSettled` yields `{ status, value }` objects, not the rows.
+    if file.text(callee) == "Promise.allSettled" {
+        return Some(None);
+    }
+    let index = position_among_named(array, lookup.call)?;
+    let element = nth_element(pattern, index)?;
+    if element.kind() != "identifier" {
+        return Some(None);
+    }
+    let variable = file.text(element);
+    let statement = declarator.parent()?;
+    Some(follow(statement, variable, file, false).map(|found| (found, Some(variable))))
+}
+
+/// The index of `child` among the named children of `parent` (comments aside).
+fn position_among_named(parent: Node<'_>, child: Node<'_>) -> Option<usize> {
+    let mut cursor = parent.walk();
+    parent
+        .named_children(&mut cursor)
+        .filter(|node| node.kind() != "comment")
+        .position(|node| node.id() == child.id())
+}
+
+/// The element of an array pattern at `index`, counting holes (`[, b]`).
+fn nth_element<'tree>(pattern: Node<'tree>, index: usize) -> Option<Node<'tree>> {
+    let mut cursor = pattern.walk();
+    let mut position = 0;
+    let mut expecting_element = true;
+    for child in pattern.children(&mut cursor) {
+        match child.kind() {
+            "[" | "]" | "comment" => {}
+            "," => {
+                if expecting_element {
+                    position += 1;
+                }
+                expecting_element = true;
+            }
+            _ => {
+                if position == index {
+                    return Some(child);
+                }
+                position += 1;
+                expecting_element = false;
+            }
+        }
+    }
+    None
 }
 
 /// The expression that carries the lookup's result: through Mongoose query builders, the
