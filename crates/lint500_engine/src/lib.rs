@@ -32,7 +32,7 @@ pub use facts::{
     UnawaitedCall, Value,
 };
 pub use grammar::parse;
-pub use model::{FileModel, TreeLint, lint_tree};
+pub use model::{FileModel, TreeLint, WalkPlan, lint_tree};
 pub use paths::GlobList;
 pub use project::{Ecosystem, FileId, Package, PackageId, Project, ProjectFile, Resolved};
 pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};

@@ -176,22 +176,42 @@ pub struct TreeLint {
 /// tree-sitter's symbol for ERROR nodes.
 const ERROR_KIND: u16 = u16::MAX;
 
+/// What one walk over a file does: the rules it runs, with their options, and whether it
+/// gathers facts. `enabled` and `options` are by rule index.
+pub struct WalkPlan<'a> {
+    pub rules: &'static RuleSet,
+    pub enabled: &'a [bool],
+    pub options: &'a [RuleOptions],
+    pub collect_facts: bool,
+    /// See [`FileModel::is_test`].
+    pub is_test: bool,
+}
+
+impl WalkPlan<'_> {
+    /// A walk that only gathers facts, for tests of the facts collectors.
+    #[cfg(test)]
+    pub(crate) fn facts_only(rules: &'static RuleSet) -> WalkPlan<'static> {
+        WalkPlan {
+            rules,
+            enabled: &[],
+            options: &[],
+            collect_facts: true,
+            is_test: false,
+        }
+    }
+}
+
 /// Walks `tree` once, depth first and without recursion (deep nesting cannot overflow the
 /// stack), building the file model and running each enabled rule on the nodes it asked for.
 /// Subtrees under ERROR nodes are not entered, and no rule sees a node containing an error.
-/// With `collect_facts`, it also gathers the file's facts for project rules. `enabled` and
-/// `options` are by rule index.
-#[allow(clippy::too_many_arguments)] // one walk takes everything the file's rules and facts need
-pub fn lint_tree(
-    source: &str,
-    tree: &Tree,
-    language: Language,
-    rules: &'static RuleSet,
-    enabled: &[bool],
-    options: &[RuleOptions],
-    collect_facts: bool,
-    is_test: bool,
-) -> TreeLint {
+pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<'_>) -> TreeLint {
+    let WalkPlan {
+        rules,
+        enabled,
+        options,
+        collect_facts,
+        is_test,
+    } = *plan;
     let roles = roles(language);
     let dispatch = rules.dispatch_table(language);
     let mut enabled = enabled.to_vec();

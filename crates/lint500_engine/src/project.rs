@@ -943,7 +943,7 @@ mod tests {
 
     use super::*;
     use crate::grammar::parse;
-    use crate::model::lint_tree;
+    use crate::model::{WalkPlan, lint_tree};
     use crate::rule::RuleSet;
 
     static NO_RULES: LazyLock<RuleSet> =
@@ -967,11 +967,7 @@ mod tests {
                     source,
                     &tree,
                     Language::Python,
-                    &NO_RULES,
-                    &[],
-                    &[],
-                    true,
-                    false,
+                    &WalkPlan::facts_only(&NO_RULES),
                 )
                 .facts;
                 ProjectFileInput {

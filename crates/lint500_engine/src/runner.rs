@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::config::Settings;
 use crate::facts::FileFacts;
 use crate::grammar::parse;
-use crate::model::{TreeLint, lint_tree};
+use crate::model::{TreeLint, WalkPlan, lint_tree};
 use crate::paths::{absolute, display_path};
 use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
@@ -369,16 +369,14 @@ impl Linter {
             vec![false; self.rules.len()]
         };
         let is_test = is_test_path(&display);
-        let lint = lint_tree(
-            &source,
-            &tree,
-            file.language,
-            self.rules,
-            &enabled,
-            &self.settings.options,
-            facts,
+        let plan = WalkPlan {
+            rules: self.rules,
+            enabled: &enabled,
+            options: &self.settings.options,
+            collect_facts: facts,
             is_test,
-        );
+        };
+        let lint = lint_tree(&source, &tree, file.language, &plan);
         drop(tree);
         let TreeLint {
             diagnostics,

@@ -549,7 +549,7 @@ mod tests {
 
     use super::mentions;
     use crate::facts::Function;
-    use crate::{RuleSet, lint_tree, parse};
+    use crate::{RuleSet, WalkPlan, lint_tree, parse};
 
     static NO_RULES: LazyLock<RuleSet> =
         LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));
@@ -557,7 +557,7 @@ mod tests {
     /// (function name, client, lazy singleton) of every construction a file's facts keep.
     fn clients(source: &str, language: Language) -> Vec<(String, String, bool)> {
         let tree = parse(source, language);
-        let facts = lint_tree(source, &tree, language, &NO_RULES, &[], &[], true, false).facts;
+        let facts = lint_tree(source, &tree, language, &WalkPlan::facts_only(&NO_RULES)).facts;
         let functions: Vec<Function> = match (facts.module, facts.python) {
             (Some(module), _) => module.functions,
             (_, Some(module)) => module.functions,
