@@ -56,6 +56,16 @@ pub struct UnawaitedUse<'tree> {
     pub variable: Option<Node<'tree>>,
 }
 
+impl<'tree> UnawaitedUse<'tree> {
+    /// Where a finding's label should point: the use, when it reads the value somewhere other
+    /// than the call itself (a condition or an iterable is the call, parenthesised or not).
+    pub fn label_site(&self, call: Node<'_>) -> Option<Node<'tree>> {
+        let is_call = self.at.id() == call.id()
+            || (self.at.kind() == "parenthesized_expression" && self.variable.is_none());
+        (self.how.reads_value() && !is_call).then_some(self.at)
+    }
+}
+
 /// How the result of `call` is used, when it is not awaited and the use is one of
 /// [`PromiseUse`]. `None` when it is awaited, chained with `.then`, handed to another call
 /// (`Promise.all`, `asyncio.create_task`), stored somewhere the search does not follow, or

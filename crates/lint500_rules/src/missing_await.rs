@@ -108,11 +108,8 @@ impl Rule for MissingAwait {
         let variable = found.variable.map(|variable| file.text(variable));
         let message = message(found.how, &name, variable, known, python);
         let diagnostic = ctx.report(call, message, help(found.how, &name, python));
-        // A use that is the call itself (a condition, an iterable) needs no label of its own.
-        let wraps_call = found.at.id() == call.id()
-            || (found.at.kind() == "parenthesized_expression" && found.variable.is_none());
-        if found.how.reads_value() && !wraps_call {
-            diagnostic.label(found.at, use_label(found.how, python));
+        if let Some(site) = found.label_site(call) {
+            diagnostic.label(site, use_label(found.how, python));
         }
     }
 
@@ -146,7 +143,7 @@ impl Rule for MissingAwait {
                     python,
                 );
                 let diagnostic = ctx.report(id, call.span, message, help(call.how, &name, python));
-                if let Some(span) = call.used_at.filter(|span| *span != call.span) {
+                if let Some(span) = call.used_at {
                     diagnostic.labels.push(Label {
                         span,
                         message: use_label(call.how, python).into(),

@@ -229,7 +229,7 @@ pub struct UnawaitedCall {
     pub name: Option<String>,
     pub span: Span,
     pub how: PromiseUse,
-    /// Where the result is used, when not at the call itself.
+    /// Where the result is used, for a label (see [`crate::UnawaitedUse::label_site`]).
     pub used_at: Option<Span>,
     /// The variable the result went through before that use.
     pub variable: Option<String>,
@@ -479,8 +479,7 @@ pub(crate) fn unawaited_call(
     file: &FileModel<'_>,
 ) -> Option<UnawaitedCall> {
     let found = unawaited_use(call, file)?;
-    let used_at =
-        (found.how.reads_value() || found.variable.is_some()).then(|| file.span(found.at));
+    let used_at = found.label_site(call).map(|at| file.span(at));
     Some(UnawaitedCall {
         callee: value,
         name: callee_name(callee, file),
