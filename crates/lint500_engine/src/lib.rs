@@ -39,5 +39,5 @@ pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::Suppressions;
-pub use unawaited::{PromiseUse, UnawaitedUse, callee_name, unawaited_use};
+pub use unawaited::{PromiseUse, UnawaitedUse, callee_name, is_nested_scope, unawaited_use};
 pub use walk::{SourceFile, WalkOptions, collect_files};

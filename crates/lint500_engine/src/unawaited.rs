@@ -342,7 +342,7 @@ fn first_use_after<'tree>(
             if visited > MAX_VISITED {
                 return None;
             }
-            if is_function(node.kind()) {
+            if is_nested_scope(node.kind()) {
                 if mentions(node, variable, file) {
                     return None;
                 }
@@ -396,7 +396,9 @@ fn mentions(node: Node<'_>, variable: &str, file: &FileModel<'_>) -> bool {
     false
 }
 
-fn is_function(kind: &str) -> bool {
+/// Whether a node kind is a function or class, whose body may run later than the code
+/// around it (after checks or awaits a search in that code cannot see).
+pub fn is_nested_scope(kind: &str) -> bool {
     matches!(
         kind,
         "arrow_function"

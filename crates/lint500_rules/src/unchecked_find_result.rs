@@ -10,7 +10,7 @@
 //! passed to a helper, reassigned, tested in an unusual way) ends the search silently.
 
 use lint500_core::Language;
-use lint500_engine::{FileModel, Rule, RuleContext};
+use lint500_engine::{FileModel, Rule, RuleContext, is_nested_scope};
 use tree_sitter::Node;
 
 pub struct UncheckedFindResult;
@@ -696,19 +696,9 @@ impl<'tree> Search<'_, 'tree> {
     fn node(&mut self, node: Node<'tree>, stack: &mut Vec<Node<'tree>>) -> Outcome<'tree> {
         match node.kind() {
             // A nested function may run later, after checks the rule cannot see.
-            "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "function"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-            | "class_declaration"
-            | "class"
-            | "function_definition"
-            | "lambda"
-            | "class_definition"
-            | "decorated_definition" => return Outcome::Continue,
+            kind if is_nested_scope(kind) || kind == "decorated_definition" => {
+                return Outcome::Continue;
+            }
             "if_statement" | "elif_clause" | "while_statement" => {
                 if let Some(condition) = node.child_by_field_name("condition") {
                     match self.test(condition) {
