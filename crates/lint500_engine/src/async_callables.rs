@@ -6,6 +6,8 @@
 use lint500_core::Language;
 use tree_sitter::Node;
 
+use crate::facts::javascript::has_token;
+
 /// How many nodes the search for a `yield` in one Python function may visit; beyond it the
 /// function counts as a generator, whose call is no coroutine (so the rule stays silent).
 const MAX_YIELD_SEARCH: usize = 4096;
@@ -383,14 +385,6 @@ pub fn is_python_coroutine_function(definition: Node<'_>) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     true
-}
-
-/// Whether the keyword `token` (`async`, `*`) is among a node's leading anonymous children.
-fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .take_while(|child| !child.is_named() || child.kind() == "decorator")
-        .any(|child| child.kind() == token)
 }
 
 fn unwrap_javascript(mut node: Node<'_>) -> Node<'_> {

@@ -25,6 +25,7 @@ pub use config::{
     CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleOptions, RuleSelection,
     Settings,
 };
+pub use facts::javascript::has_token;
 pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
 pub use facts::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, EnvRead, Export,
@@ -39,5 +40,7 @@ pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::Suppressions;
-pub use unawaited::{PromiseUse, UnawaitedUse, callee_name, is_nested_scope, unawaited_use};
+pub use unawaited::{
+    PromiseUse, UnawaitedUse, callee_name, is_nested_scope, later_statements, unawaited_use,
+};
 pub use walk::{SourceFile, WalkOptions, collect_files};

@@ -326,16 +326,8 @@ fn first_use_after<'tree>(
     variable: &str,
     file: &FileModel<'_>,
 ) -> Option<Node<'tree>> {
-    let block = statement.parent()?;
-    if !matches!(
-        block.kind(),
-        "statement_block" | "program" | "switch_case" | "switch_default" | "block" | "module"
-    ) {
-        return None;
-    }
     let mut visited = 0;
-    let mut next = statement.next_named_sibling();
-    while let Some(current) = next {
+    for current in later_statements(statement)? {
         let mut stack = vec![current];
         while let Some(node) = stack.pop() {
             visited += 1;
@@ -359,9 +351,21 @@ fn first_use_after<'tree>(
             stack.extend(node.named_children(&mut cursor));
             stack[start..].reverse();
         }
-        next = current.next_named_sibling();
     }
     None
+}
+
+/// The statements after `statement` in its block (function body, module, `case`), in order;
+/// `None` when it is not directly in a block, where "after" means nothing a search can use.
+pub fn later_statements<'tree>(
+    statement: Node<'tree>,
+) -> Option<impl Iterator<Item = Node<'tree>>> {
+    let block = statement.parent()?;
+    matches!(
+        block.kind(),
+        "statement_block" | "program" | "switch_case" | "switch_default" | "block" | "module"
+    )
+    .then(|| std::iter::successors(statement.next_named_sibling(), Node::next_named_sibling))
 }
 
 /// Whether a Python identifier names an attribute (`x.user`) or a keyword (`f(user=…)`)

@@ -9,7 +9,7 @@
 use lint500_core::{Label, Language};
 use lint500_engine::{
     FASTAPI_ROUTE_METHODS, FileModel, Project, ProjectContext, PromiseUse, Resolved, Rule,
-    RuleContext, UnawaitedCall, callee_name, unawaited_use,
+    RuleContext, UnawaitedCall, callee_name, has_token, unawaited_use,
 };
 use tree_sitter::Node;
 
@@ -259,11 +259,7 @@ fn enclosing_is_async(file: &FileModel<'_>) -> bool {
 }
 
 fn is_async(function: Node<'_>) -> bool {
-    let mut cursor = function.walk();
-    function
-        .children(&mut cursor)
-        .take_while(|child| !child.is_named() || child.kind() == "decorator")
-        .any(|child| child.kind() == "async")
+    has_token(function, "async")
 }
 
 /// Whether the node is in a synchronous `def` decorated as a FastAPI route (`@app.get(…)`):

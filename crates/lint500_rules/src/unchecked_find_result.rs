@@ -10,7 +10,7 @@
 //! passed to a helper, reassigned, tested in an unusual way) ends the search silently.
 
 use lint500_core::Language;
-use lint500_engine::{FileModel, Rule, RuleContext, is_nested_scope};
+use lint500_engine::{FileModel, Rule, RuleContext, is_nested_scope, later_statements};
 use tree_sitter::Node;
 
 pub struct UncheckedFindResult;
@@ -607,27 +607,18 @@ fn follow<'tree>(
     file: &FileModel<'tree>,
     python: bool,
 ) -> Option<Node<'tree>> {
-    let block = statement.parent()?;
-    if !matches!(
-        block.kind(),
-        "statement_block" | "program" | "switch_case" | "switch_default" | "block" | "module"
-    ) {
-        return None;
-    }
     let mut search = Search {
         variable,
         file,
         python,
         visited: 0,
     };
-    let mut next = statement.next_named_sibling();
-    while let Some(current) = next {
+    for current in later_statements(statement)? {
         match search.statement(current) {
             Outcome::Continue => {}
             Outcome::Stop => return None,
             Outcome::Found(node) => return Some(node),
         }
-        next = current.next_named_sibling();
     }
     None
 }

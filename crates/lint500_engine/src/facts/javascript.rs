@@ -959,7 +959,9 @@ fn is_process_env(node: Node<'_>, ids: &Ids, file: &FileModel<'_>) -> bool {
         && file.text(property) == "env"
 }
 
-pub(crate) fn has_token(node: Node<'_>, token: &str) -> bool {
+/// Whether the keyword `token` (`async`, `*`, `type`) is among a node's leading anonymous
+/// children, before its first named child (decorators aside).
+pub fn has_token(node: Node<'_>, token: &str) -> bool {
     let mut cursor = node.walk();
     node.children(&mut cursor)
         .take_while(|child| !child.is_named() || child.kind() == "decorator")
