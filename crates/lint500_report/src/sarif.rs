@@ -2,8 +2,9 @@
 //! locations relative to `%SRCROOT%`, UTF-16 columns, fingerprints that survive unrelated
 //! edits, and the files that could not be linted as tool notifications.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
+use std::iter;
 use std::path::Path;
 
 use lint500_core::{Diagnostic, Label, Position, Severity, Span};
@@ -161,6 +162,14 @@ fn pascal_case(id: &str) -> String {
 fn file_results(report: &Report<'_>, file: &FileReport<'_>) -> Vec<SarifResult> {
     let path = display_path(file.path);
     let artifact = artifact_location(file.path);
+    let columns = Utf16Columns::new(
+        file.source,
+        file.diagnostics.iter().flat_map(|diagnostic| {
+            iter::once(&diagnostic.span)
+                .chain(diagnostic.labels.iter().map(|label| &label.span))
+                .flat_map(|span| [span.start_byte, span.end_byte])
+        }),
+    );
     file.diagnostics
         .iter()
         .zip(fingerprints(file, &path))
@@ -170,7 +179,7 @@ fn file_results(report: &Report<'_>, file: &FileReport<'_>) -> Vec<SarifResult> 
                 .iter()
                 .position(|rule| rule.meta.id == diagnostic.rule);
             let location = Location::builder()
-                .physical_location(physical_location(&artifact, file.source, &diagnostic.span))
+                .physical_location(physical_location(&artifact, &columns, &diagnostic.span))
                 .build();
             let mut result = SarifResult::builder()
                 .rule_id(diagnostic.rule)
@@ -183,24 +192,22 @@ fn file_results(report: &Report<'_>, file: &FileReport<'_>) -> Vec<SarifResult> 
                 .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
                 .build();
             result.rule_index = rule_index.map(|index| index as i64);
-            result.related_locations = non_empty(related_locations(
-                &artifact,
-                file.source,
-                &diagnostic.labels,
-            ));
+            result.related_locations =
+                non_empty(related_locations(&artifact, &columns, &diagnostic.labels));
             result
         })
         .collect()
 }
 
 /// The finding's message, then each label as a link to its related location: GitHub shows
-/// related locations only where the message links to them.
+/// related locations only where the message links to them. The texts are escaped so that
+/// nothing in them reads as a link.
 fn result_message(diagnostic: &Diagnostic) -> String {
-    let mut text = sentence(&escape_brackets(&diagnostic.message));
+    let mut text = sentence(&escape_text(&diagnostic.message));
     for (id, label) in (1..).zip(&diagnostic.labels) {
         text.push_str(&format!(
             " [{}]({id}).",
-            escape_brackets(label.message.trim_end_matches('.'))
+            escape_text(label.message.trim_end_matches('.'))
         ));
     }
     text
@@ -209,24 +216,32 @@ fn result_message(diagnostic: &Diagnostic) -> String {
 /// Related location ids count from 1, as the links in `result_message` do.
 fn related_locations<'a>(
     artifact: &'a ArtifactLocation,
-    source: &'a str,
+    columns: &'a Utf16Columns,
     labels: &'a [Label],
 ) -> impl Iterator<Item = Location> + 'a {
     (1..).zip(labels).map(|(id, label)| {
         Location::builder()
             .id(id)
-            .physical_location(physical_location(artifact, source, &label.span))
-            .message(Message::builder().text(sentence(&label.message)).build())
+            .physical_location(physical_location(artifact, columns, &label.span))
+            .message(
+                Message::builder()
+                    .text(sentence(&escape_text(&label.message)))
+                    .build(),
+            )
             .build()
     })
 }
 
-fn physical_location(artifact: &ArtifactLocation, source: &str, span: &Span) -> PhysicalLocation {
+fn physical_location(
+    artifact: &ArtifactLocation,
+    columns: &Utf16Columns,
+    span: &Span,
+) -> PhysicalLocation {
     let region = Region::builder()
         .start_line(i64::from(span.start.line))
-        .start_column(utf16_column(source, span.start_byte, span.start))
+        .start_column(columns.column(span.start_byte, span.start))
         .end_line(i64::from(span.end.line))
-        .end_column(utf16_column(source, span.end_byte, span.end))
+        .end_column(columns.column(span.end_byte, span.end))
         .build();
     PhysicalLocation::builder()
         .artifact_location(artifact.clone())
@@ -234,15 +249,44 @@ fn physical_location(artifact: &ArtifactLocation, source: &str, span: &Span) -> 
         .build()
 }
 
-/// The 1-based column of `byte` in UTF-16 code units, the `columnKind` GitHub expects; the
-/// character column of `position` if `byte` is not a character boundary of `source`.
-fn utf16_column(source: &str, byte: usize, position: Position) -> i64 {
-    let line = source
-        .get(..byte)
-        .map(|before| &before[before.rfind('\n').map_or(0, |newline| newline + 1)..]);
-    match line {
-        Some(line) => line.encode_utf16().count() as i64 + 1,
-        None => i64::from(position.column),
+/// The 1-based columns, in UTF-16 code units (the `columnKind` GitHub expects), of the bytes of
+/// a file that spans start or end at, found in one pass over the file rather than one pass
+/// over a line per span.
+struct Utf16Columns {
+    columns: HashMap<usize, i64>,
+}
+
+impl Utf16Columns {
+    fn new(source: &str, bytes: impl IntoIterator<Item = usize>) -> Utf16Columns {
+        let mut bytes: Vec<usize> = bytes
+            .into_iter()
+            .filter(|&byte| source.is_char_boundary(byte))
+            .collect();
+        bytes.sort_unstable();
+        bytes.dedup();
+        let mut columns = HashMap::with_capacity(bytes.len());
+        let (mut at, mut column) = (0, 0);
+        for byte in bytes {
+            for ch in source[at..byte].chars() {
+                column = if ch == '\n' {
+                    0
+                } else {
+                    column + ch.len_utf16()
+                };
+            }
+            at = byte;
+            columns.insert(byte, column as i64 + 1);
+        }
+        Utf16Columns { columns }
+    }
+
+    /// The column of `byte`; the character column of `position` if `byte` is not a character
+    /// boundary of the file.
+    fn column(&self, byte: usize, position: Position) -> i64 {
+        self.columns
+            .get(&byte)
+            .copied()
+            .unwrap_or(i64::from(position.column))
     }
 }
 
@@ -254,11 +298,11 @@ fn notification(notice: &RunNotice<'_>) -> Notification {
                 .build(),
         )
         .build();
-    let text = sentence(&format!(
+    let text = sentence(&escape_text(&format!(
         "{}: {}",
         display_path(notice.path),
         notice.message
-    ));
+    )));
     Notification::builder()
         .level(Value::from(notice.severity.as_str()))
         .message(Message::builder().text(text).build())
@@ -323,9 +367,20 @@ fn sentence(text: &str) -> String {
     }
 }
 
-/// Square brackets are escaped in message text, where `[text](id)` is a link.
-fn escape_brackets(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]")
+/// Text put into a plain text message literally. A message may embed links, `[text](id)`,
+/// and SARIF 2.1.0 (§3.11.6) reads `\[`, `\]` and `\\` as literal brackets and backslash:
+/// escaping the backslashes as well as the brackets keeps a backslash in the text from
+/// escaping the escape (`\[a\](1)` would otherwise read `\\[a\\](1)`: a backslash, then a
+/// link).
+fn escape_text(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '\\' | '[' | ']') {
+            escaped.push('\\');
+        }
+        escaped.push(ch);
+    }
+    escaped
 }
 
 #[cfg(test)]
@@ -337,12 +392,23 @@ mod tests {
         let source = "a\nconst é = \"😀\"; x\n";
         let x = source.find('x').unwrap();
         let fallback = Position { line: 2, column: 0 };
+        let columns = Utf16Columns::new(source, [x, 0, 2, 9, x, source.len(), source.len() + 1]);
         // `const é = "😀"; ` is 15 characters but 16 UTF-16 code units.
-        assert_eq!(utf16_column(source, x, fallback), 17);
-        assert_eq!(utf16_column(source, 0, fallback), 1);
-        assert_eq!(utf16_column(source, 2, fallback), 1);
-        // Inside `é`: not a boundary, so the fallback.
-        assert_eq!(utf16_column(source, 9, fallback), 0);
+        assert_eq!(columns.column(x, fallback), 17);
+        assert_eq!(columns.column(0, fallback), 1);
+        assert_eq!(columns.column(2, fallback), 1);
+        // Inside `é`, or past the end: not a boundary, so the fallback.
+        assert_eq!(columns.column(9, fallback), 0);
+        assert_eq!(columns.column(source.len() + 1, fallback), 0);
+        assert_eq!(columns.column(source.len(), fallback), 1);
+    }
+
+    #[test]
+    fn message_text_cannot_form_links() {
+        assert_eq!(
+            escape_text(r"\[a\](https://x.io) [b](1) c:\d"),
+            r"\\\[a\\\](https://x.io) \[b\](1) c:\\d"
+        );
     }
 
     #[test]
