@@ -13,7 +13,7 @@ mod sarif;
 use std::io::{self, Write};
 use std::path::{MAIN_SEPARATOR, Path};
 
-use lint500_core::{Diagnostic, RuleMeta, Severity};
+use lint500_core::{Diagnostic, RuleMeta, Severity, printable};
 
 /// One file's findings as the emitters see them.
 #[derive(Clone, Copy, Debug)]
@@ -142,20 +142,40 @@ fn counted(count: usize, noun: &str) -> String {
 
 fn write_concise(out: &mut dyn Write, files: &[FileReport<'_>]) -> io::Result<()> {
     for file in files {
-        let path = display_path(file.path);
+        let path = printable_path(file.path);
         for diagnostic in file.diagnostics {
-            let start = diagnostic.span.start;
-            writeln!(
-                out,
-                "{path}:{}:{}: {}[{}] {}",
-                start.line, start.column, diagnostic.severity, diagnostic.rule, diagnostic.message
-            )?;
+            writeln!(out, "{}", concise_line(&path, diagnostic))?;
         }
     }
     Ok(())
 }
 
+/// `path:line:col: severity[rule-id] message`, the message made printable. A path that would
+/// start the line with `::` gets a leading `./`: the GitHub runner reads such a line as a
+/// workflow command.
+fn concise_line(path: &str, diagnostic: &Diagnostic) -> String {
+    let start = diagnostic.span.start;
+    let dot = if path.trim_start().starts_with("::") {
+        "./"
+    } else {
+        ""
+    };
+    format!(
+        "{dot}{path}:{}:{}: {}[{}] {}",
+        start.line,
+        start.column,
+        diagnostic.severity,
+        diagnostic.rule,
+        printable(&diagnostic.message)
+    )
+}
+
 /// The path with `/` separators on every platform, so that reports read the same everywhere.
 fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace(MAIN_SEPARATOR, "/")
+}
+
+/// `display_path` with its control characters escaped, for the formats people read.
+fn printable_path(path: &Path) -> String {
+    printable(&display_path(path)).into_owned()
 }
