@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use lint500_core::{RuleMeta, Severity};
+use lint500_core::{RuleMeta, Severity, printable};
 
 use crate::{Report, display_path};
 
@@ -20,9 +20,11 @@ pub(crate) fn write(out: &mut dyn Write, report: &Report<'_>) -> io::Result<()> 
                 Severity::Warning => "warning",
             };
             let (start, end) = (diagnostic.span.start, diagnostic.span.end);
-            let mut message = diagnostic.message.clone();
+            // The message and help are made printable: their own line breaks would read as the
+            // annotation's, and the log would pass their escape sequences to the terminal.
+            let mut message = printable(&diagnostic.message).into_owned();
             if !diagnostic.help.is_empty() {
-                message.push_str(&format!("\nhelp: {}", diagnostic.help));
+                message.push_str(&format!("\nhelp: {}", printable(&diagnostic.help)));
             }
             if let Some(url) = report.rule(diagnostic.rule).map(RuleMeta::docs_url) {
                 message.push_str(&format!("\n{url}"));
