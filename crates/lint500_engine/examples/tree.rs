@@ -22,7 +22,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let tree = lint500_engine::parse(&source, language);
+    let tree = match lint500_engine::parse(&source, language) {
+        Ok(tree) => tree,
+        Err(refusal) => {
+            eprintln!("{path}: {refusal}");
+            return ExitCode::from(2);
+        }
+    };
     let mut cursor = tree.walk();
     let mut depth = 0;
     loop {

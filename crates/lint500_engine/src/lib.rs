@@ -32,7 +32,7 @@ pub use facts::{
     FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration,
     UnawaitedCall, Value,
 };
-pub use grammar::parse;
+pub use grammar::{ParseRefusal, parse};
 pub use model::{FileModel, TreeLint, WalkPlan, lint_tree};
 pub use paths::GlobList;
 pub use project::{Ecosystem, FileId, Package, PackageId, Project, ProjectFile, Resolved};

@@ -38,16 +38,17 @@ pub struct Suppressor<'a> {
 }
 
 impl<'a> Suppressor<'a> {
-    pub fn new(text: &'a str, language: Language) -> Suppressor<'a> {
-        let tree = lint500_engine::parse(text, language);
+    /// `None` when the parser refuses the text (see `lint500_engine::parse`).
+    pub fn new(text: &'a str, language: Language) -> Option<Suppressor<'a>> {
+        let tree = lint500_engine::parse(text, language).ok()?;
         let comments = comments(&tree);
-        Suppressor {
+        Some(Suppressor {
             index: LineIndex::new(text),
             language,
             tree,
             comments,
             line_break: if text.contains("\r\n") { "\r\n" } else { "\n" },
-        }
+        })
     }
 
     pub fn index(&self) -> &LineIndex<'a> {
@@ -247,12 +248,12 @@ mod tests {
 
     /// The text after applying the fix for `rule` on 1-based `line`, or `None` if none.
     fn on_line(text: &str, language: Language, line: usize) -> Option<String> {
-        let insertion = Suppressor::new(text, language).ignore_on_line(line - 1, "rule-a")?;
+        let insertion = Suppressor::new(text, language)?.ignore_on_line(line - 1, "rule-a")?;
         Some(apply(text, insertion))
     }
 
     fn in_file(text: &str, language: Language) -> Option<String> {
-        let insertion = Suppressor::new(text, language).ignore_in_file("rule-a")?;
+        let insertion = Suppressor::new(text, language)?.ignore_in_file("rule-a")?;
         Some(apply(text, insertion))
     }
 

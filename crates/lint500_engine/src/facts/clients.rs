@@ -556,7 +556,7 @@ mod tests {
 
     /// (function name, client, lazy singleton) of every construction a file's facts keep.
     fn clients(source: &str, language: Language) -> Vec<(String, String, bool)> {
-        let tree = parse(source, language);
+        let tree = parse(source, language).expect("parses");
         let facts = lint_tree(source, &tree, language, &WalkPlan::facts_only(&NO_RULES)).facts;
         let functions: Vec<Function> = match (facts.module, facts.python) {
             (Some(module), _) => module.functions,
