@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use lint500_core::Severity;
+use lint500_core::{Severity, printable};
 use serde::{Deserialize, Deserializer, de};
 
 use crate::paths::GlobList;
 use crate::rule::RuleSet;
-use crate::source::DEFAULT_MAX_FILE_SIZE;
+use crate::source::{self, DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_LIMIT};
 
 const CONFIG_FILES: [&str; 2] = ["lint500.toml", ".lint500.toml"];
 const PYPROJECT: &str = "pyproject.toml";
@@ -113,12 +113,12 @@ impl Config {
             for name in CONFIG_FILES {
                 let path = dir.join(name);
                 if path.is_file() {
-                    return Config::load(&path);
+                    return Config::read(&path, Found::Discovered);
                 }
             }
             let pyproject = dir.join(PYPROJECT);
             if pyproject.is_file()
-                && let Some(config) = Config::from_pyproject(&pyproject)?
+                && let Some(config) = Config::from_pyproject(&pyproject, Found::Discovered)?
             {
                 return Ok(config);
             }
@@ -137,27 +137,26 @@ impl Config {
 
     /// Loads the configuration file given with `--config`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Config::read(path, Found::Named)
+    }
+
+    fn read(path: &Path, found: Found) -> Result<Config, ConfigError> {
         if path.file_name().is_some_and(|name| name == PYPROJECT) {
-            return Config::from_pyproject(path)?.ok_or_else(|| ConfigError {
-                origin: path.display().to_string(),
+            return Config::from_pyproject(path, found)?.ok_or_else(|| ConfigError {
+                origin: origin(path),
                 message: "has no [tool.lint500] table".into(),
             });
         }
-        let text = read(path)?;
-        let file = toml::from_str(&text).map_err(|err| ConfigError {
-            origin: path.display().to_string(),
-            message: err.to_string(),
-        })?;
+        let text = read_text(path, found)?;
+        let file = toml::from_str(&text).map_err(|err| toml_error(path, &text, &err))?;
         Ok(Config::located(path, file))
     }
 
-    fn from_pyproject(path: &Path) -> Result<Option<Config>, ConfigError> {
-        let text = read(path)?;
+    fn from_pyproject(path: &Path, found: Found) -> Result<Option<Config>, ConfigError> {
+        let text = read_text(path, found)?;
         // Deserializing the whole file (not the table alone) keeps line numbers in errors.
-        let pyproject: PyProject = toml::from_str(&text).map_err(|err| ConfigError {
-            origin: path.display().to_string(),
-            message: err.to_string(),
-        })?;
+        let pyproject: PyProject =
+            toml::from_str(&text).map_err(|err| toml_error(path, &text, &err))?;
         Ok(pyproject
             .tool
             .lint500
@@ -179,15 +178,67 @@ impl Config {
     fn origin(&self) -> String {
         self.path
             .as_ref()
-            .map_or_else(|| "configuration".into(), |path| path.display().to_string())
+            .map_or_else(|| "configuration".into(), |path| origin(path))
     }
 }
 
-fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|err| ConfigError {
-        origin: path.display().to_string(),
-        message: format!("cannot be read: {err}"),
+/// How a configuration file was found: one named with `--config` is the user's choice, one
+/// found by walking up from the current folder may come with a hostile repository.
+#[derive(Clone, Copy)]
+enum Found {
+    Named,
+    Discovered,
+}
+
+fn read_text(path: &Path, found: Found) -> Result<String, ConfigError> {
+    match found {
+        Found::Named => source::read_named(path),
+        Found::Discovered => source::read_discovered(path),
+    }
+    .map_err(|err| ConfigError {
+        origin: origin(path),
+        message: err.to_string(),
     })
+}
+
+/// A TOML error by line and column, without the excerpt of the file `toml` quotes: the file
+/// may be anything (a link to the process environment, say) and the error goes to CI logs.
+fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
+    let at = err.span().map(|span| {
+        let before = &text.as_bytes()[..span.start.min(text.len())];
+        let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&byte| byte == b'\n')
+            .map_or(0, |at| at + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        format!("line {line}, column {column}: ")
+    });
+    ConfigError {
+        origin: origin(path),
+        message: format!(
+            "{}{}",
+            at.unwrap_or_default(),
+            excerpt(err.message().trim_end())
+        ),
+    }
+}
+
+/// Text from a file, as an error message may quote it: escaped and at most a short line.
+fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 160;
+    let escaped = printable(text);
+    match escaped.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &escaped[..cut]),
+        None => escaped.into_owned(),
+    }
+}
+
+fn origin(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
 }
 
 /// What the command line says on top of the configuration file.
@@ -295,7 +346,11 @@ impl Settings {
             let index = rules.index_of(id).ok_or_else(|| {
                 in_file(
                     "rules",
-                    format!("unknown rule `{id}`; valid rules are {}", rule_ids(rules)),
+                    format!(
+                        "unknown rule `{}`; valid rules are {}",
+                        excerpt(id),
+                        rule_ids(rules)
+                    ),
                 )
             })?;
             let accepted = rules.rule(index).options();
@@ -314,7 +369,8 @@ impl Settings {
         for (glob, ids) in &file.per_file_ignores {
             let key = "per-file-ignores";
             let globs = GlobList::new(&config.dir, [glob.as_str()]).map_err(|m| in_file(key, m))?;
-            let ids = selection(ids, rules).map_err(|m| in_file(key, format!("`{glob}`: {m}")))?;
+            let ids = selection(ids, rules)
+                .map_err(|m| in_file(key, format!("`{}`: {m}", excerpt(glob))))?;
             per_file_ignores.push((globs, ids));
         }
 
@@ -326,6 +382,14 @@ impl Settings {
         excludes
             .push(GlobList::new(cwd, cli_excludes).map_err(|m| on_command_line("--exclude", m))?);
 
+        let max_file_size = match (overrides.max_file_size, file.max_file_size) {
+            (Some(size), _) => {
+                max_file_size(size).map_err(|m| on_command_line("--max-file-size", m))?
+            }
+            (None, Some(size)) => max_file_size(size).map_err(|m| in_file("max-file-size", m))?,
+            (None, None) => DEFAULT_MAX_FILE_SIZE,
+        };
+
         Ok(Settings {
             enabled,
             severity,
@@ -333,10 +397,7 @@ impl Settings {
             options,
             per_file_ignores,
             excludes,
-            max_file_size: overrides
-                .max_file_size
-                .or(file.max_file_size)
-                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size,
         })
     }
 
@@ -361,20 +422,35 @@ impl Settings {
 }
 
 fn selection(ids: &[String], rules: &RuleSet) -> Result<RuleSelection, String> {
-    if ids.iter().any(|id| id == ALL) {
-        return Ok(RuleSelection::All);
-    }
-    ids.iter()
+    // Every id is checked, also next to "all": a typo is a typo wherever it stands.
+    let indices = ids
+        .iter()
+        .filter(|id| *id != ALL)
         .map(|id| rules.index_of(id).ok_or_else(|| unknown_rule(id, rules)))
-        .collect::<Result<_, _>>()
-        .map(RuleSelection::Some)
+        .collect::<Result<_, _>>()?;
+    if ids.iter().any(|id| id == ALL) {
+        Ok(RuleSelection::All)
+    } else {
+        Ok(RuleSelection::Some(indices))
+    }
 }
 
 fn unknown_rule(id: &str, rules: &RuleSet) -> String {
     format!(
-        "unknown rule `{id}`; valid rules are {} (or \"{ALL}\")",
+        "unknown rule `{}`; valid rules are {} (or \"{ALL}\")",
+        excerpt(id),
         rule_ids(rules)
     )
+}
+
+fn max_file_size(size: u64) -> Result<u64, String> {
+    if size > MAX_FILE_SIZE_LIMIT {
+        Err(format!(
+            "{size} is over the largest size lint500 can parse, {MAX_FILE_SIZE_LIMIT} bytes"
+        ))
+    } else {
+        Ok(size)
+    }
 }
 
 fn rule_ids(rules: &RuleSet) -> String {
@@ -384,10 +460,14 @@ fn rule_ids(rules: &RuleSet) -> String {
 
 fn unknown_option(name: &str, accepted: &[&str]) -> String {
     if accepted.is_empty() {
-        format!("unknown option `{name}`; this rule has no options")
+        format!(
+            "unknown option `{}`; this rule has no options",
+            excerpt(name)
+        )
     } else {
         format!(
-            "unknown option `{name}`; valid options are {}",
+            "unknown option `{}`; valid options are {}",
+            excerpt(name),
             accepted.join(", ")
         )
     }

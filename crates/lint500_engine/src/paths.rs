@@ -4,6 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use lint500_core::printable;
 
 /// `base.join(path)` with `.` and `..` resolved lexically (no file system access, so paths
 /// through symlinks keep the spelling the user gave).
@@ -51,7 +52,7 @@ impl GlobList {
             let glob = GlobBuilder::new(trimmed.trim_start_matches("./").trim_start_matches('/'))
                 .literal_separator(true)
                 .build()
-                .map_err(|err| format!("invalid glob `{pattern}`: {}", err.kind()))?;
+                .map_err(|err| format!("invalid glob `{}`: {}", printable(pattern), err.kind()))?;
             if anchored {
                 by_path.add(glob)
             } else {

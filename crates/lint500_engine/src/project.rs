@@ -11,6 +11,7 @@ use crate::facts::{
     Call, Class, DEFAULT_EXPORT, FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS,
     PyModule, Value,
 };
+use crate::source::read_discovered;
 
 /// How many steps (bindings, imports, re-exports) one resolution may take: cycles between
 /// modules end here instead of looping.
@@ -164,7 +165,7 @@ fn installed_major(root: &Path, name: &str) -> Option<u64> {
         .ancestors()
         .map(|folder| folder.join("node_modules").join(name).join("package.json"))
         .find(|manifest| manifest.is_file())?;
-    let text = std::fs::read_to_string(manifest).ok()?;
+    let text = read_discovered(&manifest).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     major_of(json.get("version")?.as_str()?)
 }
@@ -812,7 +813,7 @@ impl Manifests {
 }
 
 fn read_dependencies(root: &Path) -> HashMap<String, String> {
-    let Ok(text) = std::fs::read_to_string(root.join("package.json")) else {
+    let Ok(text) = read_discovered(&root.join("package.json")) else {
         return HashMap::new();
     };
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
@@ -962,7 +963,7 @@ mod tests {
         let inputs = files
             .iter()
             .map(|(path, source)| {
-                let tree = parse(source, Language::Python);
+                let tree = parse(source, Language::Python).expect("parses");
                 let facts = lint_tree(
                     source,
                     &tree,

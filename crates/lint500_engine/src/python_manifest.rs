@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::project::requirements_files;
+use crate::source::read_discovered;
 
 /// Dependency name (normalised) → the rest of its requirement (`>=0.110`, or empty).
 pub(crate) fn read_dependencies(folder: &Path) -> HashMap<String, String> {
@@ -16,20 +17,20 @@ pub(crate) fn read_dependencies(folder: &Path) -> HashMap<String, String> {
             dependencies.entry(name).or_insert(version);
         }
     };
-    if let Ok(text) = std::fs::read_to_string(folder.join("pyproject.toml"))
+    if let Ok(text) = read_discovered(&folder.join("pyproject.toml"))
         && let Ok(pyproject) = text.parse::<toml::Table>()
     {
         pyproject_requirements(&pyproject, &mut add);
     }
     for file in requirements_files(folder) {
-        if let Ok(text) = std::fs::read_to_string(file) {
+        if let Ok(text) = read_discovered(&file) {
             text.lines().for_each(&mut add);
         }
     }
-    if let Ok(text) = std::fs::read_to_string(folder.join("setup.cfg")) {
+    if let Ok(text) = read_discovered(&folder.join("setup.cfg")) {
         setup_cfg_requirements(&text).for_each(&mut add);
     }
-    if let Ok(text) = std::fs::read_to_string(folder.join("setup.py")) {
+    if let Ok(text) = read_discovered(&folder.join("setup.py")) {
         setup_py_requirements(&text).for_each(&mut add);
     }
     dependencies

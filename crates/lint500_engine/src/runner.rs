@@ -15,7 +15,7 @@ use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
 };
 use crate::rule::{ProjectContext, RuleSet};
-use crate::source::read_source;
+use crate::source::{SourceError, normalize_line_breaks, read_source};
 use crate::suppression::Suppressions;
 use crate::walk::{SourceFile, WalkOptions, collect_files};
 
@@ -143,6 +143,25 @@ impl FileOutcome {
             notices,
             facts: FileFacts::default(),
         }
+    }
+
+    /// A file that was not linted, with a notice saying why when it was asked for.
+    fn skipped(
+        file: &SourceFile,
+        display: PathBuf,
+        linted: bool,
+        why: &dyn std::fmt::Display,
+    ) -> FileOutcome {
+        let notices = if linted {
+            vec![Notice {
+                path: display.clone(),
+                kind: NoticeKind::Skipped,
+                message: format!("skipped: the file {why}"),
+            }]
+        } else {
+            Vec::new()
+        };
+        FileOutcome::unread(file, display, linted, notices)
     }
 }
 
@@ -303,34 +322,19 @@ impl Linter {
         overlays: &Overlays,
     ) -> FileOutcome {
         let display = display_path(&self.cwd, &file.path);
-        let source = match overlays.get(&file.path) {
-            Some(text) => Ok(text.clone()),
-            None => read_source(&file.path, self.settings.max_file_size),
-        };
-        match source {
-            Ok(source) if parse_only => {
-                parse(&source, file.language);
-                FileOutcome {
+        match self.text_of(&file.path, overlays) {
+            Ok(source) if parse_only => match parse(&source, file.language) {
+                Ok(_) => FileOutcome {
                     read: true,
                     ..FileOutcome::unread(file, display, linted, Vec::new())
-                }
-            }
+                },
+                Err(refusal) => FileOutcome::skipped(file, display, linted, &refusal),
+            },
             Ok(source) => {
                 let facts = scope.wants_facts(&file.path, file.language, &source);
                 self.lint_text(file, display, source, linted, facts)
             }
-            Err(err) => {
-                let notices = if linted {
-                    vec![Notice {
-                        path: display.clone(),
-                        kind: NoticeKind::Skipped,
-                        message: format!("skipped: the file {err}"),
-                    }]
-                } else {
-                    Vec::new()
-                };
-                FileOutcome::unread(file, display, linted, notices)
-            }
+            Err(err) => FileOutcome::skipped(file, display, linted, &err),
         }
     }
 
@@ -338,9 +342,10 @@ impl Linter {
     pub fn lint_source(
         &self,
         path: &Path,
-        source: String,
+        mut source: String,
         language: Language,
     ) -> (Vec<Diagnostic>, Vec<Notice>) {
+        normalize_line_breaks(&mut source);
         let file = SourceFile {
             path: absolute(&self.cwd, path),
             language,
@@ -361,7 +366,10 @@ impl Linter {
         linted: bool,
         facts: bool,
     ) -> FileOutcome {
-        let tree = parse(&source, file.language);
+        let tree = match parse(&source, file.language) {
+            Ok(tree) => tree,
+            Err(refusal) => return FileOutcome::skipped(file, display, linted, &refusal),
+        };
         // A file read only for its facts runs no rule of its own.
         let enabled = if linted {
             self.settings.enabled_for(&file.path)
@@ -514,6 +522,19 @@ impl Linter {
         notices
     }
 
+    /// The text of the file at `path`: its unsaved buffer or else the file on disk, with the
+    /// line breaks every parse expects.
+    fn text_of(&self, path: &Path, overlays: &Overlays) -> Result<String, SourceError> {
+        match overlays.get(path) {
+            Some(text) => {
+                let mut text = text.clone();
+                normalize_line_breaks(&mut text);
+                Ok(text)
+            }
+            None => read_source(path, self.settings.max_file_size),
+        }
+    }
+
     /// The text of a file with findings, read again for the report; an error when it cannot
     /// be read or is no longer the text that was linted.
     fn text_for_report(
@@ -521,11 +542,9 @@ impl Linter {
         outcome: &FileOutcome,
         overlays: &Overlays,
     ) -> Result<String, String> {
-        let text = match overlays.get(&outcome.path) {
-            Some(text) => text.clone(),
-            None => read_source(&outcome.path, self.settings.max_file_size)
-                .map_err(|err| format!("skipped: the file {err}"))?,
-        };
+        let text = self
+            .text_of(&outcome.path, overlays)
+            .map_err(|err| format!("skipped: the file {err}"))?;
         if outcome.text_hash != Some(text_hash(&text)) {
             return Err(
                 "skipped: the file changed while it was being linted; lint it again".into(),
