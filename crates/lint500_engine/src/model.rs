@@ -9,7 +9,7 @@ use crate::async_callables::AsyncCallables;
 use crate::config::RuleOptions;
 use crate::facts::{FactKind, FactsCollector, FileFacts, fact_kinds};
 use crate::grammar::grammar;
-use crate::rule::{RuleContext, RuleSet, position, span_of};
+use crate::rule::{Columns, RuleContext, RuleSet};
 use crate::runner::panic_message;
 use crate::suppression::Suppressions;
 
@@ -21,10 +21,11 @@ pub struct FileModel<'tree> {
     /// Whether the file is a test (`*.test.js`, `tests/…`, `test_*.py`): rules about what
     /// fails in production may leave tests alone.
     pub is_test: bool,
-    /// Enclosing functions, catch clauses and guarded try blocks, outermost first.
-    frames: Vec<Frame<'tree>>,
+    /// Enclosing functions, catch clauses and guarded try blocks.
+    frames: Frames<'tree>,
     root: Node<'tree>,
     async_callables: OnceCell<AsyncCallables>,
+    columns: Columns<'tree>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -35,13 +36,81 @@ enum Frame<'tree> {
     GuardedTry,
 }
 
+/// The frames around the current node, outermost first, each with what the queries about it
+/// need, so that every query costs the same however deep the nesting (a hostile file may nest
+/// a hundred thousand blocks).
+#[derive(Default)]
+struct Frames<'tree>(Vec<Framed<'tree>>);
+
+struct Framed<'tree> {
+    frame: Frame<'tree>,
+    /// The index of the innermost function frame at or below this one.
+    function: Option<usize>,
+    /// The index of the innermost catch frame at or below this one.
+    catch: Option<usize>,
+    /// Whether a guarded try block lies between the innermost function and this frame.
+    guarded: bool,
+}
+
+impl<'tree> Frames<'tree> {
+    fn push(&mut self, frame: Frame<'tree>) {
+        let index = self.0.len();
+        let top = self.0.last();
+        let (function, catch, guarded) = (
+            top.and_then(|top| top.function),
+            top.and_then(|top| top.catch),
+            top.is_some_and(|top| top.guarded),
+        );
+        self.0.push(match frame {
+            Frame::Function(_) => Framed {
+                frame,
+                function: Some(index),
+                catch,
+                guarded: false,
+            },
+            Frame::Catch(_) => Framed {
+                frame,
+                function,
+                catch: Some(index),
+                guarded,
+            },
+            Frame::GuardedTry => Framed {
+                frame,
+                function,
+                catch,
+                guarded: true,
+            },
+        });
+    }
+
+    fn pop(&mut self) -> Option<Frame<'tree>> {
+        self.0.pop().map(|framed| framed.frame)
+    }
+
+    fn node_at(&self, index: Option<usize>) -> Option<Node<'tree>> {
+        match self.0.get(index?)?.frame {
+            Frame::Function(node) | Frame::Catch(node) => Some(node),
+            Frame::GuardedTry => None,
+        }
+    }
+
+    /// The catch clauses, innermost first.
+    fn catches(&self) -> impl Iterator<Item = Node<'tree>> + '_ {
+        let innermost = self.0.last().and_then(|top| top.catch);
+        std::iter::successors(innermost, |&index| {
+            index.checked_sub(1).and_then(|below| self.0[below].catch)
+        })
+        .filter_map(|index| self.node_at(Some(index)))
+    }
+}
+
 impl<'tree> FileModel<'tree> {
     pub fn text(&self, node: Node<'_>) -> &'tree str {
         self.source.get(node.byte_range()).unwrap_or("")
     }
 
     pub fn span(&self, node: Node<'_>) -> Span {
-        span_of(self.source, node)
+        self.columns.span(node)
     }
 
     /// What the file's top level and classes declare async, read on first use.
@@ -53,31 +122,19 @@ impl<'tree> FileModel<'tree> {
     /// The `catch` / `except` clauses around the current node, innermost first, stopping at
     /// nothing: a callback inside a catch block still sees the caught error.
     pub fn enclosing_catch_clauses(&self) -> impl Iterator<Item = Node<'tree>> + '_ {
-        self.frames.iter().rev().filter_map(|frame| match frame {
-            Frame::Catch(node) => Some(*node),
-            _ => None,
-        })
+        self.frames.catches()
     }
 
     /// The innermost function (declaration, expression, arrow, method, lambda) around the node.
     pub fn enclosing_function(&self) -> Option<Node<'tree>> {
-        self.frames.iter().rev().find_map(|frame| match frame {
-            Frame::Function(node) => Some(*node),
-            _ => None,
-        })
+        let frames = &self.frames;
+        frames.node_at(frames.0.last().and_then(|top| top.function))
     }
 
     /// Whether the current node is inside the block of a `try` that has a `catch` / `except`,
     /// within the innermost function (a nested function's body is not guarded by an outer try).
     pub fn is_guarded_by_try(&self) -> bool {
-        for frame in self.frames.iter().rev() {
-            match frame {
-                Frame::GuardedTry => return true,
-                Frame::Function(_) => return false,
-                Frame::Catch(_) => {}
-            }
-        }
-        false
+        self.frames.0.last().is_some_and(|top| top.guarded)
     }
 }
 
@@ -219,15 +276,16 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
         source,
         language,
         is_test,
-        frames: Vec::new(),
+        frames: Frames::default(),
         root: tree.root_node(),
         async_callables: OnceCell::new(),
+        columns: Columns::new(source),
     };
     let mut lint = TreeLint {
         diagnostics: Vec::new(),
         suppressions: Suppressions::default(),
         panics: Vec::new(),
-        first_syntax_error: first_syntax_error(tree, source),
+        first_syntax_error: first_syntax_error(tree, &model.columns),
         facts: FileFacts::default(),
     };
     let mut facts = collect_facts.then(|| FactsCollector::new(language, options));
@@ -347,7 +405,7 @@ fn guarded_try_block(statement: Node<'_>) -> Option<Node<'_>> {
 
 /// The start of the first ERROR or MISSING node, found by descending only into subtrees that
 /// contain one (iteratively, so deep nesting is no problem).
-fn first_syntax_error(tree: &Tree, source: &str) -> Option<Position> {
+fn first_syntax_error(tree: &Tree, columns: &Columns<'_>) -> Option<Position> {
     let mut node = tree.root_node();
     if !node.has_error() {
         return None;
@@ -355,7 +413,7 @@ fn first_syntax_error(tree: &Tree, source: &str) -> Option<Position> {
     let mut cursor = tree.walk();
     loop {
         if node.is_error() || node.is_missing() {
-            return Some(position(source, node.start_byte(), node.start_position()));
+            return Some(columns.position(node.start_byte(), node.start_position()));
         }
         node = node.children(&mut cursor).find(|child| child.has_error())?;
     }
