@@ -32,18 +32,25 @@ impl Language {
     /// The language of a file by its extension; `None` for files lint500 does not read.
     /// Declaration files (`.d.ts`) carry no runtime code and are treated as not ours.
     pub fn from_path(path: &Path) -> Option<Language> {
-        let name = path.file_name()?.to_str()?;
+        // Bytes, not text: a file name that is not valid UTF-8 still has an extension.
+        let name = path.file_name()?.as_encoded_bytes();
         if [".d.ts", ".d.mts", ".d.cts"]
             .iter()
-            .any(|suffix| name.ends_with(suffix))
+            .any(|suffix| name.ends_with(suffix.as_bytes()))
         {
             return None;
         }
-        match path.extension()?.to_str()? {
-            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
-            "ts" | "mts" | "cts" => Some(Language::TypeScript),
-            "tsx" => Some(Language::Tsx),
-            "py" | "pyi" => Some(Language::Python),
+        // As `Path::extension`: a leading dot starts a name, not an extension.
+        let dot = name
+            .iter()
+            .rposition(|&byte| byte == b'.')
+            .filter(|&at| at > 0)?;
+        let extension = &name[dot + 1..];
+        match extension {
+            b"js" | b"mjs" | b"cjs" | b"jsx" => Some(Language::JavaScript),
+            b"ts" | b"mts" | b"cts" => Some(Language::TypeScript),
+            b"tsx" => Some(Language::Tsx),
+            b"py" | b"pyi" => Some(Language::Python),
             _ => None,
         }
     }
@@ -130,9 +137,19 @@ mod tests {
             ("types.d.mts", None),
             ("a.rs", None),
             ("Makefile", None),
+            (".js", None),
         ];
         for (name, expected) in cases {
             assert_eq!(Language::from_path(Path::new(name)), expected, "{name}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let not_utf8 = std::ffi::OsStr::from_bytes(b"bad\xff.js");
+            assert_eq!(
+                Language::from_path(Path::new(not_utf8)),
+                Some(Language::JavaScript)
+            );
         }
     }
 }
