@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use lint500_core::RuleMeta;
 use serde_json::json;
 
-use crate::{CatalogueFormat, EXIT_CLEAN, EXIT_ERROR};
+use crate::{CatalogueFormat, EXIT_CLEAN, EXIT_ERROR, print_error};
 
 pub fn list(format: CatalogueFormat) -> u8 {
     let metas: Vec<&RuleMeta> = lint500_rules::all().metas().collect();
@@ -77,10 +77,10 @@ pub fn explain(id: &str) -> u8 {
     let rules = lint500_rules::all();
     let Some(meta) = rules.find(id) else {
         let known: Vec<&str> = rules.metas().map(|meta| meta.id.as_str()).collect();
-        eprintln!(
+        print_error(&format!(
             "error: unknown rule `{id}`; valid rules are {}",
             known.join(", ")
-        );
+        ));
         return EXIT_ERROR;
     };
     let styled = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -112,7 +112,7 @@ fn print_or_fail(text: &str) -> u8 {
         Ok(()) => EXIT_CLEAN,
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => EXIT_CLEAN,
         Err(err) => {
-            eprintln!("error: cannot write: {err}");
+            print_error(&format!("error: cannot write: {err}"));
             EXIT_ERROR
         }
     }

@@ -10,7 +10,9 @@ use lint500_report::{
     ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
 };
 
-use crate::{CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat};
+use crate::{
+    CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat, print_error,
+};
 
 /// Width of the pretty report when standard output is not a terminal.
 const DEFAULT_WIDTH: usize = 100;
@@ -67,12 +69,12 @@ pub fn run(args: CheckArgs) -> u8 {
 
     let notices = run_notices(&run);
     for notice in &notices {
-        eprintln!(
+        print_error(&format!(
             "{}: {}: {}",
             notice.severity,
             notice.path.display(),
             notice.message
-        );
+        ));
     }
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -92,7 +94,7 @@ pub fn run(args: CheckArgs) -> u8 {
         return fail(&format!("cannot write the report: {err}"));
     }
     if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise) {
-        eprintln!("{}", summary_line(&files, run.files_linted));
+        print_error(&summary_line(&files, run.files_linted));
     }
 
     if run.has_errors() {
@@ -158,6 +160,6 @@ fn write_output(
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    print_error(&format!("error: {message}"));
     EXIT_ERROR
 }

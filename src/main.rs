@@ -3,6 +3,7 @@
 mod catalogue;
 mod check;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -148,8 +149,17 @@ fn use_mimalloc_for_tree_sitter() {
     }
 }
 
+/// Writes one line to standard error: escaped, since it may carry file names and text from
+/// the files linted (a CI log must not take it for a command), and without panicking when
+/// standard error is closed or full.
+fn print_error(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{}", lint500_core::printable(line));
+}
+
 fn main() -> ExitCode {
     use_mimalloc_for_tree_sitter();
+    // A panic's message may quote the text being linted: print it escaped like every line.
+    std::panic::set_hook(Box::new(|info| print_error(&format!("internal error: {info}"))));
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Rules { format }) => catalogue::list(format),
@@ -157,7 +167,7 @@ fn main() -> ExitCode {
         Some(Command::Lsp) => match lint500_lsp::run_stdio() {
             Ok(()) => EXIT_CLEAN,
             Err(err) => {
-                eprintln!("error: {err}");
+                print_error(&format!("error: {err}"));
                 // The protocol's exit code for a server that stopped without `shutdown`.
                 1
             }
