@@ -5,6 +5,7 @@ mod bad_input;
 mod ci_formats;
 mod config;
 mod formats;
+mod hostile;
 mod projects;
 mod subcommands;
 mod support;
