@@ -1,11 +1,11 @@
 //! `lint500 lsp` driven over stdio as an editor drives it: framed JSON-RPC in, diagnostics,
 //! answers and quick fixes out.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -24,6 +24,8 @@ struct Client {
     /// Notifications that arrived while waiting for something else.
     backlog: Vec<Value>,
     next_id: i64,
+    /// What the server wrote to its standard error, read to the end.
+    log: JoinHandle<String>,
 }
 
 impl Client {
@@ -33,10 +35,16 @@ impl Client {
             .current_dir(workspace)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("lint500 lsp starts");
         let stdin = child.stdin.take().expect("piped stdin");
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let log = thread::spawn(move || {
+            let mut log = Vec::new();
+            let _ = stderr.read_to_end(&mut log);
+            String::from_utf8_lossy(&log).into_owned()
+        });
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         let (sender, incoming) = channel();
         thread::spawn(move || {
@@ -52,7 +60,25 @@ impl Client {
             incoming,
             backlog: Vec::new(),
             next_id: 1,
+            log,
         }
+    }
+
+    /// Writes bytes as they are, framed or not.
+    fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// A request that asks nothing of the server's state, to see that it still answers.
+    fn ping(&mut self) -> Value {
+        let response = self.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": "file:///nowhere/none.js"},
+                "range": range((0, 0), (0, 0)), "context": {"diagnostics": []}}),
+        );
+        assert_eq!(response["result"], json!([]), "{response}");
+        response
     }
 
     fn send_raw(&mut self, body: &str) {
@@ -135,12 +161,15 @@ impl Client {
         response
     }
 
-    fn shutdown(mut self) {
+    /// Shuts the server down and returns its log.
+    fn shutdown(mut self) -> String {
         let response = self.request("shutdown", Value::Null);
         assert_eq!(response["result"], Value::Null, "{response}");
         assert!(response.get("error").is_none(), "{response}");
         self.notify("exit", Value::Null);
         assert_eq!(self.exit_code(), Some(0));
+        drop(self.stdin);
+        self.log.join().expect("the log reader")
     }
 
     fn exit_code(&mut self) -> Option<i32> {
@@ -505,4 +534,94 @@ fn project_rules_see_unsaved_buffers_of_other_files() {
     });
     assert_eq!(settled["params"]["version"], 1);
     client.shutdown();
+}
+
+#[test]
+fn garbage_from_the_client_is_answered_and_survived() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().expect("canonical path");
+    let mut client = Client::start(&root);
+    client.initialize(&root, &[]);
+
+    // A second `initialize` is an invalid request; the session goes on.
+    let again = client.request("initialize", json!({"capabilities": {}}));
+    assert_eq!(again["error"]["code"], -32600, "{again}");
+    client.ping();
+
+    // Request ids lsp-server cannot hold get their error under the id as written.
+    for id in ["4294967296", "1e20", "-2147483649"] {
+        client.send_raw(&format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#
+        ));
+        let id: Value = serde_json::from_str(id).expect("a number");
+        let refused = client.wait_for(&format!("the answer to id {id}"), |message| {
+            message["id"] == id
+        });
+        assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    }
+    client.ping();
+
+    let parse_errors = |client: &mut Client| {
+        client.wait_for("a parse error", |message| {
+            message["id"].is_null() && message["error"]["code"] == -32700
+        })
+    };
+    let lost = r#"{"jsonrpc":"2.0","id":1000,"method":"lint500/unknown","params":{}}"#;
+    // A length too short: its message is lost, the next one is read.
+    client.send_bytes(format!("Content-Length: 20\r\n\r\n{lost}").as_bytes());
+    parse_errors(&mut client);
+    client.ping();
+    // A length too long: the next message is read as soon as it has arrived.
+    let long = format!("Content-Length: {}\r\n\r\n{lost}", lost.len() + 10_000);
+    client.send_bytes(long.as_bytes());
+    client.ping();
+    parse_errors(&mut client);
+    // A length of a gigabyte is a broken header, not an allocation.
+    client.send_bytes(format!("Content-Length: 1073741824\r\n\r\n{lost}").as_bytes());
+    client.ping();
+    // Bytes that are no header at all, with a terminal escape and a line break in them.
+    client.send_bytes(b"Content-Length: 1\x1b[2J\r::error::pwned\r\n\r\n{}");
+    client.ping();
+    assert!(
+        !client.backlog.iter().any(|message| message["id"] == 1000),
+        "the lost request is not answered"
+    );
+
+    let log = client.shutdown();
+    assert!(log.contains("\\u{1b}[2J\\r::error::pwned"), "{log}");
+    for line in log.lines() {
+        assert!(line.starts_with("lint500 lsp: "), "{line:?}");
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+    }
+}
+
+#[test]
+fn a_configuration_error_shows_a_glimpse_of_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical path");
+    // A rule name of a megabyte, with a terminal escape: the error quotes it.
+    let rule = format!("\\u001b[2J{}", "x".repeat(1 << 20));
+    let config = format!("[severity]\n\"{rule}\" = \"error\"\n");
+    std::fs::write(root.join("lint500.toml"), config).expect("write config");
+    let mut client = Client::start(&root);
+    client.initialize(&root, &[]);
+    let uri = file_uri(&root.join("app.js"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "javascript", "version": 1,
+            "text": "try { run(); } catch {}\n"}}),
+    );
+    let shown = client.wait_for("the configuration error", |message| {
+        message["method"] == "window/showMessage"
+    });
+    let message = shown["params"]["message"].as_str().expect("a message");
+    assert!(message.starts_with("lint500: "), "{message}");
+    assert!(message.contains("lint500.toml"), "{message}");
+    assert!(message.contains("unknown rule"), "{message}");
+    assert!(!message.contains('\u{1b}'), "{message}");
+    assert!(message.len() < 2_000, "{} bytes", message.len());
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["diagnostics"], json!([]));
+    let log = client.shutdown();
+    assert!(log.lines().all(|line| line.len() < 5_000), "{log}");
 }

@@ -16,7 +16,9 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Initialized, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, RegisterCapability, Request as _, Shutdown};
+use lsp_types::request::{
+    CodeActionRequest, Initialize, RegisterCapability, Request as _, Shutdown,
+};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, CodeDescription, DiagnosticRelatedInformation,
@@ -29,21 +31,27 @@ use lsp_types::{
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::Error;
 use crate::suppress::{Insertion, Suppressor};
 use crate::text::{LineIndex, PositionEncoding};
+use crate::{Error, excerpt, log, popup_text};
 
 /// How long after the last change of a burst a document is linted.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
 const SOURCE: &str = "lint500";
 
+/// The most characters of a client's text (a method name, a parse error quoting a value)
+/// quoted back in an error response.
+const QUOTED_CHARS: usize = 200;
+
 /// Runs the protocol on `connection` until `exit` or the end of the input.
 pub fn serve(connection: Connection) -> Result<(), Error> {
-    let (id, params) = connection.initialize_start()?;
+    let (id, params) = wait_for_initialize(&connection)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_else(|err| {
         // A client's odd field should cost it workspace folders and UTF-8, not the server.
-        eprintln!("lint500 lsp: initialize parameters not understood, using defaults: {err}");
+        log(&format!(
+            "initialize parameters not understood, using defaults: {err}"
+        ));
         InitializeParams::default()
     });
     let mut server = Server::new(connection, &params);
@@ -56,6 +64,35 @@ pub fn serve(connection: Connection) -> Result<(), Error> {
     };
     server.respond(Response::new_ok(id, result));
     server.run()
+}
+
+/// The `initialize` request's id and parameters. Requests before it are refused with
+/// `ServerNotInitialized`, notifications dropped, as the protocol asks; `exit` ends the server.
+fn wait_for_initialize(connection: &Connection) -> Result<(RequestId, serde_json::Value), Error> {
+    loop {
+        let Ok(message) = connection.receiver.recv() else {
+            return Err("the client went away before `initialize`".into());
+        };
+        match message {
+            Message::Request(request) if request.method == Initialize::METHOD => {
+                return Ok((request.id, request.params));
+            }
+            Message::Request(request) => {
+                let method = excerpt(&request.method, QUOTED_CHARS);
+                let response = Response::new_err(
+                    request.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("`{method}` before `initialize`"),
+                );
+                // The writer is gone only when the client is: the next `recv` says so.
+                let _ = connection.sender.send(response.into());
+            }
+            Message::Notification(notification) if notification.method == "exit" => {
+                return Err("exit before `initialize`".into());
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
 }
 
 /// An open document lint500 lints.
@@ -187,6 +224,13 @@ impl Server {
                 self.shutdown_requested = true;
                 Response::new_ok(id, ())
             }
+            // The protocol allows one `initialize`; a second one is refused, and the session
+            // goes on as the first one set it up.
+            Initialize::METHOD => Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is already initialized".into(),
+            ),
             CodeActionRequest::METHOD => match serde_json::from_value(params) {
                 Ok(params) => Response::new_ok(id, self.code_actions(params)),
                 Err(err) => invalid_params(id, &method, &err),
@@ -194,7 +238,10 @@ impl Server {
             _ => Response::new_err(
                 id,
                 ErrorCode::MethodNotFound as i32,
-                format!("lint500 does not handle `{method}`"),
+                format!(
+                    "lint500 does not handle `{}`",
+                    excerpt(&method, QUOTED_CHARS)
+                ),
             ),
         };
         self.respond(response);
@@ -220,7 +267,9 @@ impl Server {
             _ => Ok(()),
         };
         if let Err(err) = handled {
-            eprintln!("lint500 lsp: ignoring `{method}` with invalid parameters: {err}");
+            log(&format!(
+                "ignoring `{method}` with invalid parameters: {err}"
+            ));
         }
     }
 
@@ -255,9 +304,7 @@ impl Server {
             return;
         };
         if change.range.is_some() {
-            eprintln!(
-                "lint500 lsp: ignoring an incremental change; the server asked for full texts"
-            );
+            log("ignoring an incremental change; the server asked for full texts");
             return;
         }
         document.text = change.text;
@@ -384,7 +431,7 @@ impl Server {
         };
         let run = linter.run_with_overlays(&paths, options, overlays);
         for notice in run.notices.iter().filter(|notice| notice.kind.is_error()) {
-            eprintln!("lint500 lsp: {}: {}", notice.path.display(), notice.message);
+            log(&format!("{}: {}", notice.path.display(), notice.message));
         }
         uris.iter()
             .map(|uri| {
@@ -477,7 +524,7 @@ impl Server {
         if self.shown_errors.insert(message.to_string()) {
             let params = ShowMessageParams {
                 typ: MessageType::ERROR,
-                message: format!("lint500: {message}"),
+                message: popup_text(&format!("lint500: {message}")),
             };
             self.send(Notification::new(ShowMessage::METHOD.into(), params).into());
         }
@@ -510,7 +557,10 @@ impl Server {
             return Vec::new();
         }
 
-        let suppressor = Suppressor::new(&document.text, document.language);
+        // A text the parser refuses has no findings to fix.
+        let Some(suppressor) = Suppressor::new(&document.text, document.language) else {
+            return Vec::new();
+        };
         let action =
             |title: String, diagnostics: Vec<lsp_types::Diagnostic>, insertion: Insertion| {
                 let at = suppressor.index().position(insertion.at, self.encoding);
@@ -577,7 +627,10 @@ fn invalid_params(id: RequestId, method: &str, err: &serde_json::Error) -> Respo
     Response::new_err(
         id,
         ErrorCode::InvalidParams as i32,
-        format!("invalid parameters for `{method}`: {err}"),
+        format!(
+            "invalid parameters for `{method}`: {}",
+            excerpt(&err.to_string(), QUOTED_CHARS)
+        ),
     )
 }
 
