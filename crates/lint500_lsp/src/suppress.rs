@@ -33,7 +33,11 @@ pub struct Suppressor<'a> {
     index: LineIndex<'a>,
     language: Language,
     tree: Tree,
+    /// In document order; their ends are in order too.
     comments: Vec<Range<usize>>,
+    /// The `lint500-ignore:` comments by the line each covers, found once: a code action
+    /// request may name a finding on every line.
+    line_directives: Vec<(usize, Range<usize>)>,
     line_break: &'static str,
 }
 
@@ -42,11 +46,19 @@ impl<'a> Suppressor<'a> {
     pub fn new(text: &'a str, language: Language) -> Option<Suppressor<'a>> {
         let tree = lint500_engine::parse(text, language).ok()?;
         let comments = comments(&tree);
+        let index = LineIndex::new(text);
+        let mut line_directives: Vec<(usize, Range<usize>)> = comments
+            .iter()
+            .filter_map(|comment| Some((covered_line(&index, comment)?, comment.clone())))
+            .collect();
+        // Stable: the first of two directives on one line is the one extended, as before.
+        line_directives.sort_by_key(|(line, _)| *line);
         Some(Suppressor {
-            index: LineIndex::new(text),
+            index,
             language,
             tree,
             comments,
+            line_directives,
             line_break: if text.contains("\r\n") { "\r\n" } else { "\n" },
         })
     }
@@ -65,8 +77,11 @@ impl<'a> Suppressor<'a> {
         let code_end = bytes.start + text[bytes.clone()].trim_end().len();
         let ends_with_comment = self
             .comments
-            .iter()
-            .any(|comment| comment.end == code_end && comment.start >= bytes.start);
+            .get(
+                self.comments
+                    .partition_point(|comment| comment.end < code_end),
+            )
+            .is_some_and(|comment| comment.end == code_end && comment.start >= bytes.start);
         let directive = format!("{} {LINE_DIRECTIVE} {rule}", self.comment_marker());
         let at_end = || {
             let continued = self.language == Language::Python && text[..code_end].ends_with('\\');
@@ -131,26 +146,13 @@ impl<'a> Suppressor<'a> {
 
     /// A `lint500-ignore:` comment that covers `line`: at the end of it, or alone above it.
     fn line_directive_covering(&self, line: usize) -> Option<&Range<usize>> {
-        let text = self.index.text();
-        self.comments.iter().find(|comment| {
-            let body = &text[(*comment).clone()];
-            if !body.contains(LINE_DIRECTIVE) || body.contains(FILE_DIRECTIVE) {
-                return false;
-            }
-            let start_line = self.index.line_of(comment.start);
-            let line_start = self
-                .index
-                .line_bytes(start_line)
-                .map_or(comment.start, |bytes| bytes.start);
-            let alone = text[line_start..comment.start].trim().is_empty();
-            // The engine's rule: alone, a comment covers the next line; after code, its own.
-            let covered = if alone {
-                self.index.line_of(comment.end) + 1
-            } else {
-                start_line
-            };
-            covered == line
-        })
+        let first = self
+            .line_directives
+            .partition_point(|(covered, _)| *covered < line);
+        self.line_directives
+            .get(first)
+            .filter(|(covered, _)| *covered == line)
+            .map(|(_, comment)| comment)
     }
 
     /// Whether a comment may start at byte `at`: not inside a string, template literal, JSX
@@ -194,6 +196,26 @@ impl<'a> Suppressor<'a> {
             Language::JavaScript | Language::TypeScript | Language::Tsx => " ",
         }
     }
+}
+
+/// The line a `lint500-ignore:` comment covers, if `comment` is one: alone on its line, the
+/// next line; after code, its own (the engine's rule).
+fn covered_line(index: &LineIndex, comment: &Range<usize>) -> Option<usize> {
+    let text = index.text();
+    let body = &text[comment.clone()];
+    if !body.contains(LINE_DIRECTIVE) || body.contains(FILE_DIRECTIVE) {
+        return None;
+    }
+    let start_line = index.line_of(comment.start);
+    let line_start = index
+        .line_bytes(start_line)
+        .map_or(comment.start, |bytes| bytes.start);
+    let alone = text[line_start..comment.start].trim().is_empty();
+    Some(if alone {
+        index.line_of(comment.end) + 1
+    } else {
+        start_line
+    })
 }
 
 /// Adds `rule` to the rule list after `marker` in `comment`, before any ` -- reason` or `*/`,
@@ -309,6 +331,38 @@ mod tests {
         );
         let listed = "a(); // lint500-ignore: rule-a\n";
         assert_eq!(on_line(listed, Language::JavaScript, 1), None);
+    }
+
+    #[test]
+    fn many_directives_each_cover_their_own_line() {
+        // Per block: a directive after code, one alone above code, and code without one.
+        let block = |i: usize| {
+            format!(
+                "a{i}(); // lint500-ignore: other\n// lint500-ignore: other -- why\nb{i}();\nc{i}();\n"
+            )
+        };
+        let js: String = (0..300).map(block).collect();
+        let suppressor = Suppressor::new(&js, Language::JavaScript).expect("parses");
+        let fixed_line = |line: usize| {
+            let insertion = suppressor.ignore_on_line(line, "rule-a")?;
+            let fixed = apply(&js, insertion);
+            let touched = if line % 4 == 2 { line - 1 } else { line };
+            fixed.lines().nth(touched).map(str::to_string)
+        };
+        for i in [0, 1, 150, 299] {
+            assert_eq!(
+                fixed_line(4 * i).as_deref(),
+                Some(format!("a{i}(); // lint500-ignore: other, rule-a").as_str())
+            );
+            assert_eq!(
+                fixed_line(4 * i + 2).as_deref(),
+                Some("// lint500-ignore: other, rule-a -- why")
+            );
+            assert_eq!(
+                fixed_line(4 * i + 3).as_deref(),
+                Some(format!("c{i}(); // lint500-ignore: rule-a").as_str())
+            );
+        }
     }
 
     #[test]
