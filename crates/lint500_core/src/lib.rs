@@ -8,7 +8,7 @@ mod rule_meta;
 
 pub use diagnostic::{Diagnostic, Label, Position, Severity, Span};
 pub use language::{Language, LanguageFamily, is_test_path};
-pub use printable::{needs_escape, printable};
+pub use printable::{excerpt, needs_escape, printable};
 pub use rule_meta::{RuleMeta, RuleMetaError};
 
 /// Where the rule documents are published; `<DOCS_BASE_URL><rule-id>.md` is a rule's page.

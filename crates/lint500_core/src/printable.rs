@@ -24,6 +24,16 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
+/// At most `max_chars` characters of `text` (an ellipsis marks a cut), escaped by
+/// [`printable`]: how a message quotes text that came from a file or a client.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let cut = match text.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    };
+    printable(&cut).into_owned()
+}
+
 /// Whether `printable` escapes `ch`.
 pub fn needs_escape(ch: char) -> bool {
     (ch.is_control() && ch != '\t')
@@ -49,5 +59,11 @@ mod tests {
             "\\u{85}\\u{7f}\\u{2028}\\u{202e}"
         );
         assert_eq!(printable("héllo ✓"), "héllo ✓");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_escaped() {
+        assert_eq!(excerpt("abc", 3), "abc");
+        assert_eq!(excerpt("ééé\nx", 4), "ééé\\n…");
     }
 }

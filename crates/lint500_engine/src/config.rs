@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use lint500_core::{Severity, printable};
+use lint500_core::{Severity, excerpt, printable};
 use serde::{Deserialize, Deserializer, de};
 
 use crate::paths::GlobList;
@@ -215,27 +215,30 @@ fn toml_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
             .chars()
             .count()
             + 1;
-        format!("line {line}, column {column}: ")
+        // The key of the line tells which setting is wrong; its value may be anything.
+        let key = text[line_start..]
+            .split(['\n', '='])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if key.is_empty() {
+            format!("line {line}, column {column}: ")
+        } else {
+            format!("line {line}, column {column} (`{}`): ", excerpt(key, 40))
+        }
     });
     ConfigError {
         origin: origin(path),
         message: format!(
             "{}{}",
             at.unwrap_or_default(),
-            excerpt(err.message().trim_end())
+            excerpt(err.message().trim_end(), QUOTED_CHARS)
         ),
     }
 }
 
-/// Text from a file, as an error message may quote it: escaped and at most a short line.
-fn excerpt(text: &str) -> String {
-    const MAX_CHARS: usize = 160;
-    let escaped = printable(text);
-    match escaped.char_indices().nth(MAX_CHARS) {
-        Some((cut, _)) => format!("{}…", &escaped[..cut]),
-        None => escaped.into_owned(),
-    }
-}
+/// The most characters of a file's text an error message quotes.
+const QUOTED_CHARS: usize = 160;
 
 fn origin(path: &Path) -> String {
     printable(&path.display().to_string()).into_owned()
@@ -348,7 +351,7 @@ impl Settings {
                     "rules",
                     format!(
                         "unknown rule `{}`; valid rules are {}",
-                        excerpt(id),
+                        excerpt(id, QUOTED_CHARS),
                         rule_ids(rules)
                     ),
                 )
@@ -370,7 +373,7 @@ impl Settings {
             let key = "per-file-ignores";
             let globs = GlobList::new(&config.dir, [glob.as_str()]).map_err(|m| in_file(key, m))?;
             let ids = selection(ids, rules)
-                .map_err(|m| in_file(key, format!("`{}`: {m}", excerpt(glob))))?;
+                .map_err(|m| in_file(key, format!("`{}`: {m}", excerpt(glob, QUOTED_CHARS))))?;
             per_file_ignores.push((globs, ids));
         }
 
@@ -438,7 +441,7 @@ fn selection(ids: &[String], rules: &RuleSet) -> Result<RuleSelection, String> {
 fn unknown_rule(id: &str, rules: &RuleSet) -> String {
     format!(
         "unknown rule `{}`; valid rules are {} (or \"{ALL}\")",
-        excerpt(id),
+        excerpt(id, QUOTED_CHARS),
         rule_ids(rules)
     )
 }
@@ -462,12 +465,12 @@ fn unknown_option(name: &str, accepted: &[&str]) -> String {
     if accepted.is_empty() {
         format!(
             "unknown option `{}`; this rule has no options",
-            excerpt(name)
+            excerpt(name, QUOTED_CHARS)
         )
     } else {
         format!(
             "unknown option `{}`; valid options are {}",
-            excerpt(name),
+            excerpt(name, QUOTED_CHARS),
             accepted.join(", ")
         )
     }

@@ -322,7 +322,10 @@ mod tests {
         let line = "é✓x".repeat(5_000);
         let source = format!("{line}\nab");
         let columns = Columns::new(&source);
-        for byte in (0..line.len()).filter(|&byte| line.is_char_boundary(byte)).step_by(97) {
+        for byte in (0..line.len())
+            .filter(|&byte| line.is_char_boundary(byte))
+            .step_by(97)
+        {
             let point = tree_sitter::Point::new(0, byte);
             let expected = line[..byte].chars().count() as u32 + 1;
             assert_eq!(columns.position(byte, point).column, expected);

@@ -13,7 +13,7 @@ mod suppress;
 mod text;
 mod transport;
 
-use lint500_core::printable;
+use lint500_core::excerpt;
 
 pub use transport::{
     CHUNK, Incoming, MAX_HEADER_BYTES, MAX_MESSAGE_BYTES, MessageReader, read_all,
@@ -50,15 +50,7 @@ fn log(message: &str) {
 /// or a file put in it can end the line, start another (a `::` workflow command in a CI log)
 /// or drive a terminal.
 fn one_line(text: &str) -> String {
-    printable(&excerpt(text, LOG_CHARS)).into_owned()
-}
-
-/// `text` cut to at most `max_chars` characters, an ellipsis marking the cut.
-fn excerpt(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
+    excerpt(text, LOG_CHARS)
 }
 
 /// A short excerpt of a multi-line `text` for a popup: its first lines, each cut short and
@@ -70,7 +62,7 @@ fn popup_text(text: &str) -> String {
     let mut lines: Vec<String> = text
         .lines()
         .take(LINES)
-        .map(|line| printable(&excerpt(line, LINE_CHARS)).into_owned())
+        .map(|line| excerpt(line, LINE_CHARS))
         .collect();
     if text.lines().nth(LINES).is_some() {
         lines.push("…".into());

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::RecvTimeoutError;
-use lint500_core::{Language, Severity};
+use lint500_core::{Language, Severity, excerpt};
 use lint500_engine::{
     CONFIG_FILE_NAMES, CommandLineOverrides, Config, FileFindings, Linter, Overlays, RunOptions,
     Settings,
@@ -33,7 +33,7 @@ use lsp_types::{
 
 use crate::suppress::{Insertion, Suppressor};
 use crate::text::{LineIndex, PositionEncoding};
-use crate::{Error, excerpt, log, popup_text};
+use crate::{Error, log, popup_text};
 
 /// How long after the last change of a burst a document is linted.
 const DEBOUNCE: Duration = Duration::from_millis(200);

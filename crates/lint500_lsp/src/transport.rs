@@ -484,7 +484,7 @@ fn error_response(id: Value, code: ErrorCode, message: &str) -> Value {
 
 /// At most a short line of `text`, for a log or an answer that quotes the client.
 fn excerpt(text: &str) -> String {
-    crate::excerpt(text, 200)
+    lint500_core::excerpt(text, 200)
 }
 
 #[cfg(test)]
