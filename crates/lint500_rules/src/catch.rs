@@ -1,7 +1,14 @@
-//! What rules ask about `catch` (JavaScript/TypeScript) and `except` (Python) clauses.
+//! What rules ask about the places a caught error arrives: `catch` (JavaScript/TypeScript) and
+//! `except` (Python) clauses, and the functions a framework calls with an error (Express error
+//! middleware, `process.on('uncaughtException')` listeners, FastAPI exception handlers); and
+//! about what the code there does with the error: test it, pass it on.
 
 use lint500_engine::FileModel;
 use tree_sitter::Node;
+
+/// How many nodes a look at a condition or a handler's statements reads before giving up: keeps
+/// each look bounded on generated or pathological code.
+const MAX_NODES: usize = 256;
 
 /// The node that binds the error: `err` in `catch (err)`, `e` in `except X as e`; a pattern
 /// for a destructuring `catch ({ message })`; `None` for `catch {}` or an `except` without `as`.
@@ -38,15 +45,18 @@ pub(crate) fn handler_body(clause: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
+/// Whether a name is one of Python's catch-everything exception classes, also spelled
+/// `builtins.Exception`.
+fn is_broad_exception_name(name: &str) -> bool {
+    let name = name.rsplit('.').next().unwrap_or(name);
+    matches!(name, "Exception" | "BaseException")
+}
+
 /// Python: whether an `except` clause catches everything: bare `except:`, `Exception` or
 /// `BaseException` (also inside a tuple, also unparenthesised as Python 3.14 allows, also
 /// spelled `builtins.Exception`).
 pub(crate) fn is_broad_except(clause: Node<'_>, file: &FileModel<'_>) -> bool {
-    let is_broad = |node: Node<'_>| {
-        let name = file.text(node);
-        let name = name.rsplit('.').next().unwrap_or(name);
-        matches!(name, "Exception" | "BaseException")
-    };
+    let is_broad = |node: Node<'_>| is_broad_exception_name(file.text(node));
     let mut cursor = clause.walk();
     let mut values = clause
         .children_by_field_name("value", &mut cursor)
@@ -70,4 +80,399 @@ pub(crate) fn is_broad_except(clause: Node<'_>, file: &FileModel<'_>) -> bool {
             is_broad(caught)
         }
     })
+}
+
+/// A place where a caught error arrives, with the name the code there gives it.
+#[derive(Clone, Copy)]
+pub(crate) struct ErrorSite<'tree> {
+    /// The `catch` / `except` clause, or the function.
+    pub(crate) node: Node<'tree>,
+    pub(crate) name: &'tree str,
+    /// The identifier that binds the error.
+    pub(crate) binding: Node<'tree>,
+    /// The code that runs with the error: the clause's block or the function's body.
+    pub(crate) body: Node<'tree>,
+    /// Whether every error arrives here, bugs included. Always in JavaScript, which cannot narrow
+    /// a `catch`; in Python a broad `except` or a handler registered for `Exception`.
+    pub(crate) catches_all: bool,
+}
+
+impl<'tree> ErrorSite<'tree> {
+    /// The site of a `catch` / `except` clause that names the error.
+    pub(crate) fn of_clause(clause: Node<'tree>, file: &FileModel<'tree>) -> Option<Self> {
+        let binding = caught_binding(clause).filter(|binding| binding.kind() == "identifier")?;
+        Some(ErrorSite {
+            node: clause,
+            name: file.text(binding),
+            binding,
+            body: handler_body(clause)?,
+            catches_all: clause.kind() == "catch_clause" || is_broad_except(clause, file),
+        })
+    }
+
+    /// The site of a function that a framework calls with an error: an Express error middleware
+    /// (four parameters, the first named like an error: `(err, req, res, next)`), a
+    /// `process.on('uncaughtException' | 'unhandledRejection', (err) => …)` listener, or a FastAPI
+    /// exception handler (`@app.exception_handler(…)`, or `(request: Request, exc: Exception)`).
+    pub(crate) fn of_function(function: Node<'tree>, file: &FileModel<'tree>) -> Option<Self> {
+        let body = function.child_by_field_name("body")?;
+        let (binding, catches_all) = if file.language.is_javascript_like() {
+            (javascript_error_parameter(function, file)?, true)
+        } else {
+            python_error_parameter(function, file)?
+        };
+        Some(ErrorSite {
+            node: function,
+            name: file.text(binding),
+            binding,
+            body,
+            catches_all,
+        })
+    }
+
+    /// The sites around the current node, innermost first: the enclosing clauses that name
+    /// the error, and the innermost function when a framework calls it with one.
+    pub(crate) fn around(file: &FileModel<'tree>) -> Vec<Self> {
+        let mut sites: Vec<Self> = file
+            .enclosing_catch_clauses()
+            .filter_map(|clause| Self::of_clause(clause, file))
+            .collect();
+        if let Some(site) = file
+            .enclosing_function()
+            .and_then(|function| Self::of_function(function, file))
+        {
+            // Nested constructs start later: the first clause that starts before the function
+            // encloses it.
+            let at = sites
+                .iter()
+                .position(|clause| clause.node.start_byte() < site.node.start_byte())
+                .unwrap_or(sites.len());
+            sites.insert(at, site);
+        }
+        sites
+    }
+}
+
+/// The parameters of a function as a list of the nodes that declare them.
+fn parameters(function: Node<'_>) -> Vec<Node<'_>> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return vec![single];
+    }
+    let Some(list) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor)
+        .filter(|parameter| parameter.kind() != "comment")
+        .collect()
+}
+
+/// The identifier a parameter declares: `err` in `err`, `err: Error`, `err = null`, `exc: Exception`.
+fn parameter_identifier(parameter: Node<'_>) -> Option<Node<'_>> {
+    let identifier = match parameter.kind() {
+        "identifier" => Some(parameter),
+        "required_parameter" | "optional_parameter" => parameter.child_by_field_name("pattern"),
+        "typed_parameter" => parameter.named_child(0),
+        "default_parameter" | "typed_default_parameter" => parameter.child_by_field_name("name"),
+        _ => None,
+    }?;
+    (identifier.kind() == "identifier").then_some(identifier)
+}
+
+/// Whether a name says it holds an error: `err`, `error`, `e`, `ex`, `exception`, `dbError`.
+fn names_an_error(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(lower.as_str(), "e" | "ex" | "exc" | "exception")
+        || lower.ends_with("err")
+        || lower.ends_with("error")
+}
+
+/// JavaScript: the error parameter of an Express error middleware or a process-level error
+/// listener.
+fn javascript_error_parameter<'tree>(
+    function: Node<'tree>,
+    file: &FileModel<'tree>,
+) -> Option<Node<'tree>> {
+    let parameters = parameters(function);
+    let first = parameter_identifier(*parameters.first()?)?;
+    if parameters.len() == 4 && names_an_error(file.text(first)) {
+        return Some(first);
+    }
+    let arguments = function
+        .parent()
+        .filter(|parent| parent.kind() == "arguments")?;
+    let call = arguments.parent()?;
+    let callee = call.child_by_field_name("function")?;
+    let object = callee.child_by_field_name("object")?;
+    let method = callee.child_by_field_name("property")?;
+    let event = arguments.named_child(0)?;
+    let listens = file.text(object) == "process"
+        && matches!(
+            file.text(method),
+            "on" | "once" | "addListener" | "prependListener" | "prependOnceListener"
+        )
+        && event.kind() == "string"
+        && matches!(
+            file.text(event).trim_matches(['\'', '"']),
+            "uncaughtException" | "unhandledRejection" | "uncaughtExceptionMonitor"
+        );
+    listens.then_some(first)
+}
+
+/// Python: the exception parameter of a FastAPI exception handler, with whether the handler is
+/// registered for every exception (`Exception`, `BaseException`, or status 500). A handler is
+/// recognised by its decorator, `@app.exception_handler(…)`, or, registered elsewhere, by its
+/// signature: `(request: Request, exc: Exception)`.
+fn python_error_parameter<'tree>(
+    function: Node<'tree>,
+    file: &FileModel<'tree>,
+) -> Option<(Node<'tree>, bool)> {
+    let parameters = parameters(function);
+    let exception = *parameters.get(1)?;
+    let identifier = parameter_identifier(exception)?;
+    let decorators = function
+        .parent()
+        .filter(|parent| parent.kind() == "decorated_definition");
+    if let Some(decorated) = decorators {
+        let mut cursor = decorated.walk();
+        let registered_for = decorated
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() == "decorator")
+            .filter_map(|decorator| decorator.named_child(0))
+            .filter(|call| call.kind() == "call")
+            .find(|call| {
+                call.child_by_field_name("function")
+                    .is_some_and(|callee| last_name(callee, file) == "exception_handler")
+            })
+            .and_then(|call| call.child_by_field_name("arguments")?.named_child(0));
+        if let Some(registered_for) = registered_for {
+            let text = file.text(registered_for);
+            return Some((
+                identifier,
+                is_broad_exception_name(text)
+                    || text == "500"
+                    || text.ends_with("_500_INTERNAL_SERVER_ERROR"),
+            ));
+        }
+    }
+    let annotation = |parameter: Node<'tree>| {
+        parameter
+            .child_by_field_name("type")
+            .map_or("", |annotation| file.text(annotation))
+    };
+    let request = *parameters.first()?;
+    let takes_request = annotation(request).ends_with("Request")
+        || parameter_identifier(request).is_some_and(|name| file.text(name) == "request");
+    (parameters.len() == 2 && takes_request && is_broad_exception_name(annotation(exception)))
+        .then_some((identifier, true))
+}
+
+/// The expression inside parentheses and TypeScript casts, which change no value: `(err as
+/// Error)`, `err!`, `<Error>err`, `x satisfies T`. A loop: the nesting depth comes from the input.
+pub(crate) fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
+    loop {
+        let inner = match node.kind() {
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression" => node.named_child(0),
+            // `<T>expr`: the type comes first.
+            "type_assertion" => node.named_child(node.named_child_count().saturating_sub(1) as u32),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => node = inner,
+            None => return node,
+        }
+    }
+}
+
+/// Whether an expression is the identifier `name`, through parentheses and casts.
+pub(crate) fn is_name(node: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let node = unwrap_expression(node);
+    node.kind() == "identifier" && file.text(node) == name
+}
+
+/// The last name of a callee or a reference: `format_exc` for `traceback.format_exc`, `parse`
+/// for `JSON.parse`, `URL` for `URL`.
+pub(crate) fn last_name<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> &'tree str {
+    match node.kind() {
+        "attribute" => node.child_by_field_name("attribute"),
+        "member_expression" => node.child_by_field_name("property"),
+        _ => Some(node),
+    }
+    .map_or("", |name| file.text(name))
+}
+
+/// The kinds of functions, whose bodies run later, if at all, and may rebind names.
+pub(crate) fn is_function(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "arrow_function"
+            | "function_expression"
+            | "function_declaration"
+            | "function"
+            | "method_definition"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "function_definition"
+            | "lambda"
+            | "class"
+            | "class_declaration"
+            | "class_definition"
+    )
+}
+
+/// Whether `name` occurs in an expression, outside nested functions.
+pub(crate) fn mentions(expression: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let mut stack = vec![expression];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return false;
+        }
+        if node.kind() == "identifier" && file.text(node) == name {
+            return true;
+        }
+        if is_function(node) {
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// Whether a condition tests which error `name` is: `err.code === 'P2024'`,
+/// `err instanceof ZodError`, `err.name === 'AbortError'`, `isAxiosError(err)`,
+/// `err.message.includes('timeout')`; Python `isinstance(e, httpx.TimeoutException)`,
+/// `e.status_code == 429`, `"duplicate key" in str(e)`. A branch taken only for such an error
+/// handles an expected failure. Negated tests (`!==`, `!(err instanceof X)`, `not in`) and
+/// generic ones (`err instanceof Error`, `typeof err === 'object'`, `isinstance(e, Exception)`)
+/// do not count: their branch holds the unexpected errors.
+pub(crate) fn tests_error(condition: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let mut stack = vec![condition];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return false;
+        }
+        let specific = match node.kind() {
+            "parenthesized_expression" => {
+                stack.extend(node.named_child(0));
+                false
+            }
+            "binary_expression" | "boolean_operator" => {
+                let operator = node.child_by_field_name("operator").map(|op| op.kind());
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    continue;
+                };
+                match operator {
+                    Some("&&" | "||" | "and" | "or") => {
+                        stack.extend([right, left]);
+                        false
+                    }
+                    Some("instanceof") => {
+                        mentions(left, name, file)
+                            && !matches!(
+                                last_name(unwrap_expression(right), file),
+                                "Error" | "Object"
+                            )
+                    }
+                    Some("===" | "==") => compares_error(&[left, right], name, file),
+                    _ => false,
+                }
+            }
+            "comparison_operator" => {
+                let mut cursor = node.walk();
+                let equality = node
+                    .children_by_field_name("operators", &mut cursor)
+                    .all(|op| matches!(op.kind(), "==" | "in" | "is"));
+                let mut cursor = node.walk();
+                let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                equality && compares_error(&operands, name, file)
+            }
+            "call_expression" | "call" => calls_error_test(node, name, file),
+            _ => false,
+        };
+        if specific {
+            return true;
+        }
+    }
+    false
+}
+
+/// `err.code === 'P2024'`, `e.status_code == 429`, `"duplicate" in str(e)`: one operand is about
+/// the error, another is a value that is not (and not `null`/`None`), and no operand is a
+/// `typeof`.
+fn compares_error(operands: &[Node<'_>], name: &str, file: &FileModel<'_>) -> bool {
+    let unary = |operand: Node<'_>| {
+        (operand.kind() == "unary_expression")
+            .then(|| operand.child_by_field_name("operator"))
+            .flatten()
+            .map(|op| file.text(op))
+    };
+    let is_value = |operand: &Node<'_>| {
+        let operand = unwrap_expression(*operand);
+        !mentions(operand, name, file)
+            && !matches!(operand.kind(), "null" | "undefined" | "none")
+            && unary(operand) != Some("void")
+    };
+    !operands
+        .iter()
+        .any(|operand| unary(*operand) == Some("typeof"))
+        && operands
+            .iter()
+            .any(|operand| mentions(*operand, name, file))
+        && operands.iter().any(is_value)
+}
+
+/// `isAxiosError(err)`, `axios.isAxiosError(err)`, `isinstance(e, TimeoutError)`,
+/// `err.message.includes('timeout')`, `/ECONN/.test(err.code)`, `str(e).startswith('…')`.
+fn calls_error_test(call: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let (Some(function), Some(arguments)) = (
+        call.child_by_field_name("function"),
+        call.child_by_field_name("arguments"),
+    ) else {
+        return false;
+    };
+    let callee = last_name(function, file);
+    let mut cursor = arguments.walk();
+    let arguments: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+    if callee == "isinstance" {
+        return match arguments.as_slice() {
+            [value, classes, ..] => {
+                let mut cursor = classes.walk();
+                let named: Vec<Node<'_>> = if classes.kind() == "tuple" {
+                    classes.named_children(&mut cursor).collect()
+                } else {
+                    vec![*classes]
+                };
+                mentions(*value, name, file)
+                    && named
+                        .iter()
+                        .all(|class| !is_broad_exception_name(file.text(*class)))
+            }
+            _ => false,
+        };
+    }
+    let receiver = function.child_by_field_name("object");
+    let guard = callee.len() > 2
+        && callee.starts_with("is")
+        && callee[2..].starts_with(|c: char| c.is_ascii_uppercase())
+        && !matches!(callee, "isError" | "isNativeError" | "isObject");
+    let text_test = matches!(
+        callee,
+        "includes" | "startsWith" | "endsWith" | "match" | "test" | "startswith" | "endswith"
+    );
+    (guard || text_test)
+        && (arguments
+            .iter()
+            .any(|argument| mentions(*argument, name, file))
+            || (text_test && receiver.is_some_and(|receiver| mentions(receiver, name, file))))
 }

@@ -12,6 +12,7 @@ mod env_read_in_handler;
 mod express;
 mod handlers;
 mod log_without_stack;
+mod logging;
 mod missing_await;
 mod missing_error_middleware;
 mod swallowed_catch;

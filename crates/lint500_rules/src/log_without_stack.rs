@@ -1,12 +1,14 @@
-//! log-without-stack: inside a `catch` / `except`, a logging call that records only the
-//! error's message (`err.message`, `String(err)`, `str(e)`, `f"{e}"` …) and so loses the stack
-//! trace that says where the error came from.
+//! log-without-stack: where a caught error ends (a `catch` / `except` that does not hand it on,
+//! an Express error middleware, a process-level error listener, a FastAPI exception handler), a
+//! logging call that records only the error's message (`err.message`, `String(err)`, `str(e)`,
+//! `f"{e}"` …) and so loses, for good, the stack trace that says where the error came from.
 
 use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::catch::{caught_binding, caught_name, handler_body, is_broad_except};
+use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
+use crate::logging::{LogCall, is_debug_gate};
 
 pub struct LogWithoutStack;
 
@@ -49,152 +51,44 @@ struct Finding<'tree> {
     help: String,
 }
 
-/// Checks each error caught around `node`, innermost first; an inner clause that binds the same
-/// name hides the outer one.
+/// Checks each error that arrives around `node`, innermost first; an inner site that binds the
+/// same name hides the outer one.
 fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tree>> {
     // Cheap checks first: this runs on every call of every file.
-    file.enclosing_catch_clauses().next()?;
     let python = !file.language.is_javascript_like();
     let call = LogCall::of(node, file)?;
-    if !call.is_error_level(python) {
+    // Python's `logger.exception(…)` is the fix itself.
+    if !call.reports_failure(python) || call.method == "exception" {
         return None;
     }
     let mut shadowed: Vec<&str> = Vec::new();
-    for clause in file.enclosing_catch_clauses() {
-        let Some(name) = caught_name(clause, file) else {
-            continue;
-        };
-        if shadowed.contains(&name) {
+    for site in ErrorSite::around(file) {
+        if shadowed.contains(&site.name) {
             continue;
         }
-        shadowed.push(name);
-        let Some(body) = handler_body(clause) else {
-            continue;
-        };
-        if node.start_byte() < body.start_byte() {
-            continue;
-        }
-        let Some(culprit) = message_only_argument(node, name, file, clause) else {
-            continue;
-        };
-        if rebound_between(body, node, name, file) || handler_keeps_stack(body, name, file) {
+        shadowed.push(site.name);
+        // Python can narrow a handler: one for a specific exception logs an expected failure,
+        // and its one-line message is a deliberate choice.
+        if (python && !site.catches_all) || node.start_byte() < site.body.start_byte() {
             continue;
         }
-        let (message, help) = describe(&call, culprit, name, file, python);
+        let Some(culprit) = message_only_argument(node, site.name, file) else {
+            continue;
+        };
+        if path_to(site.body, node, site.name, file) != Path::Plain
+            || handler_keeps_stack(site.body, site.name, file)
+        {
+            continue;
+        }
+        let (message, help) = describe(&call, culprit, site.name, file, python);
         return Some(Finding {
             culprit: culprit.node,
-            binding: caught_binding(clause),
+            binding: Some(site.binding),
             message,
             help,
         });
     }
     None
-}
-
-/// A call to a logging method: `console.error(…)`, `req.log.warn(…)`, `logger.error(…)`.
-struct LogCall<'tree> {
-    call: Node<'tree>,
-    receiver: Node<'tree>,
-    method: &'tree str,
-    console: bool,
-}
-
-impl<'tree> LogCall<'tree> {
-    fn of(call: Node<'tree>, file: &FileModel<'tree>) -> Option<LogCall<'tree>> {
-        let function = call.child_by_field_name("function")?;
-        let (receiver, method) = match function.kind() {
-            "member_expression" => (
-                function.child_by_field_name("object")?,
-                function.child_by_field_name("property")?,
-            ),
-            "attribute" => (
-                function.child_by_field_name("object")?,
-                function.child_by_field_name("attribute")?,
-            ),
-            _ => return None,
-        };
-        let console = function.kind() == "member_expression"
-            && receiver.kind() == "identifier"
-            && file.text(receiver) == "console";
-        (console || is_logger(receiver, file)).then(|| LogCall {
-            call,
-            receiver,
-            method: file.text(method),
-            console,
-        })
-    }
-
-    /// The methods the rule judges. `info`/`debug` are left alone: logging an error at those
-    /// levels says the author expects it; Python's `exception` is the fix itself.
-    fn is_error_level(&self, python: bool) -> bool {
-        if python {
-            matches!(
-                self.method,
-                "error" | "warning" | "warn" | "critical" | "fatal"
-            )
-        } else if self.console {
-            matches!(self.method, "error" | "warn" | "log")
-        } else {
-            matches!(self.method, "error" | "warn" | "fatal")
-        }
-    }
-}
-
-/// Whether an expression names a logger: `logger`, `log`, `this.logger`, `req.log`,
-/// `self._logger`, `winston`, `logging`, `logging.getLogger(__name__)`, `logger.child({…})`.
-fn is_logger(mut receiver: Node<'_>, file: &FileModel<'_>) -> bool {
-    for _ in 0..4 {
-        let name = match receiver.kind() {
-            "identifier" => receiver,
-            "member_expression" | "attribute" => {
-                let field = if receiver.kind() == "attribute" {
-                    "attribute"
-                } else {
-                    "property"
-                };
-                match receiver.child_by_field_name(field) {
-                    Some(name) => name,
-                    None => return false,
-                }
-            }
-            "call_expression" | "call" => {
-                let Some(function) = receiver.child_by_field_name("function") else {
-                    return false;
-                };
-                let (object, name) = match function.kind() {
-                    "member_expression" => (
-                        function.child_by_field_name("object"),
-                        function.child_by_field_name("property"),
-                    ),
-                    "attribute" => (
-                        function.child_by_field_name("object"),
-                        function.child_by_field_name("attribute"),
-                    ),
-                    _ => (None, Some(function)),
-                };
-                match name.map(|name| file.text(name)) {
-                    Some("getLogger" | "get_logger" | "createLogger") => return true,
-                    Some("child" | "getChild" | "bind") => match object {
-                        Some(object) => {
-                            receiver = object;
-                            continue;
-                        }
-                        None => return false,
-                    },
-                    _ => return false,
-                }
-            }
-            _ => return false,
-        };
-        let name = file.text(name).trim_start_matches(['#', '_']);
-        let ends_with_logger = name
-            .len()
-            .checked_sub("logger".len())
-            .and_then(|start| name.get(start..))
-            .is_some_and(|tail| tail.eq_ignore_ascii_case("logger"));
-        return ends_with_logger || matches!(name, "log" | "logging" | "winston" | "pino");
-    }
-    false
 }
 
 /// Where an expression sits inside the logging call's arguments, which decides what a bare
@@ -247,21 +141,17 @@ impl<'tree> Scan<'tree> {
 }
 
 /// The argument to point at when the call logs only the message of `name`, if it does.
-/// A bare exception object (Python) counts only in a broad handler: for a specific exception
-/// the one-line message is a deliberate choice.
 fn message_only_argument<'tree>(
     call: Node<'tree>,
     name: &str,
     file: &FileModel<'tree>,
-    clause: Node<'tree>,
 ) -> Option<Culprit<'tree>> {
     let scan = scan_arguments(call, name, file)?;
     if scan.keeps_stack {
         return None;
     }
     scan.message.or_else(|| {
-        let bare = scan.bare?;
-        is_broad_except(clause, file).then_some(Culprit {
+        scan.bare.map(|bare| Culprit {
             node: bare,
             form: Form::Bare,
         })
@@ -350,34 +240,6 @@ fn text_place<'tree>(place: Place<'tree>, node: Node<'tree>) -> Place<'tree> {
         Place::Text(_) => place,
         _ => Place::Text(node),
     }
-}
-
-/// Strips parentheses and TypeScript casts: `(err as Error)`, `err!`, `<Error>err`.
-fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
-    while matches!(
-        node.kind(),
-        "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "type_assertion"
-    ) {
-        let inner = if node.kind() == "type_assertion" {
-            node.named_child(node.named_child_count().saturating_sub(1) as u32)
-        } else {
-            node.named_child(0)
-        };
-        match inner {
-            Some(inner) => node = inner,
-            None => break,
-        }
-    }
-    node
-}
-
-fn is_name(node: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
-    let node = unwrap_expression(node);
-    node.kind() == "identifier" && file.text(node) == name
 }
 
 fn visit_javascript<'tree>(
@@ -486,16 +348,6 @@ fn is_traceback_function(name: &str) -> bool {
     )
 }
 
-/// The last name of a callee: `format_exc` for `traceback.format_exc`.
-fn callee_name<'tree>(function: Node<'tree>, file: &FileModel<'tree>) -> &'tree str {
-    match function.kind() {
-        "attribute" => function.child_by_field_name("attribute"),
-        "member_expression" => function.child_by_field_name("property"),
-        _ => Some(function),
-    }
-    .map_or("", |name| file.text(name))
-}
-
 fn visit_python<'tree>(
     node: Node<'tree>,
     place: Place<'tree>,
@@ -542,7 +394,7 @@ fn visit_python<'tree>(
             if arguments.kind() != "argument_list" {
                 return;
             }
-            let callee = callee_name(function, file);
+            let callee = last_name(function, file);
             let first_argument = arguments.named_child(0);
             let receiver = (function.kind() == "attribute")
                 .then(|| function.child_by_field_name("object"))
@@ -622,34 +474,74 @@ fn visit_python<'tree>(
     }
 }
 
-/// Whether a function between the catch body and the call rebinds the caught name as a
-/// parameter: `items.forEach((err) => log.error(err.message))` is about another `err`.
-fn rebound_between(body: Node<'_>, call: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+/// What lies on the way from the code that receives the error down to the logging call.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// Nothing that changes what the call means.
+    Plain,
+    /// A function that declares its own parameter of the same name:
+    /// `items.forEach((err) => log.error(err.message))` is about another `err`.
+    Rebound,
+    /// A branch taken only for one kind of error (`if (err.code === 'P2024')`, a `case` of
+    /// `switch (err.code)`, `if isinstance(e, TimeoutError)`), where a one-line message is the
+    /// author's choice; or one taken only while debugging (`if (process.env.DEBUG)`).
+    Deliberate,
+}
+
+/// Walks from `body` down to `call`, one child at a time, and says what it passed.
+fn path_to(body: Node<'_>, call: Node<'_>, name: &str, file: &FileModel<'_>) -> Path {
     let mut node = body;
     while node.id() != call.id() {
         let Some(child) = node.child_with_descendant(call) else {
-            return false;
+            return Path::Plain;
         };
-        node = child;
-        let parameters = node
+        let parameters = child
             .child_by_field_name("parameters")
-            .or_else(|| node.child_by_field_name("parameter"));
-        let is_function = matches!(
-            node.kind(),
-            "arrow_function"
-                | "function_expression"
-                | "function_declaration"
-                | "method_definition"
-                | "generator_function"
-                | "generator_function_declaration"
-                | "function_definition"
-                | "lambda"
-        );
-        if is_function && parameters.is_some_and(|parameters| binds(parameters, name, file)) {
-            return true;
+            .or_else(|| child.child_by_field_name("parameter"));
+        if is_function(child) && parameters.is_some_and(|parameters| binds(parameters, name, file))
+        {
+            return Path::Rebound;
         }
+        let condition = match node.kind() {
+            // The branch taken when the condition holds: `if`, Python's `elif`, `c ? a : b`.
+            "if_statement" | "elif_clause" | "ternary_expression"
+                if node.child_by_field_name("consequence") == Some(child) =>
+            {
+                node.child_by_field_name("condition")
+            }
+            // `DEBUG && console.error(…)`, `settings.debug and logger.error(…)`.
+            "binary_expression" | "boolean_operator"
+                if node.child_by_field_name("right") == Some(child)
+                    && node
+                        .child_by_field_name("operator")
+                        .is_some_and(|op| matches!(op.kind(), "&&" | "and")) =>
+            {
+                node.child_by_field_name("left")
+            }
+            _ => None,
+        };
+        if condition.is_some_and(|condition| {
+            tests_error(condition, name, file) || is_debug_gate(condition, file)
+        }) {
+            return Path::Deliberate;
+        }
+        // `switch (err.code) { case 'P2024': … }`, `switch (true) { case err instanceof X: … }`;
+        // not `default:`, which holds the unexpected errors.
+        if child.kind() == "switch_case" {
+            let switched_on_error = node
+                .parent()
+                .and_then(|switch| switch.child_by_field_name("value"))
+                .is_some_and(|value| mentions(value, name, file));
+            let case_tests_error = child
+                .child_by_field_name("value")
+                .is_some_and(|value| tests_error(value, name, file));
+            if switched_on_error || case_tests_error {
+                return Path::Deliberate;
+            }
+        }
+        node = child;
     }
-    false
+    Path::Plain
 }
 
 /// Whether a parameter list binds `name`, skipping default values and type annotations.
@@ -689,20 +581,27 @@ fn binds(parameters: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
     false
 }
 
-/// Whether a statement of the handler body already passes the error, with its stack, to
-/// somewhere that records it: it is rethrown (`throw err`, `raise`, `next(err)`, a new error
-/// with `cause: err`, any Python `raise` but an `HTTPException`), reported
+/// Whether a statement of the handler body, at its top level or inside its blocks, branches and
+/// loops, passes the error on with its stack: it is rethrown (`throw err`, `raise`, a new error
+/// with `cause: err`, any Python `raise` but an `HTTPException`), handed to the code that called
+/// (`next(err)`, `done(err)`, `cb(err)`, `callback(err)`, `reject(err)`), reported
 /// (`Sentry.captureException(err)`), or logged whole by another call (`logger.debug(err.stack)`,
-/// `logger.exception(…)`, `traceback.print_exc()`).
+/// `logger.exception(…)`, `traceback.print_exc()`). Nested functions and nested handlers are
+/// not read: they run later, or for another error.
 fn handler_keeps_stack(body: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
-    let mut cursor = body.walk();
-    body.named_children(&mut cursor)
-        .any(|statement| match statement.kind() {
-            "throw_statement" => statement
+    let mut stack = vec![body];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_VISITED {
+            return false;
+        }
+        let keeps = match node.kind() {
+            "throw_statement" => node
                 .named_child(0)
                 .is_some_and(|thrown| is_name(thrown, name, file) || has_cause(thrown, name, file)),
-            "raise_statement" => raise_keeps_context(statement, file),
-            "expression_statement" | "return_statement" => statement
+            "raise_statement" => raise_keeps_context(node, file),
+            "expression_statement" | "return_statement" => node
                 .named_child(0)
                 .and_then(|expression| {
                     let expression = if matches!(expression.kind(), "await_expression" | "await") {
@@ -713,8 +612,21 @@ fn handler_keeps_stack(body: Node<'_>, name: &str, file: &FileModel<'_>) -> bool
                     matches!(expression.kind(), "call_expression" | "call").then_some(expression)
                 })
                 .is_some_and(|call| call_keeps_stack(call, name, file)),
+            "statement_block" | "block" | "if_statement" | "elif_clause" | "else_clause"
+            | "try_statement" | "finally_clause" | "for_statement" | "for_in_statement"
+            | "while_statement" | "do_statement" | "with_statement" | "switch_statement"
+            | "switch_body" | "switch_case" | "switch_default" | "labeled_statement" => {
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+                false
+            }
             _ => false,
-        })
+        };
+        if keeps {
+            return true;
+        }
+    }
+    false
 }
 
 /// JavaScript: `new AppError('…', { cause: err })` carries the error along.
@@ -767,18 +679,29 @@ fn raise_keeps_context(statement: Node<'_>, file: &FileModel<'_>) -> bool {
         "call" => raised.child_by_field_name("function").unwrap_or(raised),
         _ => raised,
     };
-    !callee_name(exception, file).ends_with("HTTPException")
+    !last_name(exception, file).ends_with("HTTPException")
 }
 
 fn call_keeps_stack(call: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
     let Some(function) = call.child_by_field_name("function") else {
         return false;
     };
-    let callee = callee_name(function, file);
+    let callee = last_name(function, file);
     let first_argument = call
         .child_by_field_name("arguments")
         .and_then(|arguments| arguments.named_child(0));
-    if callee == "next" && function.kind() == "identifier" {
+    // The callbacks that take an error first, and `Promise.reject(err)`.
+    let hands_back = match function.kind() {
+        "identifier" => matches!(callee, "next" | "done" | "cb" | "callback" | "reject"),
+        "member_expression" => {
+            callee == "reject"
+                && function
+                    .child_by_field_name("object")
+                    .is_some_and(|object| file.text(object) == "Promise")
+        }
+        _ => false,
+    };
+    if hands_back {
         return first_argument.is_some_and(|argument| is_name(argument, name, file));
     }
     if matches!(
