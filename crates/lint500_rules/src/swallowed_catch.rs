@@ -1,16 +1,29 @@
 //! `swallowed-catch`: a `catch` / `except` whose body only drops the error (empty, `pass`, `...`,
-//! a bare or empty-valued `return`, `continue`, `break`), so the failure vanishes without a trace.
+//! a bare or empty-valued `return`, `continue`, `break`), so the failure vanishes without a trace;
+//! or one that turns a failed piece of real work into a plausible answer (`return false`, `0`,
+//! `''`, `'unknown'`). Deliberate shapes stay silent: predicates, parse-or-default helpers, probe
+//! loops, and (JavaScript) a comment that gives a reason.
 
 use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::catch::{caught_name, handler_body, is_broad_except};
+use crate::catch::{
+    caught_name, handler_body, is_broad_except, is_function, last_name, unwrap_expression,
+};
+use crate::logging::LogCall;
 
 const JS_HELP: &str = "Log the error with its stack, rethrow it, pass it to `next(err)`, \
                        or add a comment in the block saying why it is safe to ignore";
 const PY_HELP: &str = "Catch the specific exception you expect, log it with `logger.exception(...)`, \
                        or re-raise it";
+
+/// How many nodes a look into a `try` block reads before giving up; a bigger block is taken to
+/// do real work.
+const MAX_NODES: usize = 512;
+
+/// How far up from a `try` statement the loop its `continue` belongs to may be.
+const MAX_LOOP_DISTANCE: usize = 8;
 
 pub struct SwallowedCatch;
 
@@ -37,32 +50,33 @@ impl Rule for SwallowedCatch {
         let Some(body) = handler_body(clause) else {
             return;
         };
-        let mut dropped_at: Option<Node<'tree>> = None;
-        let mut cursor = body.walk();
-        for statement in body.children(&mut cursor) {
-            if !statement.is_named() {
-                // tree-sitter may hang a comment that follows the block (`catch {} // x`) inside
-                // it, after the closing brace: only what comes before the brace is in the body.
-                if statement.kind() == "}" {
-                    break;
-                }
-                continue;
-            }
-            if statement.kind() == "comment" {
-                // JavaScript cannot narrow a catch, so a comment is how its author says "on
-                // purpose". A broad Python handler still hides bugs (NameError, TypeError…)
-                // whatever the comment says: there the fix is a narrower type.
-                if python {
-                    continue;
-                }
+        let Some(handler) = Handler::read(body, python, file) else {
+            return;
+        };
+        let Some(try_statement) = clause.parent() else {
+            return;
+        };
+        let attempt = try_statement.child_by_field_name("body");
+        let work = attempt.and_then(|block| first_work(block, file));
+        if work.is_none() {
+            // A default computed from plain values: nothing in the `try` can fail but the
+            // values themselves, and the default is the author's answer for them.
+            if handler
+                .answer
+                .is_some_and(|(_, answer)| answer == Answer::Sentinel)
+            {
                 return;
             }
-            if !drops_error(statement, file) {
+            if attempt.is_some_and(|block| is_single_parse(block, file))
+                || (handler
+                    .answer
+                    .is_some_and(|(_, answer)| answer == Answer::False)
+                    && answers_yes(try_statement, file))
+            {
                 return;
             }
-            dropped_at.get_or_insert(statement);
         }
-        if dropped_at.is_some_and(|statement| answers_no(clause, statement, file)) {
+        if handler.goes_on && is_probe_loop(try_statement, python, file) {
             return;
         }
 
@@ -70,44 +84,197 @@ impl Rule for SwallowedCatch {
             .child(0)
             .filter(|child| !child.is_named())
             .unwrap_or(clause);
-        let noun = if python { "exception" } else { "error" };
-        let message = match caught_name(clause, file) {
-            Some(name) => format!("The caught {noun} `{name}` is discarded"),
-            None => format!("The caught {noun} is discarded"),
-        };
-        let help = if python { PY_HELP } else { JS_HELP };
-        // Label the empty block unless a trailing comment was folded into its span (see above).
-        let body_is_clean = file.text(body).ends_with('}');
-        let report = ctx.report(keyword, message, help);
-        let report = match caught_types(clause) {
-            Some(types) if python => {
-                report.label(types, "this catches every exception, bugs included")
+        match (handler.answer, work) {
+            (Some((statement, _)), Some(work)) => {
+                let value = returned_value(statement).map_or("", |value| file.text(value));
+                let value = short(value).unwrap_or("a default");
+                let help = if python {
+                    format!(
+                        "Catch only the exception that means `{value}` (e.g. `except ValueError:`); \
+                         let the others propagate, or log them with `logger.exception(...)`"
+                    )
+                } else {
+                    format!(
+                        "Return `{value}` only for the error you expect (check `err.code` or its \
+                         class) and rethrow the others, or log them with their stack"
+                    )
+                };
+                ctx.report(
+                    keyword,
+                    format!("A failure becomes `{value}`, an answer the caller cannot tell from a real one"),
+                    help,
+                )
+                .label(work, format!("if this fails (an outage, a bug), the caller gets `{value}`"))
+                .label(statement, "the caller reads this as a real answer");
             }
-            _ => report,
-        };
-        match dropped_at {
-            Some(statement) => report.label(statement, consequence(statement)),
-            None if body_is_clean => report.label(body, "the block is empty"),
-            None => report,
-        };
+            _ => {
+                let noun = if python { "exception" } else { "error" };
+                let message = match caught_name(clause, file) {
+                    Some(name) => format!("The caught {noun} `{name}` is discarded"),
+                    None => format!("The caught {noun} is discarded"),
+                };
+                let help = if python { PY_HELP } else { JS_HELP };
+                // Label the empty block unless a trailing comment was folded into its span
+                // (see `Handler::read`).
+                let body_is_clean = file.text(body).ends_with('}');
+                let mut report = ctx.report(keyword, message, help);
+                if let Some(types) = caught_types(clause).filter(|_| python) {
+                    report = report.label(types, "this catches every exception, bugs included");
+                }
+                if let Some(comment) = handler.placeholder {
+                    report = report.label(
+                        comment,
+                        "a placeholder, not a reason: it does not say why the error can be ignored",
+                    );
+                }
+                match handler.dropped_at {
+                    Some(statement) => {
+                        report.label(statement, consequence(statement));
+                    }
+                    None if body_is_clean && handler.placeholder.is_none() => {
+                        report.label(body, "the block is empty");
+                    }
+                    None => {}
+                }
+            }
+        }
     }
 }
 
-/// Whether `statement` ends the handler without doing anything with the error.
-fn drops_error(statement: Node<'_>, file: &FileModel<'_>) -> bool {
-    match statement.kind() {
-        "empty_statement" | "pass_statement" | "continue_statement" | "break_statement" => true,
-        "return_statement" => {
-            returned_value(statement).is_none_or(|value| is_empty_value(value, file))
+/// A `return` value that looks like an answer rather than "nothing".
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// `false`, `False`.
+    False,
+    /// `0`, `''`, `"unknown"`, `'n/a'`.
+    Sentinel,
+}
+
+/// What a handler block does, when all it does is drop the error.
+struct Handler<'tree> {
+    /// The first statement that drops the error; `None` for an empty block.
+    dropped_at: Option<Node<'tree>>,
+    /// The first `return false` / `return 0` / `return ''` / `return 'unknown'`.
+    answer: Option<(Node<'tree>, Answer)>,
+    /// Whether the loop around goes on: the block `continue`s, or ends without leaving.
+    goes_on: bool,
+    /// JavaScript: a comment in the block that gives no reason (`// TODO: handle errors`).
+    placeholder: Option<Node<'tree>>,
+}
+
+impl<'tree> Handler<'tree> {
+    /// Reads a handler block; `None` when it does something with the error, or (JavaScript)
+    /// holds a comment that says why it does not.
+    fn read(body: Node<'tree>, python: bool, file: &FileModel<'tree>) -> Option<Self> {
+        let mut handler = Handler {
+            dropped_at: None,
+            answer: None,
+            goes_on: true,
+            placeholder: None,
+        };
+        let mut cursor = body.walk();
+        for statement in body.children(&mut cursor) {
+            if !statement.is_named() {
+                // tree-sitter may hang a comment that follows the block (`catch {} // x`)
+                // inside it, after the closing brace: only what comes before the brace is in
+                // the body.
+                if statement.kind() == "}" {
+                    break;
+                }
+                continue;
+            }
+            if statement.kind() == "comment" {
+                // JavaScript cannot narrow a catch, so a comment is how its author says "on
+                // purpose" (unless it is a placeholder). A broad Python handler still hides
+                // bugs (NameError, TypeError…) whatever the comment says: there the fix is a
+                // narrower type.
+                if python {
+                    continue;
+                }
+                if !is_placeholder(file.text(statement)) {
+                    return None;
+                }
+                handler.placeholder.get_or_insert(statement);
+                continue;
+            }
+            match statement.kind() {
+                "empty_statement" | "pass_statement" => {}
+                "continue_statement" => {}
+                "break_statement" => handler.goes_on = false,
+                "return_statement" => {
+                    handler.goes_on = false;
+                    match returned_value(statement) {
+                        None => {}
+                        Some(value) if is_empty_value(value, file) => {}
+                        Some(value) => {
+                            let answer = answer(value, file)?;
+                            handler.answer.get_or_insert((statement, answer));
+                        }
+                    }
+                }
+                // Python's `...` placeholder.
+                "expression_statement"
+                    if statement.named_child_count() == 1
+                        && statement
+                            .named_child(0)
+                            .is_some_and(|child| child.kind() == "ellipsis") => {}
+                _ => return None,
+            }
+            handler.dropped_at.get_or_insert(statement);
         }
-        // Python's `...` placeholder.
-        "expression_statement" => {
-            statement.named_child_count() == 1
-                && statement
-                    .named_child(0)
-                    .is_some_and(|child| child.kind() == "ellipsis")
-        }
-        _ => false,
+        Some(handler)
+    }
+}
+
+/// Whether a comment is only a placeholder: empty, a `TODO` / `FIXME` / `XXX`, or made only of
+/// words such as "ignore", "noop", "nothing to do", "handle the error".
+fn is_placeholder(comment: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "a",
+        "an",
+        "catch",
+        "do",
+        "e",
+        "empty",
+        "err",
+        "error",
+        "errors",
+        "exception",
+        "exceptions",
+        "for",
+        "handle",
+        "handled",
+        "handling",
+        "here",
+        "ignore",
+        "ignored",
+        "ignoring",
+        "it",
+        "just",
+        "no",
+        "no-op",
+        "noop",
+        "nothing",
+        "now",
+        "op",
+        "pass",
+        "silent",
+        "silently",
+        "swallow",
+        "swallowed",
+        "that",
+        "the",
+        "this",
+        "to",
+    ];
+    let words: Vec<String> = comment
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .map(|word| word.trim_matches(['-', '\'']).to_lowercase())
+        .filter(|word| !word.is_empty())
+        .collect();
+    match words.first().map(String::as_str) {
+        None | Some("todo" | "fixme" | "xxx") => true,
+        Some(_) => words.iter().all(|word| FILLER.contains(&word.as_str())),
     }
 }
 
@@ -119,13 +286,13 @@ fn returned_value(statement: Node<'_>) -> Option<Node<'_>> {
         .find(|child| child.kind() != "comment")
 }
 
-/// `null`, `undefined`, `void 0`, `false`, `[]`, `{}` (JS, also through parentheses and TS
-/// `as` / `satisfies` / `!` / `<T>`), `None`, `False`, `[]`, `{}` (Python): values that only
-/// say "nothing", so the caller cannot tell the failure from an empty result.
+/// `null`, `undefined`, `void 0`, `[]`, `{}` (JS, also through parentheses and TS `as` /
+/// `satisfies` / `!` / `<T>`), `None`, `[]`, `{}` (Python): values that only say "nothing", so
+/// the caller cannot tell the failure from an empty result.
 fn is_empty_value(value: Node<'_>, file: &FileModel<'_>) -> bool {
-    let value = strip_wrappers(value);
+    let value = unwrap_expression(value);
     match value.kind() {
-        "null" | "undefined" | "false" | "none" => true,
+        "null" | "undefined" | "none" => true,
         "array" | "object" | "list" | "dictionary" => value.named_child_count() == 0,
         "unary_expression" => {
             value
@@ -139,48 +306,285 @@ fn is_empty_value(value: Node<'_>, file: &FileModel<'_>) -> bool {
     }
 }
 
-/// The expression inside parentheses and TypeScript type assertions, which change no value.
-/// A loop, not recursion: the nesting depth comes from the input.
-fn strip_wrappers(mut value: Node<'_>) -> Node<'_> {
-    loop {
-        let inner = match value.kind() {
-            "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression" => value.named_child(0),
-            // `<T>expr`: the type comes first.
-            "type_assertion" => value.named_child(1),
-            _ => None,
-        };
-        match inner {
-            Some(inner) => value = inner,
-            None => return value,
+/// `false`, `0`, `''`, `"unknown"`, `'n/a'`: values a caller takes for an answer.
+fn answer(value: Node<'_>, file: &FileModel<'_>) -> Option<Answer> {
+    let value = unwrap_expression(value);
+    let text = file.text(value);
+    match value.kind() {
+        "false" => Some(Answer::False),
+        "number" | "integer" if matches!(text, "0" | "0.0") => Some(Answer::Sentinel),
+        "string" => {
+            let content = text
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_matches(['\'', '"', '`'])
+                .trim()
+                .to_ascii_lowercase();
+            matches!(content.as_str(), "" | "unknown" | "n/a").then_some(Answer::Sentinel)
         }
+        _ => None,
     }
 }
 
-/// `try { new URL(s); return true } catch { return false }` answers a yes/no question ("is this
-/// valid?"): the failure is the answer, not a lost error. True when the handler's only statement
-/// is `return false` and the success path returns `true` (at the end of the `try` block, of a
-/// Python `else:` block, or right after the whole `try` statement).
-fn answers_no(clause: Node<'_>, statement: Node<'_>, file: &FileModel<'_>) -> bool {
-    let returns = |node: Option<Node<'_>>, literal: &str| {
+/// The first node of a `try` block that does real work, which can fail for reasons its caller
+/// must hear of: an `await`, a call or a `new` that is not a known pure function (a parse, a
+/// conversion, a string or collection method). The block itself when it is too big to read.
+fn first_work<'tree>(block: Node<'tree>, file: &FileModel<'tree>) -> Option<Node<'tree>> {
+    let mut stack = vec![block];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return Some(block);
+        }
+        match node.kind() {
+            "await_expression" | "await" => return Some(node),
+            "call_expression" | "call" | "new_expression" if !is_pure_call(node, file) => {
+                return Some(node);
+            }
+            _ if is_function(node) => continue,
+            _ => {}
+        }
+        let start = stack.len();
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        stack[start..].reverse();
+    }
+    None
+}
+
+/// Parses and conversions that throw on bad input: the reason a parse-or-default helper exists.
+fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
+    let Some((callee, receiver)) = callee_of(call, file) else {
+        return false;
+    };
+    if call.kind() == "new_expression" {
+        return matches!(
+            callee,
+            "URL" | "Date" | "ObjectId" | "BigNumber" | "Decimal"
+        );
+    }
+    match callee {
+        "from" => receiver == Some("Buffer"),
+        "parse" | "parseInt" | "parseFloat" | "Number" | "BigInt" | "decodeURIComponent"
+        | "decodeURI" | "atob" | "int" | "float" | "Decimal" | "UUID" | "loads"
+        | "fromisoformat" | "strptime" | "literal_eval" | "b64decode" | "urlsafe_b64decode"
+        | "ip_address" | "ip_network" | "fromhex" | "Fraction" => true,
+        _ => false,
+    }
+}
+
+/// The callee's last name and the text of its receiver: `("parse", Some("JSON"))`.
+fn callee_of<'tree>(
+    call: Node<'tree>,
+    file: &FileModel<'tree>,
+) -> Option<(&'tree str, Option<&'tree str>)> {
+    let function = call
+        .child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))?;
+    let receiver = function
+        .child_by_field_name("object")
+        .map(|object| file.text(object));
+    Some((last_name(function, file), receiver))
+}
+
+/// Calls that do no I/O and call nothing of the project: parses and conversions, string,
+/// number, date and collection methods, `Math`, `Object`, `Intl`.
+fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
+    const PURE: &[&str] = &[
+        // JavaScript
+        "String",
+        "Boolean",
+        "isNaN",
+        "isFinite",
+        "isInteger",
+        "isSafeInteger",
+        "isArray",
+        "encodeURIComponent",
+        "encodeURI",
+        "btoa",
+        "keys",
+        "values",
+        "entries",
+        "fromEntries",
+        "assign",
+        "freeze",
+        "of",
+        "includes",
+        "test",
+        "startsWith",
+        "endsWith",
+        "match",
+        "matchAll",
+        "replace",
+        "replaceAll",
+        "trim",
+        "trimStart",
+        "trimEnd",
+        "toLowerCase",
+        "toUpperCase",
+        "split",
+        "slice",
+        "substring",
+        "substr",
+        "indexOf",
+        "lastIndexOf",
+        "charAt",
+        "charCodeAt",
+        "padStart",
+        "padEnd",
+        "toString",
+        "toISOString",
+        "toJSON",
+        "toFixed",
+        "getTime",
+        "valueOf",
+        "join",
+        "concat",
+        "at",
+        "has",
+        "push",
+        "unshift",
+        "normalize",
+        "localeCompare",
+        "stringify",
+        "structuredClone",
+        "require",
+        "resolve",
+        "basename",
+        "dirname",
+        "extname",
+        // Python
+        "str",
+        "bool",
+        "bytes",
+        "len",
+        "isinstance",
+        "issubclass",
+        "hasattr",
+        "getattr",
+        "type",
+        "repr",
+        "round",
+        "abs",
+        "min",
+        "max",
+        "sorted",
+        "list",
+        "dict",
+        "tuple",
+        "set",
+        "frozenset",
+        "urlparse",
+        "urlsplit",
+        "parse_qs",
+        "unquote",
+        "quote",
+        "b64encode",
+        "encode",
+        "decode",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "rsplit",
+        "startswith",
+        "endswith",
+        "isdigit",
+        "isnumeric",
+        "isalpha",
+        "isalnum",
+        "items",
+        "append",
+        "extend",
+        "add",
+        "format",
+        "casefold",
+        "splitlines",
+        "partition",
+        "fullmatch",
+        "search",
+        "compile",
+        "group",
+        "dumps",
+    ];
+    if call.kind() == "new_expression" {
+        let constructor = call.child_by_field_name("constructor");
+        return is_parse_call(call, file)
+            || constructor.is_some_and(|constructor| {
+                file.text(constructor).starts_with("Intl.")
+                    || matches!(
+                        last_name(constructor, file),
+                        "URLSearchParams"
+                            | "RegExp"
+                            | "Map"
+                            | "Set"
+                            | "Array"
+                            | "Error"
+                            | "TextDecoder"
+                            | "TextEncoder"
+                    )
+            });
+    }
+    let Some((callee, receiver)) = callee_of(call, file) else {
+        return false;
+    };
+    if is_parse_call(call, file) || PURE.contains(&callee) || receiver == Some("Math") {
+        return true;
+    }
+    // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.
+    callee == "get"
+        && receiver.is_some_and(|receiver| {
+            let receiver = receiver.to_ascii_lowercase();
+            ![
+                "session", "client", "request", "http", "redis", "cache", "db", "conn", "api",
+            ]
+            .iter()
+            .any(|io| receiver.contains(io))
+        })
+}
+
+/// Whether a `try` block is a single parse or conversion (`return JSON.parse(raw)`,
+/// `const url = new URL(value)`, `return int(raw)`) over plain values: a parse-or-default
+/// helper, whose default is its answer for bad input. The caller checked that the block does
+/// no other work.
+fn is_single_parse(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut cursor = block.walk();
+    let mut statements = block
+        .named_children(&mut cursor)
+        .filter(|statement| statement.kind() != "comment");
+    let (Some(statement), None) = (statements.next(), statements.next()) else {
+        return false;
+    };
+    let mut stack = vec![statement];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return false;
+        }
+        if matches!(node.kind(), "call_expression" | "call" | "new_expression")
+            && is_parse_call(node, file)
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// A predicate: `try { new URL(s); return true } catch { return false }`, `try { return
+/// a.role === 'admin' } …`. The success path returns `true` or a boolean expression (at the end
+/// of the `try` block, of a Python `else:` block, or right after the whole `try` statement),
+/// so `false` is the answer to a yes/no question, not a lost error. The caller checked that
+/// the `try` block does no real work.
+fn answers_yes(try_statement: Node<'_>, file: &FileModel<'_>) -> bool {
+    let returns_boolean = |node: Option<Node<'_>>| {
         node.is_some_and(|node| {
             node.kind() == "return_statement"
-                && returned_value(node)
-                    .is_some_and(|value| file.text(strip_wrappers(value)) == literal)
+                && returned_value(node).is_some_and(|value| is_boolean(value, file))
         })
-    };
-    let (no, yes) = if clause.kind() == "except_clause" {
-        ("False", "True")
-    } else {
-        ("false", "true")
-    };
-    if !returns(Some(statement), no) {
-        return false;
-    }
-    let Some(try_statement) = clause.parent() else {
-        return false;
     };
     let mut cursor = try_statement.walk();
     let else_body = try_statement
@@ -190,7 +594,7 @@ fn answers_no(clause: Node<'_>, statement: Node<'_>, file: &FileModel<'_>) -> bo
     let try_body = try_statement.child_by_field_name("body");
     if [try_body, else_body]
         .into_iter()
-        .any(|block| returns(block.and_then(last_statement), yes))
+        .any(|block| returns_boolean(block.and_then(last_statement)))
     {
         return true;
     }
@@ -198,7 +602,77 @@ fn answers_no(clause: Node<'_>, statement: Node<'_>, file: &FileModel<'_>) -> bo
     while after.is_some_and(|node| node.kind() == "comment") {
         after = after.and_then(|node| node.next_named_sibling());
     }
-    returns(after, yes)
+    returns_boolean(after)
+}
+
+/// `true`, a comparison, `!x`, `!!x`, `a && b.includes(c)`, `re.test(s)`, `isValid(x)`;
+/// Python `True`, `not x`, `x in y`, `isinstance(…)`, `s.startswith(…)`.
+fn is_boolean(value: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut value = unwrap_expression(value);
+    for _ in 0..MAX_LOOP_DISTANCE {
+        match value.kind() {
+            "true" | "comparison_operator" | "not_operator" => return true,
+            "unary_expression" => {
+                return value
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| file.text(op) == "!");
+            }
+            "binary_expression" | "boolean_operator" => {
+                let operator = value
+                    .child_by_field_name("operator")
+                    .map_or("", |op| op.kind());
+                match operator {
+                    "===" | "!==" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "instanceof" | "in" => {
+                        return true;
+                    }
+                    "&&" | "||" | "and" | "or" => match value.child_by_field_name("right") {
+                        Some(right) => value = unwrap_expression(right),
+                        None => return false,
+                    },
+                    _ => return false,
+                }
+            }
+            "call_expression" | "call" => {
+                let Some((callee, _)) = callee_of(value, file) else {
+                    return false;
+                };
+                let prefixed = |prefix: &str| {
+                    callee.strip_prefix(prefix).is_some_and(|rest| {
+                        rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+                    })
+                };
+                return prefixed("is")
+                    || prefixed("has")
+                    || matches!(
+                        callee,
+                        "includes"
+                            | "test"
+                            | "startsWith"
+                            | "endsWith"
+                            | "has"
+                            | "some"
+                            | "every"
+                            | "Boolean"
+                            | "bool"
+                            | "isinstance"
+                            | "issubclass"
+                            | "hasattr"
+                            | "callable"
+                            | "startswith"
+                            | "endswith"
+                            | "isdigit"
+                            | "isnumeric"
+                            | "isalpha"
+                            | "isalnum"
+                            | "exists"
+                            | "all"
+                            | "any"
+                    );
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The last statement of a block, comments aside.
@@ -208,6 +682,71 @@ fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
         .named_children(&mut cursor)
         .filter(|node| node.kind() != "comment")
         .last()
+}
+
+/// A probe loop: each turn tries one candidate (a path, a format, a server) and goes on to the
+/// next when it fails, and the code after the loop throws or reports when none succeeded
+/// (`throw new Error('no config found')`, `raise LookupError(…)`, `logger.error(…)`, `if
+/// (!found) throw …`, Python's `for … else: raise`). The failures are the search, not lost.
+fn is_probe_loop(try_statement: Node<'_>, python: bool, file: &FileModel<'_>) -> bool {
+    let mut node = try_statement;
+    let mut the_loop = None;
+    for _ in 0..MAX_LOOP_DISTANCE {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        if is_function(parent) {
+            return false;
+        }
+        if matches!(
+            parent.kind(),
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+        ) {
+            the_loop = Some(parent);
+            break;
+        }
+        node = parent;
+    }
+    let Some(the_loop) = the_loop else {
+        return false;
+    };
+    let else_body = the_loop
+        .child_by_field_name("alternative")
+        .and_then(|else_clause| else_clause.child_by_field_name("body"));
+    if else_body.is_some_and(|body| reports(body, python, file, true)) {
+        return true;
+    }
+    let mut after = the_loop.next_named_sibling();
+    while after.is_some_and(|node| node.kind() == "comment") {
+        after = after.and_then(|node| node.next_named_sibling());
+    }
+    after.is_some_and(|statement| reports(statement, python, file, true))
+}
+
+/// Whether a statement (or a block's statements) throws, raises or logs a failure; with
+/// `branches`, also an `if` whose branch does.
+fn reports(statement: Node<'_>, python: bool, file: &FileModel<'_>, branches: bool) -> bool {
+    match statement.kind() {
+        "throw_statement" | "raise_statement" => true,
+        "statement_block" | "block" => {
+            let mut cursor = statement.walk();
+            statement
+                .named_children(&mut cursor)
+                .any(|child| reports(child, python, file, false))
+        }
+        "if_statement" if branches => statement
+            .child_by_field_name("consequence")
+            .is_some_and(|consequence| reports(consequence, python, file, false)),
+        "expression_statement" => statement
+            .named_child(0)
+            .map(|expression| match expression.kind() {
+                "await_expression" | "await" => expression.named_child(0).unwrap_or(expression),
+                _ => expression,
+            })
+            .and_then(|call| LogCall::of(call, file))
+            .is_some_and(|log| log.reports_failure(python)),
+        _ => false,
+    }
 }
 
 /// Python: the exception types an `except` clause names (`Exception` in `except Exception as e`).
@@ -227,4 +766,9 @@ fn consequence(statement: Node<'_>) -> &'static str {
         "continue_statement" | "break_statement" => "the loop carries on as if nothing had failed",
         _ => "this does nothing with the error",
     }
+}
+
+/// The text if it fits in a one-line message.
+fn short(text: &str) -> Option<&str> {
+    (!text.is_empty() && text.len() <= 24 && !text.contains('\n')).then_some(text)
 }
