@@ -56,25 +56,23 @@ impl Rule for SwallowedCatch {
         let Some(try_statement) = clause.parent() else {
             return;
         };
-        let attempt = try_statement.child_by_field_name("body");
-        let work = attempt.and_then(|block| first_work(block, file));
-        if work.is_none() {
-            // A default computed from plain values: nothing in the `try` can fail but the
-            // values themselves, and the default is the author's answer for them.
-            if handler
-                .answer
-                .is_some_and(|(_, answer)| answer == Answer::Sentinel)
-            {
-                return;
-            }
-            if attempt.is_some_and(|block| is_single_parse(block, file))
-                || (handler
-                    .answer
-                    .is_some_and(|(_, answer)| answer == Answer::False)
-                    && answers_yes(try_statement, file))
-            {
-                return;
-            }
+        let Some(attempt) = try_statement
+            .child_by_field_name("body")
+            .map(|block| Attempt::read(block, file))
+        else {
+            return;
+        };
+        let work = attempt.work;
+        let answer = handler.answer.map(|(_, answer)| answer);
+        // When nothing in the `try` can fail but the plain values it reads, the handler's value
+        // is the author's answer for bad values: a parse-or-default helper's default, a
+        // predicate's `false`, a default such as `0` for a missing field.
+        if work.is_none()
+            && (attempt.parses
+                || answer == Some(Answer::Sentinel)
+                || (answer == Some(Answer::False) && answers_yes(try_statement, file)))
+        {
+            return;
         }
         if handler.goes_on && is_probe_loop(try_statement, python, file) {
             return;
@@ -325,31 +323,53 @@ fn answer(value: Node<'_>, file: &FileModel<'_>) -> Option<Answer> {
     }
 }
 
-/// The first node of a `try` block that does real work, which can fail for reasons its caller
-/// must hear of: an `await`, a call or a `new` that is not a known pure function (a parse, a
-/// conversion, a string or collection method). The block itself when it is too big to read.
-fn first_work<'tree>(block: Node<'tree>, file: &FileModel<'tree>) -> Option<Node<'tree>> {
-    let mut stack = vec![block];
-    let mut visited = 0;
-    while let Some(node) = stack.pop() {
-        visited += 1;
-        if visited > MAX_NODES {
-            return Some(block);
-        }
-        match node.kind() {
-            "await_expression" | "await" => return Some(node),
-            "call_expression" | "call" | "new_expression" if !is_pure_call(node, file) => {
-                return Some(node);
+/// What a `try` block does, read once.
+struct Attempt<'tree> {
+    /// The first node that does real work, which can fail for reasons the caller must hear
+    /// of: an `await`, a call or a `new` that is not a known pure function (a parse, a
+    /// conversion, a string or collection method). The block itself when it is too big to read.
+    work: Option<Node<'tree>>,
+    /// Whether it parses or converts something (`JSON.parse`, `new URL`, `int()`).
+    parses: bool,
+}
+
+impl<'tree> Attempt<'tree> {
+    fn read(block: Node<'tree>, file: &FileModel<'tree>) -> Self {
+        let mut attempt = Attempt {
+            work: None,
+            parses: false,
+        };
+        let mut stack = vec![block];
+        let mut visited = 0;
+        while let Some(node) = stack.pop() {
+            visited += 1;
+            if visited > MAX_NODES {
+                attempt.work = Some(block);
+                return attempt;
             }
-            _ if is_function(node) => continue,
-            _ => {}
+            match node.kind() {
+                "await_expression" | "await" => {
+                    attempt.work = Some(node);
+                    return attempt;
+                }
+                "call_expression" | "call" | "new_expression" => {
+                    if is_parse_call(node, file) {
+                        attempt.parses = true;
+                    } else if !is_pure_call(node, file) {
+                        attempt.work = Some(node);
+                        return attempt;
+                    }
+                }
+                _ if is_function(node) => continue,
+                _ => {}
+            }
+            let start = stack.len();
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+            stack[start..].reverse();
         }
-        let start = stack.len();
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-        stack[start..].reverse();
+        attempt
     }
-    None
 }
 
 /// Parses and conversions that throw on bad input: the reason a parse-or-default helper exists.
@@ -365,6 +385,13 @@ fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     }
     match callee {
         "from" => receiver == Some("Buffer"),
+        // Python's `response.json()` (requests, httpx): the body is already read.
+        "json" => {
+            call.kind() == "call"
+                && call
+                    .child_by_field_name("arguments")
+                    .is_some_and(|arguments| arguments.named_child_count() == 0)
+        }
         "parse" | "parseInt" | "parseFloat" | "Number" | "BigInt" | "decodeURIComponent"
         | "decodeURI" | "atob" | "int" | "float" | "Decimal" | "UUID" | "loads"
         | "fromisoformat" | "strptime" | "literal_eval" | "b64decode" | "urlsafe_b64decode"
@@ -387,127 +414,131 @@ fn callee_of<'tree>(
     Some((last_name(function, file), receiver))
 }
 
+/// JavaScript functions and methods that do no I/O and call nothing of the project.
+const PURE_JAVASCRIPT: &[&str] = &[
+    "String",
+    "Boolean",
+    "isNaN",
+    "isFinite",
+    "isInteger",
+    "isSafeInteger",
+    "isArray",
+    "encodeURIComponent",
+    "encodeURI",
+    "btoa",
+    "keys",
+    "values",
+    "entries",
+    "fromEntries",
+    "assign",
+    "freeze",
+    "of",
+    "includes",
+    "test",
+    "startsWith",
+    "endsWith",
+    "match",
+    "matchAll",
+    "replace",
+    "replaceAll",
+    "trim",
+    "trimStart",
+    "trimEnd",
+    "toLowerCase",
+    "toUpperCase",
+    "split",
+    "slice",
+    "substring",
+    "substr",
+    "indexOf",
+    "lastIndexOf",
+    "charAt",
+    "charCodeAt",
+    "padStart",
+    "padEnd",
+    "toString",
+    "toISOString",
+    "toJSON",
+    "toFixed",
+    "getTime",
+    "valueOf",
+    "join",
+    "concat",
+    "at",
+    "has",
+    "push",
+    "unshift",
+    "normalize",
+    "localeCompare",
+    "stringify",
+    "structuredClone",
+    "require",
+    "resolve",
+    "basename",
+    "dirname",
+    "extname",
+];
+
+/// Python functions and methods that do no I/O and call nothing of the project.
+const PURE_PYTHON: &[&str] = &[
+    "str",
+    "bool",
+    "bytes",
+    "len",
+    "isinstance",
+    "issubclass",
+    "hasattr",
+    "getattr",
+    "type",
+    "repr",
+    "round",
+    "abs",
+    "min",
+    "max",
+    "sorted",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "frozenset",
+    "urlparse",
+    "urlsplit",
+    "parse_qs",
+    "unquote",
+    "quote",
+    "b64encode",
+    "encode",
+    "decode",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "rsplit",
+    "startswith",
+    "endswith",
+    "isdigit",
+    "isnumeric",
+    "isalpha",
+    "isalnum",
+    "items",
+    "append",
+    "extend",
+    "add",
+    "format",
+    "casefold",
+    "splitlines",
+    "partition",
+    "fullmatch",
+    "search",
+    "compile",
+    "group",
+    "dumps",
+];
+
 /// Calls that do no I/O and call nothing of the project: parses and conversions, string,
 /// number, date and collection methods, `Math`, `Object`, `Intl`.
 fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
-    const PURE: &[&str] = &[
-        // JavaScript
-        "String",
-        "Boolean",
-        "isNaN",
-        "isFinite",
-        "isInteger",
-        "isSafeInteger",
-        "isArray",
-        "encodeURIComponent",
-        "encodeURI",
-        "btoa",
-        "keys",
-        "values",
-        "entries",
-        "fromEntries",
-        "assign",
-        "freeze",
-        "of",
-        "includes",
-        "test",
-        "startsWith",
-        "endsWith",
-        "match",
-        "matchAll",
-        "replace",
-        "replaceAll",
-        "trim",
-        "trimStart",
-        "trimEnd",
-        "toLowerCase",
-        "toUpperCase",
-        "split",
-        "slice",
-        "substring",
-        "substr",
-        "indexOf",
-        "lastIndexOf",
-        "charAt",
-        "charCodeAt",
-        "padStart",
-        "padEnd",
-        "toString",
-        "toISOString",
-        "toJSON",
-        "toFixed",
-        "getTime",
-        "valueOf",
-        "join",
-        "concat",
-        "at",
-        "has",
-        "push",
-        "unshift",
-        "normalize",
-        "localeCompare",
-        "stringify",
-        "structuredClone",
-        "require",
-        "resolve",
-        "basename",
-        "dirname",
-        "extname",
-        // Python
-        "str",
-        "bool",
-        "bytes",
-        "len",
-        "isinstance",
-        "issubclass",
-        "hasattr",
-        "getattr",
-        "type",
-        "repr",
-        "round",
-        "abs",
-        "min",
-        "max",
-        "sorted",
-        "list",
-        "dict",
-        "tuple",
-        "set",
-        "frozenset",
-        "urlparse",
-        "urlsplit",
-        "parse_qs",
-        "unquote",
-        "quote",
-        "b64encode",
-        "encode",
-        "decode",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "lower",
-        "upper",
-        "rsplit",
-        "startswith",
-        "endswith",
-        "isdigit",
-        "isnumeric",
-        "isalpha",
-        "isalnum",
-        "items",
-        "append",
-        "extend",
-        "add",
-        "format",
-        "casefold",
-        "splitlines",
-        "partition",
-        "fullmatch",
-        "search",
-        "compile",
-        "group",
-        "dumps",
-    ];
     if call.kind() == "new_expression" {
         let constructor = call.child_by_field_name("constructor");
         return is_parse_call(call, file)
@@ -529,7 +560,11 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     let Some((callee, receiver)) = callee_of(call, file) else {
         return false;
     };
-    if is_parse_call(call, file) || PURE.contains(&callee) || receiver == Some("Math") {
+    if is_parse_call(call, file)
+        || PURE_JAVASCRIPT.contains(&callee)
+        || PURE_PYTHON.contains(&callee)
+        || receiver == Some("Math")
+    {
         return true;
     }
     // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.
@@ -542,36 +577,6 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
             .iter()
             .any(|io| receiver.contains(io))
         })
-}
-
-/// Whether a `try` block is a single parse or conversion (`return JSON.parse(raw)`,
-/// `const url = new URL(value)`, `return int(raw)`) over plain values: a parse-or-default
-/// helper, whose default is its answer for bad input. The caller checked that the block does
-/// no other work.
-fn is_single_parse(block: Node<'_>, file: &FileModel<'_>) -> bool {
-    let mut cursor = block.walk();
-    let mut statements = block
-        .named_children(&mut cursor)
-        .filter(|statement| statement.kind() != "comment");
-    let (Some(statement), None) = (statements.next(), statements.next()) else {
-        return false;
-    };
-    let mut stack = vec![statement];
-    let mut visited = 0;
-    while let Some(node) = stack.pop() {
-        visited += 1;
-        if visited > MAX_NODES {
-            return false;
-        }
-        if matches!(node.kind(), "call_expression" | "call" | "new_expression")
-            && is_parse_call(node, file)
-        {
-            return true;
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    false
 }
 
 /// A predicate: `try { new URL(s); return true } catch { return false }`, `try { return
