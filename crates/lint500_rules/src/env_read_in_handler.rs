@@ -1,5 +1,9 @@
 //! `env-read-in-handler`: the environment read while a request is served (in a handler, a
 //! FastAPI dependency, or a helper only they call) instead of once, validated, at startup.
+//!
+//! The facts keep only the reads that can fail: not those with a literal fallback, of a
+//! variable the function tests, or in a create-once initialiser; and each variable's first
+//! read per function (see `lint500_engine`'s `EnvRead`).
 
 use lint500_core::{Label, Language, Severity};
 use lint500_engine::{EnvRead, Project, ProjectContext, Rule};
@@ -10,8 +14,8 @@ use crate::handlers::{
 
 pub struct EnvReadInHandler;
 
-const HELP: &str = "Read the variable once at startup into a validated settings object (a pydantic \
-                    `BaseSettings`, a config module that checks it) and use that here";
+const HELP: &str = "Read it once at startup into a validated settings object (a pydantic `BaseSettings`, \
+                    a config module that checks it), or give it a default or a check where it is read";
 
 impl Rule for EnvReadInHandler {
     fn document(&self) -> &'static str {
@@ -61,9 +65,13 @@ fn message(read: &EnvRead, language: Language, function: &RequestTimeFunction<'_
             None => "a function only request handlers call".to_string(),
         },
     };
+    let variable = match &read.variable {
+        Some(name) => format!("The environment variable `{name}`"),
+        None => "The environment".to_string(),
+    };
     if read.raises_when_missing {
         format!(
-            "`os.environ[…]` is read in {place}: when the variable is missing, every request fails with KeyError"
+            "{variable} is read with `os.environ[…]` in {place}: when it is missing, every request fails with KeyError"
         )
     } else {
         let missing = if language == Language::Python {
@@ -72,7 +80,7 @@ fn message(read: &EnvRead, language: Language, function: &RequestTimeFunction<'_
             "undefined"
         };
         format!(
-            "The environment is read in {place}: a missing variable yields {missing} there instead of failing at startup"
+            "{variable} is read in {place}: when it is missing, the code gets {missing} there instead of failing at startup"
         )
     }
 }

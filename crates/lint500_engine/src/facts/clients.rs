@@ -425,7 +425,7 @@ fn guarded(
 }
 
 /// Whether `text` names `target` as a whole (`!prisma`, `prisma == null`, but not `prismaUrl`).
-fn mentions(text: &str, target: &str) -> bool {
+pub(crate) fn mentions(text: &str, target: &str) -> bool {
     if target.is_empty() {
         return false;
     }
@@ -441,7 +441,11 @@ fn mentions(text: &str, target: &str) -> bool {
 
 /// Whether a JavaScript assignment target lives longer than the call: a property, or a name
 /// the enclosing function neither declares nor takes as a parameter.
-fn outlives_js_call(target: Node<'_>, function: Option<Node<'_>>, file: &FileModel<'_>) -> bool {
+pub(crate) fn outlives_js_call(
+    target: Node<'_>,
+    function: Option<Node<'_>>,
+    file: &FileModel<'_>,
+) -> bool {
     let mut root = target;
     for _ in 0..MAX_CLIMB {
         if root.kind() != "member_expression" {
@@ -485,7 +489,7 @@ fn declares_js(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
 }
 
 /// Whether a Python function declares `global name`.
-fn declares_global(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+pub(crate) fn declares_global(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
     any_in_own_body(function, |node| {
         node.kind() == "global_statement" && {
             let mut cursor = node.walk();

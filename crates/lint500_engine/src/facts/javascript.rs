@@ -6,6 +6,7 @@ use lint500_core::Language;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singleton};
+use super::env::{self, Handling};
 use super::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function,
     Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
@@ -101,6 +102,8 @@ pub(crate) struct JsFactsCollector {
     /// Indices into `module.functions` of the functions enclosing the walk, innermost last.
     open_functions: Vec<usize>,
     calls: Vec<NamedCall>,
+    /// Variables a function tests for presence (index into `module.functions`, variable).
+    env_tested: Vec<(usize, String)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
 }
@@ -112,6 +115,7 @@ impl JsFactsCollector {
     /// request-time fact) and names bound to values the view cannot follow are dropped.
     pub(crate) fn finish(self, source: &str) -> JsModule {
         let mut module = self.module;
+        env::settle_reads(&mut module.functions, &self.env_tested);
         let bindings = &module.bindings;
         let callee = |name: &str| match bindings.iter().find(|binding| binding.name == name) {
             Some(Binding {
@@ -150,6 +154,7 @@ impl JsFactsCollector {
             module: JsModule::default(),
             open_functions: Vec::new(),
             calls: Vec::new(),
+            env_tested: Vec::new(),
             extra_clients,
         }
     }
@@ -174,7 +179,8 @@ impl JsFactsCollector {
             FactKind::New => self.new_expression(node, file),
             FactKind::Await => self.awaited(node, file, covered),
             FactKind::ForIn if has_token(node, "await") => self.awaited(node, file, covered),
-            FactKind::ForIn | FactKind::ImportFrom | FactKind::Decorated => {}
+            FactKind::ForIn | FactKind::ImportFrom | FactKind::Decorated | FactKind::Comparison => {
+            }
         }
     }
 
@@ -246,24 +252,50 @@ impl JsFactsCollector {
         let Some(object) = node.child_by_field_id(ids.object) else {
             return;
         };
+        if object.kind_id() == ids.identifier {
+            // `'KEY' in process.env`: a test of the variable, not a read.
+            if file.text(object) == "process"
+                && is_process_env(node, ids, file)
+                && let Some(variable) = env::membership_test_key(node, file)
+            {
+                self.env_tested.push((function, variable));
+            }
+            return;
+        }
         if object.kind_id() != ids.member_expression || !is_process_env(object, ids, file) {
             return;
         }
         let key = node
             .child_by_field_id(ids.property)
-            .or_else(|| node.child_by_field_id(ids.index))
-            .map_or("", |key| file.text(key).trim_matches(['\'', '"', '`']));
-        if key == "NODE_ENV" {
+            .or_else(|| node.child_by_field_id(ids.index));
+        let variable = key.and_then(|key| env::string_key(key, file));
+        if variable.as_deref() == Some("NODE_ENV") {
             return;
         }
-        self.read_env(function, node, file);
+        self.read_env(function, node, variable, file);
     }
 
-    fn read_env(&mut self, function: usize, node: Node<'_>, file: &FileModel<'_>) {
-        self.module.functions[function].env_reads.push(EnvRead {
-            span: file.span(node),
-            raises_when_missing: false,
-        });
+    /// Records a read of `variable` unless the code around it copes with a missing variable.
+    fn read_env(
+        &mut self,
+        function: usize,
+        node: Node<'_>,
+        variable: Option<String>,
+        file: &FileModel<'_>,
+    ) {
+        match env::handling(node, file) {
+            Handling::Safe => {}
+            Handling::Tested => {
+                if let Some(variable) = variable {
+                    self.env_tested.push((function, variable));
+                }
+            }
+            Handling::Unhandled => self.module.functions[function].env_reads.push(EnvRead {
+                span: file.span(node),
+                variable,
+                raises_when_missing: false,
+            }),
+        }
     }
 
     fn bind(&mut self, name: String, value: Value) {
@@ -419,7 +451,7 @@ impl JsFactsCollector {
                     && is_process_env(value, ids, file)
                 {
                     // `const env = process.env`: every later `env.KEY` is a read.
-                    self.read_env(function, value, file);
+                    self.read_env(function, value, None, file);
                 }
                 let value = value_of(value, file);
                 let local = file.text(name).to_string();
@@ -434,7 +466,20 @@ impl JsFactsCollector {
                     && value.kind_id() == ids.member_expression
                     && is_process_env(value, ids, file)
                 {
-                    self.read_env(function, node, file);
+                    // `const { KEY } = process.env` names its variable.
+                    let mut cursor = name.walk();
+                    let mut properties = name
+                        .named_children(&mut cursor)
+                        .filter(|property| property.kind() != "comment");
+                    let variable = match (properties.next(), properties.next()) {
+                        (Some(only), None) => only
+                            .child_by_field_name("key")
+                            .or_else(|| only.child_by_field_name("left"))
+                            .map_or_else(|| file.text(only), |key| file.text(key)),
+                        _ => "",
+                    };
+                    let variable = (!variable.is_empty()).then(|| variable.to_string());
+                    self.read_env(function, node, variable, file);
                     return;
                 }
                 let source = value_of(value, file);

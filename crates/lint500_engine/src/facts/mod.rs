@@ -6,6 +6,7 @@
 //! creates an app) is decided later by the project view, which sees every file.
 
 pub(crate) mod clients;
+pub(crate) mod env;
 pub(crate) mod javascript;
 pub(crate) mod python;
 
@@ -57,6 +58,8 @@ pub(crate) enum FactKind {
     /// `a.b` / `a[b]`: where environment reads are.
     Member,
     Decorated,
+    /// Python's `"KEY" in os.environ`: a test of a variable.
+    Comparison,
 }
 
 /// The kinds each language's collector wants, by node kind name.
@@ -175,11 +178,18 @@ impl PyModule {
     }
 }
 
-/// A read of the process environment inside a function.
+/// A read of the process environment inside a function that can fail the code around it
+/// when the variable is missing. Reads that cannot are not recorded: those with a fallback
+/// (`process.env.PORT || '3000'`, `os.getenv("X", "")`), those whose absence the
+/// function tests (`if (!process.env.KEY) …`, a variable read into and then tested), and those
+/// in a create-once initialiser (`if (!client) { client = … }` on a module-level binding).
+/// A function records each variable once, at its first such read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvRead {
     /// The whole read: `os.environ["KEY"]`, `os.getenv("KEY")`, `process.env.KEY`.
     pub span: Span,
+    /// The variable read, when the read names it (`KEY`; not for a computed key).
+    pub variable: Option<String>,
     /// `os.environ[…]` raises `KeyError` when the variable is missing; the other forms
     /// yield `None` / `undefined`.
     pub raises_when_missing: bool,

@@ -6,6 +6,7 @@ use lint500_core::Language;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
+use super::env::{self, Handling};
 use super::javascript::has_token;
 use super::{
     Binding, Call, ClientConstruction, EnvRead, FactKind, Function, Import, Imported, NamedCall,
@@ -23,6 +24,7 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("call", FactKind::Call),
     ("subscript", FactKind::Member),
     ("decorated_definition", FactKind::Decorated),
+    ("comparison_operator", FactKind::Comparison),
 ];
 
 /// The methods of FastAPI apps and routers whose decorators register a request handler.
@@ -98,6 +100,8 @@ pub(crate) struct PyFactsCollector {
     calls: Vec<NamedCall>,
     /// Start bytes of definitions decorated with a cache decorator, seen before the definition.
     cached_definitions: Vec<usize>,
+    /// Variables a function tests for presence (index into `module.functions`, variable).
+    env_tested: Vec<(usize, String)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
 }
@@ -110,6 +114,7 @@ impl PyFactsCollector {
             open_functions: Vec::new(),
             calls: Vec::new(),
             cached_definitions: Vec::new(),
+            env_tested: Vec::new(),
             extra_clients,
         }
     }
@@ -119,6 +124,7 @@ impl PyFactsCollector {
     /// follow are dropped.
     pub(crate) fn finish(self, source: &str) -> PyModule {
         let mut module = self.module;
+        env::settle_reads(&mut module.functions, &self.env_tested);
         let bindings = &module.bindings;
         let callee = |name: &str| match bindings.iter().rev().find(|binding| binding.name == name) {
             Some(Binding {
@@ -161,6 +167,7 @@ impl PyFactsCollector {
             FactKind::Call => self.call(node, file),
             FactKind::Member => self.subscript(node, file),
             FactKind::Decorated => self.decorated(node, file),
+            FactKind::Comparison => self.comparison(node, file),
             _ => {}
         }
     }
@@ -321,7 +328,7 @@ impl PyFactsCollector {
             match file.text(callee) {
                 "Depends" | "Security" => self.dependency(node, file),
                 "getenv" if self.imported_from_os(file.text(callee), "getenv") => {
-                    self.read_env(node, file, false);
+                    self.read_env_call(node, file);
                 }
                 name => {
                     if self.may_build_client(name) {
@@ -344,8 +351,8 @@ impl PyFactsCollector {
         };
         match file.text(method) {
             "Depends" | "Security" => self.dependency(node, file),
-            "getenv" if self.is_os(object, file) => self.read_env(node, file, false),
-            "get" if self.is_environ(object, file) => self.read_env(node, file, false),
+            "getenv" if self.is_os(object, file) => self.read_env_call(node, file),
+            "get" if self.is_environ(object, file) => self.read_env_call(node, file),
             name if self.may_build_client(name) => {
                 self.client(node, callee, file);
             }
@@ -417,18 +424,66 @@ impl PyFactsCollector {
                         .is_some_and(|left| left.id() == node.id()))
         });
         if !written {
-            self.read_env(node, file, true);
+            let variable = node
+                .child_by_field_name("subscript")
+                .and_then(|key| env::string_key(key, file));
+            self.read_env(node, variable, file, true);
         }
     }
 
-    fn read_env(&mut self, node: Node<'_>, file: &FileModel<'_>, raises_when_missing: bool) {
+    /// `os.getenv("KEY")`, `os.environ.get("KEY", default)`: safe with a default.
+    fn read_env_call(&mut self, call: Node<'_>, file: &FileModel<'_>) {
+        if self.open_functions.is_empty() || env::has_default(call, file) {
+            return;
+        }
+        let variable = call
+            .child_by_field_id(self.ids.arguments)
+            .and_then(|arguments| argument(arguments, 0, "key", file))
+            .and_then(|key| env::string_key(key, file));
+        self.read_env(call, variable, file, false);
+    }
+
+    /// Records a read of `variable` unless the code around it copes with a missing variable.
+    fn read_env(
+        &mut self,
+        node: Node<'_>,
+        variable: Option<String>,
+        file: &FileModel<'_>,
+        raises_when_missing: bool,
+    ) {
         let Some(&function) = self.open_functions.last() else {
             return;
         };
-        self.module.functions[function].env_reads.push(EnvRead {
-            span: file.span(node),
-            raises_when_missing,
-        });
+        match env::handling(node, file) {
+            Handling::Safe => {}
+            Handling::Tested => {
+                if let Some(variable) = variable {
+                    self.env_tested.push((function, variable));
+                }
+            }
+            Handling::Unhandled => self.module.functions[function].env_reads.push(EnvRead {
+                span: file.span(node),
+                variable,
+                raises_when_missing,
+            }),
+        }
+    }
+
+    /// `"KEY" in os.environ` / `"KEY" not in environ` inside a function: a test of the
+    /// variable.
+    fn comparison(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let Some(&function) = self.open_functions.last() else {
+            return;
+        };
+        let Some(environ) = node.named_child(1) else {
+            return;
+        };
+        if node.named_child_count() == 2
+            && self.is_environ(environ, file)
+            && let Some(variable) = env::membership_test_key(environ, file)
+        {
+            self.env_tested.push((function, variable));
+        }
     }
 
     /// The cheap first test on a callee's last name inside a function: a built-in client
