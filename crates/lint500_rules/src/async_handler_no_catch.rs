@@ -1,5 +1,6 @@
 //! `async-handler-no-catch`: an async Express handler whose `await` can reject outside any
-//! `try … catch`, where Express 4 never passes the rejection to the error middleware.
+//! `try … catch` (and waits for no promise with a rejection handler chained), where Express 4
+//! never passes the rejection to the error middleware.
 
 use std::collections::HashSet;
 
@@ -9,7 +10,7 @@ use crate::express::{Receiver, forwards_rejections, point_to, registrations};
 
 pub struct AsyncHandlerNoCatch;
 
-const MESSAGE: &str = "This `await` can reject outside any try/catch, and Express 4 does not pass the rejection to `next`";
+const MESSAGE: &str = "This `await` can reject outside any try/catch or `.catch()`, and Express 4 does not pass the rejection to `next`";
 const HELP: &str = "Wrap the handler (`asyncHandler(fn)`), wrap the awaits in `try { … } catch (err) { next(err) }`, \
                     or move to Express 5 (or import `express-async-errors`), which forward rejections to the error middleware";
 

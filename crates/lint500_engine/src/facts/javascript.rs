@@ -228,7 +228,7 @@ impl JsFactsCollector {
     }
 
     fn awaited(&mut self, node: Node<'_>, file: &FileModel<'_>, covered: bool) {
-        if covered {
+        if covered || handles_rejection(node, file) {
             return;
         }
         if let Some(&index) = self.open_functions.last() {
@@ -989,6 +989,42 @@ fn string_value(node: Node<'_>, file: &FileModel<'_>) -> String {
     text.get(1..text.len().saturating_sub(1))
         .unwrap_or("")
         .to_string()
+}
+
+/// Whether an `await` waits for a promise with a rejection handler chained, which cannot
+/// reject there: `await p.catch(handle)`, `await p.then(ok, fail)`, either followed by
+/// `.finally(…)`.
+fn handles_rejection(awaited: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut promise = awaited.named_child(0);
+    for _ in 0..MAX_VALUE_DEPTH {
+        let Some(node) = promise else {
+            return false;
+        };
+        if node.kind() == "parenthesized_expression" {
+            promise = node.named_child(0);
+            continue;
+        }
+        if node.kind() != "call_expression" {
+            return false;
+        }
+        let (Some(callee), Some(arguments)) = (
+            node.child_by_field_name("function"),
+            node.child_by_field_name("arguments"),
+        ) else {
+            return false;
+        };
+        if callee.kind() != "member_expression" {
+            return false;
+        }
+        let handlers = arguments.named_child_count();
+        match callee.child_by_field_name("property").map(|p| file.text(p)) {
+            Some("catch") => return handlers >= 1,
+            Some("then") => return handlers >= 2,
+            Some("finally") => promise = callee.child_by_field_name("object"),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// `process.env`.

@@ -327,7 +327,8 @@ pub struct Function {
     /// Where the parameter list is, to point at a middleware's signature.
     pub signature: Span,
     /// The first `await` (or `for await`) not inside the `try` block of a `try … catch` in this
-    /// function itself.
+    /// function itself, nor of a promise with a rejection handler chained (`await
+    /// p.catch(…)`, `await p.then(ok, fail)`).
     pub first_uncovered_await: Option<Span>,
     /// A function this one returns directly (`() => (err, req, res, next) => …`), by start byte.
     pub returns_function: Option<usize>,
