@@ -717,8 +717,33 @@ fn call_keeps_stack(call: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
     match LogCall::of(call, file) {
         Some(log) if log.method == "exception" => true,
         Some(log) => scan_arguments(log.call, name, file).is_some_and(|scan| scan.keeps_stack),
-        None => false,
+        // `print(traceback.format_exc())`, `sys.stderr.write(traceback.format_exc())`.
+        None => call
+            .child_by_field_name("arguments")
+            .is_some_and(|arguments| renders_traceback(arguments, file)),
     }
+}
+
+/// Whether an expression calls a `traceback` function that renders the traceback.
+fn renders_traceback(expression: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut stack = vec![expression];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_PARAMETER_NODES {
+            return false;
+        }
+        if node.kind() == "call"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|function| is_traceback_function(last_name(function, file)))
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
 
 fn describe(

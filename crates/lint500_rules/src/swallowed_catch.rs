@@ -385,6 +385,10 @@ fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     }
     match callee {
         "from" => receiver == Some("Buffer"),
+        // `jwt.verify(token, secret)`, `jwt.decode(token)`: a token's parse.
+        "verify" | "decode" => {
+            receiver.is_some_and(|receiver| receiver.eq_ignore_ascii_case("jwt"))
+        }
         // Python's `response.json()` (requests, httpx): the body is already read.
         "json" => {
             call.kind() == "call"
@@ -395,7 +399,7 @@ fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
         "parse" | "parseInt" | "parseFloat" | "Number" | "BigInt" | "decodeURIComponent"
         | "decodeURI" | "atob" | "int" | "float" | "Decimal" | "UUID" | "loads"
         | "fromisoformat" | "strptime" | "literal_eval" | "b64decode" | "urlsafe_b64decode"
-        | "ip_address" | "ip_network" | "fromhex" | "Fraction" => true,
+        | "ip_address" | "ip_network" | "fromhex" | "Fraction" | "urlparse" | "urlsplit" => true,
         _ => false,
     }
 }
@@ -501,8 +505,6 @@ const PURE_PYTHON: &[&str] = &[
     "tuple",
     "set",
     "frozenset",
-    "urlparse",
-    "urlsplit",
     "parse_qs",
     "unquote",
     "quote",
