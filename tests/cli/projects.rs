@@ -188,3 +188,24 @@ fn modules_that_import_a_name_from_each_other_end_the_search() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(findings.is_empty());
 }
+
+#[test]
+fn a_dropped_call_of_an_imported_function_that_never_rejects_is_a_fire_and_forget() {
+    let root = project("fire-and-forget");
+    let (_, findings) = lint(&root, &["--select", "missing-await"]);
+    let reported: Vec<(&str, u32)> = findings
+        .iter()
+        .map(|finding| (finding.path.as_str(), finding.line))
+        .collect();
+    // `recordQuietly` catches everything it awaits (lines 8 and 9 stay silent);
+    // `recordStrictly` rethrows and `recordLater` returns its promise from the `try` block. A
+    // Python coroutine is reported whatever its body: unawaited, it never runs.
+    assert_eq!(
+        reported,
+        [
+            ("js/src/routes.mjs", 10),
+            ("js/src/routes.mjs", 11),
+            ("py/app/routers/users.py", 11),
+        ]
+    );
+}

@@ -12,6 +12,10 @@ use crate::facts::javascript::has_token;
 /// function counts as a generator, whose call is no coroutine (so the rule stays silent).
 const MAX_YIELD_SEARCH: usize = 4096;
 
+/// How many nodes the search of a `try` statement for what can still reject may visit;
+/// beyond it the function counts as one that can reject.
+const MAX_REJECT_SEARCH: usize = 4096;
+
 /// Names a call can be known to return a promise / coroutine by. A file has few, so lists
 /// (searched on every call of the file) beat hashing.
 #[derive(Debug, Default)]
@@ -27,6 +31,10 @@ pub struct AsyncCallables {
     pub promise_modules: Vec<String>,
     /// Names bound to Node's `fs` module, whose `.promises` member is the promise API.
     pub fs_modules: Vec<String>,
+    /// Those of `functions` and `methods` whose promise never rejects (see [`never_rejects`]):
+    /// dropping it is a fire-and-forget, not an escaping error. JavaScript only.
+    pub never_rejecting_functions: Vec<String>,
+    pub never_rejecting_methods: Vec<String>,
     /// Methods some class of the file defines synchronously: `this.save()` may be one of those.
     sync_methods: Vec<String>,
 }
@@ -45,6 +53,9 @@ impl AsyncCallables {
         let sync_methods = std::mem::take(&mut found.sync_methods);
         found.methods.retain(|name| !sync_methods.contains(name));
         found
+            .never_rejecting_methods
+            .retain(|name| found.methods.contains(name));
+        found
     }
 
     fn javascript_statement(&mut self, statement: Node<'_>, source: &str) {
@@ -58,6 +69,9 @@ impl AsyncCallables {
             "function_declaration" if has_token(statement, "async") => {
                 if let Some(name) = statement.child_by_field_name("name") {
                     self.functions.push(text(name).to_string());
+                    if never_rejects(statement) {
+                        self.never_rejecting_functions.push(text(name).to_string());
+                    }
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
@@ -95,6 +109,9 @@ impl AsyncCallables {
                 if name.kind() == "identifier" && has_token(value, "async") =>
             {
                 self.functions.push(text(name).to_string());
+                if never_rejects(value) {
+                    self.never_rejecting_functions.push(text(name).to_string());
+                }
             }
             "call_expression" => {
                 let Some(specifier) = required(value, source) else {
@@ -251,6 +268,9 @@ impl AsyncCallables {
                     .collect();
                 let name = text(name).trim_start_matches('#').to_string();
                 if modifiers.contains(&"async") && !modifiers.contains(&"*") {
+                    if never_rejects(member) {
+                        self.never_rejecting_methods.push(name.clone());
+                    }
                     self.methods.push(name);
                 } else {
                     self.sync_methods.push(name);
@@ -266,8 +286,11 @@ impl AsyncCallables {
                     && matches!(value.kind(), "arrow_function" | "function_expression")
                     && has_token(value, "async")
                 {
-                    self.methods
-                        .push(text(name).trim_start_matches('#').to_string());
+                    let name = text(name).trim_start_matches('#').to_string();
+                    if never_rejects(value) {
+                        self.never_rejecting_methods.push(name.clone());
+                    }
+                    self.methods.push(name);
                 }
             }
             _ => {}
@@ -385,6 +408,99 @@ pub fn is_python_coroutine_function(definition: Node<'_>) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     true
+}
+
+/// Whether the promise of an async JavaScript function never rejects: its body is a `try …
+/// catch` (with only declarations and plain returns beside it) whose `try` block returns no
+/// promise unawaited and whose handler and `finally` neither throw nor await. Calling such a
+/// function without `await` is a fire-and-forget: its errors cannot escape.
+pub(crate) fn never_rejects(function: Node<'_>) -> bool {
+    let Some(body) = function.child_by_field_name("body") else {
+        return false;
+    };
+    if body.kind() != "statement_block" {
+        return false;
+    }
+    let mut guarded = false;
+    let mut cursor = body.walk();
+    for statement in body.named_children(&mut cursor) {
+        match statement.kind() {
+            "comment" | "empty_statement" => {}
+            "try_statement" if try_settles(statement) => guarded = true,
+            _ if cannot_throw(statement) => {}
+            _ => return false,
+        }
+    }
+    guarded
+}
+
+/// A `try` with a `catch` whose block returns no promise unawaited (a rejected one would
+/// escape the `catch`), and whose handler and `finally` neither throw nor await.
+fn try_settles(statement: Node<'_>) -> bool {
+    let (Some(block), Some(handler)) = (
+        statement.child_by_field_name("body"),
+        statement.child_by_field_name("handler"),
+    ) else {
+        return false;
+    };
+    let quiet = |node: Node<'_>| {
+        !contains(node, &|node| {
+            matches!(node.kind(), "throw_statement" | "await_expression")
+        })
+    };
+    let returns_promise = |node: Node<'_>| {
+        node.kind() == "return_statement"
+            && node
+                .named_child(0)
+                .map(unwrap_javascript)
+                .is_some_and(|value| matches!(value.kind(), "call_expression" | "new_expression"))
+    };
+    !contains(block, &returns_promise)
+        && quiet(handler)
+        && statement.child_by_field_name("finalizer").is_none_or(quiet)
+}
+
+/// Statements that cannot throw: declarations without a value or with a literal one, and
+/// `return` of nothing, a name or a literal.
+fn cannot_throw(statement: Node<'_>) -> bool {
+    let plain = |value: Option<Node<'_>>| {
+        value.is_none_or(|value| {
+            matches!(
+                value.kind(),
+                "identifier" | "string" | "number" | "true" | "false" | "null" | "undefined"
+            )
+        })
+    };
+    match statement.kind() {
+        "lexical_declaration" | "variable_declaration" => {
+            let mut cursor = statement.walk();
+            statement
+                .named_children(&mut cursor)
+                .filter(|declarator| declarator.kind() == "variable_declarator")
+                .all(|declarator| plain(declarator.child_by_field_name("value")))
+        }
+        "return_statement" => plain(statement.named_child(0)),
+        _ => false,
+    }
+}
+
+/// Whether some node under `root`, outside the functions nested in it, matches; a search
+/// longer than [`MAX_REJECT_SEARCH`] nodes counts as a match.
+fn contains(root: Node<'_>, matches: &dyn Fn(Node<'_>) -> bool) -> bool {
+    let mut stack = vec![root];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_REJECT_SEARCH || matches(node) {
+            return true;
+        }
+        if node.id() != root.id() && crate::unawaited::is_nested_scope(node.kind()) {
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
 
 fn unwrap_javascript(mut node: Node<'_>) -> Node<'_> {

@@ -8,8 +8,8 @@
 
 use lint500_core::{Label, Language};
 use lint500_engine::{
-    FASTAPI_ROUTE_METHODS, FileModel, Project, ProjectContext, PromiseUse, Resolved, Rule,
-    RuleContext, UnawaitedCall, callee_name, has_token, unawaited_use,
+    FASTAPI_ROUTE_METHODS, FileModel, Function, Project, ProjectContext, PromiseUse, Resolved,
+    Rule, RuleContext, UnawaitedCall, callee_name, has_token, unawaited_use,
 };
 use tree_sitter::Node;
 
@@ -97,7 +97,11 @@ impl Rule for MissingAwait {
             });
         let reported = !fluent
             && match found.how {
-                PromiseUse::Floating => python || enclosing_is_async(file),
+                PromiseUse::Floating => {
+                    python
+                        || (enclosing_is_async(file)
+                            && !(known == Callee::Declared && never_rejects_here(callee, file)))
+                }
                 PromiseUse::Returned => python && in_synchronous_route(file),
                 _ => true,
             };
@@ -131,7 +135,15 @@ impl Rule for MissingAwait {
                     PromiseUse::Returned => false,
                     _ => true,
                 };
-                if !reported || !is_async_elsewhere(project, id, call) {
+                if !reported {
+                    continue;
+                }
+                let Some(callee) = async_elsewhere(project, id, call) else {
+                    continue;
+                };
+                // A dropped promise that never rejects is a fire-and-forget; a dropped
+                // coroutine never runs at all.
+                if call.how == PromiseUse::Floating && !python && callee.never_rejects {
                     continue;
                 }
                 let name = shown(call.name.as_deref());
@@ -154,14 +166,37 @@ impl Rule for MissingAwait {
     }
 }
 
-/// Whether the callee of an imported call is an async function (not a generator) of
+/// The callee of an imported call, when it is an async function (not a generator) of
 /// another module.
-fn is_async_elsewhere(project: &Project, file: usize, call: &UnawaitedCall) -> bool {
+fn async_elsewhere<'p>(
+    project: &'p Project,
+    file: usize,
+    call: &'p UnawaitedCall,
+) -> Option<&'p Function> {
     match project.resolve(file, &call.callee) {
         Resolved::Function {
             file: defined,
             function,
-        } => defined != file && function.is_async && !function.is_generator,
+        } if defined != file && function.is_async && !function.is_generator => Some(function),
+        _ => None,
+    }
+}
+
+/// Whether a JavaScript callee declared in this file (`notify(…)`, `this.notify(…)`) is an
+/// async function whose promise never rejects: its whole body is a `try … catch` that does
+/// not rethrow.
+fn never_rejects_here(callee: Node<'_>, file: &FileModel<'_>) -> bool {
+    let known = file.async_callables();
+    match callee.kind() {
+        "identifier" => has(&known.never_rejecting_functions, file.text(callee)),
+        "member_expression" => {
+            callee
+                .child_by_field_name("object")
+                .is_some_and(|object| object.kind() == "this")
+                && callee
+                    .child_by_field_name("property")
+                    .is_some_and(|method| has(&known.never_rejecting_methods, file.text(method)))
+        }
         _ => false,
     }
 }

@@ -12,6 +12,7 @@ use super::{
     Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
     unawaited_call,
 };
+use crate::async_callables::never_rejects;
 use crate::grammar::grammar;
 use crate::model::FileModel;
 
@@ -200,15 +201,17 @@ impl JsFactsCollector {
         if let (true, Some(name)) = (is_declaration, &name) {
             self.bind(name.clone(), Value::Function(node.start_byte()));
         }
+        let is_async = has_token(node, "async");
         self.module.functions.push(Function {
             start_byte: node.start_byte(),
             name,
-            is_async: has_token(node, "async"),
+            is_async,
             is_generator: node.kind().starts_with("generator_function") || has_token(node, "*"),
             arity,
             first_parameter,
             signature: file.span(parameters.unwrap_or(node)),
             first_uncovered_await: None,
+            never_rejects: is_async && never_rejects(node),
             returns_function: returned_function(node, ids.body),
             enclosing: self
                 .open_functions

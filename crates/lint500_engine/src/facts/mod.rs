@@ -330,6 +330,10 @@ pub struct Function {
     /// function itself, nor of a promise with a rejection handler chained (`await
     /// p.catch(…)`, `await p.then(ok, fail)`).
     pub first_uncovered_await: Option<Span>,
+    /// JavaScript: an async function whose whole body runs inside a `try … catch` that
+    /// neither rethrows nor awaits in its handler, so the promise it returns never rejects.
+    /// (A Python coroutine that nobody awaits never runs, so this is always false there.)
+    pub never_rejects: bool,
     /// A function this one returns directly (`() => (err, req, res, next) => …`), by start byte.
     pub returns_function: Option<usize>,
     /// The function this one is written in, by start byte.

@@ -214,6 +214,7 @@ impl PyFactsCollector {
             first_parameter,
             signature: file.span(parameters.unwrap_or(node)),
             first_uncovered_await: None,
+            never_rejects: false,
             returns_function: None,
             enclosing,
             calls: Vec::new(),
