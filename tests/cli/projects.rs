@@ -190,6 +190,35 @@ fn modules_that_import_a_name_from_each_other_end_the_search() {
 }
 
 #[test]
+fn error_middleware_registered_later_by_a_function_is_not_ordered_against_module_level_routes() {
+    let (_, findings) = lint(
+        &project("express-deferred-setup"),
+        &["--select", "missing-error-middleware"],
+    );
+    // `configureApp()` (called from a `.then`) and `async function start()` register the
+    // error middleware after the module-level routes at run time, whatever the text order;
+    // only the function that registers both, error middleware first, is reported.
+    let reported: Vec<(&str, u32, &str)> = findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.path.as_str(),
+                finding.line,
+                finding.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reported,
+        [(
+            "src/reports.js",
+            7,
+            "The error middleware is registered before routes, so it never sees their errors"
+        )]
+    );
+}
+
+#[test]
 fn a_dropped_call_of_an_imported_function_that_never_rejects_is_a_fire_and_forget() {
     let root = project("fire-and-forget");
     let (_, findings) = lint(&root, &["--select", "missing-await"]);

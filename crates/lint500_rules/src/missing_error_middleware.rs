@@ -97,11 +97,17 @@ impl Rule for MissingErrorMiddleware {
                 continue;
             }
             // An error handler sees the errors of what is registered before it; one followed
-            // in its own file by routes, with no other after them, never sees theirs.
+            // in its own function body by routes, with no other after them, never sees theirs.
+            // Registrations in different bodies (module level and a function called later, two
+            // functions) run in an order the text does not tell.
             let route_after = |handler: &ExpressRegistration<'_>| {
                 app.routes
                     .iter()
-                    .find(|route| route.file == handler.file && route.order > handler.order)
+                    .find(|route| {
+                        route.file == handler.file
+                            && route.registration.function == handler.registration.function
+                            && route.order > handler.order
+                    })
                     .copied()
             };
             if app

@@ -597,6 +597,10 @@ impl JsFactsCollector {
         }
         let start = file.span(receiver);
         let end = file.span(property);
+        let function = self
+            .open_functions
+            .last()
+            .map(|&index| self.module.functions[index].start_byte);
         self.module.registrations.push(Registration {
             receiver: value_of(receiver, file),
             method: method.to_string(),
@@ -607,6 +611,7 @@ impl JsFactsCollector {
                 end_byte: end.end_byte,
                 end: end.end,
             },
+            function,
         });
     }
 

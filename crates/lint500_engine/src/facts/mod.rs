@@ -375,6 +375,10 @@ pub struct Registration {
     pub handlers: Vec<Value>,
     /// `receiver.method`, or `receiver.route(…).method` for route chains.
     pub span: Span,
+    /// The function whose body makes the registration, by start byte; none at module level.
+    /// Registrations run in source order only within one body: a function's run when it is
+    /// called.
+    pub function: Option<usize>,
 }
 
 impl JsModule {

@@ -230,6 +230,13 @@ impl PyFactsCollector {
         self.open_functions.pop();
     }
 
+    /// The start byte of the innermost function the walk is in.
+    fn enclosing_start(&self) -> Option<usize> {
+        self.open_functions
+            .last()
+            .map(|&index| self.module.functions[index].start_byte)
+    }
+
     /// Whether a statement (or a definition) sits directly in the module, not in a class or
     /// a block. Only asked outside functions, where the tree is shallow.
     fn is_module_level(&self, node: Node<'_>) -> bool {
@@ -364,11 +371,13 @@ impl PyFactsCollector {
                 let endpoint = argument(arguments, 1, "endpoint", file);
                 if let Some(endpoint) = endpoint {
                     let span = file.span(callee);
+                    let function = self.enclosing_start();
                     self.module.routes.push(Registration {
                         receiver: value_of(object, file, 0),
                         method: file.text(method).to_string(),
                         handlers: vec![value_of(endpoint, file, 0)],
                         span,
+                        function,
                     });
                 }
             }
@@ -576,11 +585,13 @@ impl PyFactsCollector {
             let Some(receiver) = callee.child_by_field_id(self.ids.object) else {
                 continue;
             };
+            let function = self.enclosing_start();
             self.module.routes.push(Registration {
                 receiver: value_of(receiver, file, 0),
                 method: name.to_string(),
                 handlers: vec![Value::Function(definition.start_byte())],
                 span: file.span(callee),
+                function,
             });
         }
     }
