@@ -226,6 +226,9 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
     // The value has become a boolean (`!x`, `x == null`): it cannot be missing any more.
     let mut boolean = false;
     let mut type_of = false;
+    // Passed alone to a call whose result is tested (`if (!isEnabled(process.env.FLAG))`):
+    // the callee decides what a missing variable means, so the read is safe but no test.
+    let mut through_call = false;
     for _ in 0..MAX_CLIMB {
         let Some(parent) = value.parent() else {
             break;
@@ -248,8 +251,12 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
                     .and_then(|call| call.child_by_field_name("function"))
                     .is_some_and(|callee| matches!(file.text(callee), "Boolean" | "bool"));
                 match call {
-                    Some(call) if converts && parent.named_child_count() == 1 => {
-                        boolean = true;
+                    Some(call) if parent.named_child_count() == 1 => {
+                        if converts {
+                            boolean = true;
+                        } else {
+                            through_call = true;
+                        }
                         value = call;
                         continue;
                     }
@@ -289,14 +296,18 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
             }
             _ => {
                 if is_condition(parent, value) {
-                    return Test::Presence;
+                    boolean = true;
                 }
                 break;
             }
         }
         value = parent;
     }
-    if boolean { Test::Presence } else { Test::None }
+    match (boolean, through_call) {
+        (false, _) => Test::None,
+        (true, false) => Test::Presence,
+        (true, true) => Test::Literal,
+    }
 }
 
 /// Whether `value` is the condition of `parent`: `if`, `while`, `do … while`, `for`, `?:`,
