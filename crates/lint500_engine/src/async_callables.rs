@@ -16,6 +16,11 @@ const MAX_YIELD_SEARCH: usize = 4096;
 /// beyond it the function counts as one that can reject.
 const MAX_REJECT_SEARCH: usize = 4096;
 
+/// How far up from a call the search for a parameter or local of the callee's name goes, and
+/// how many nodes of one parameter list or block it looks at.
+const MAX_SCOPE_DEPTH: usize = 256;
+const MAX_DECLARATION_SEARCH: usize = 512;
+
 /// Names a call can be known to return a promise / coroutine by. A file has few, so lists
 /// (searched on every call of the file) beat hashing.
 #[derive(Debug, Default)]
@@ -40,6 +45,25 @@ pub struct AsyncCallables {
 }
 
 impl AsyncCallables {
+    /// Whether `identifier`, a callee, is one of [`Self::functions`]: the name is there, and
+    /// no function around the call takes a parameter or declares a local of that name
+    /// (`new Promise((resolve) => … resolve(value))` beside a top-level `async function
+    /// resolve`).
+    pub fn is_async_function(&self, identifier: Node<'_>, source: &str) -> bool {
+        let name = source.get(identifier.byte_range()).unwrap_or("");
+        self.functions.iter().any(|known| known == name) && !is_shadowed(identifier, source)
+    }
+
+    /// Whether `identifier`, a callee, is one of [`Self::never_rejecting_functions`], not
+    /// shadowed (see [`Self::is_async_function`]).
+    pub fn is_never_rejecting_function(&self, identifier: Node<'_>, source: &str) -> bool {
+        let name = source.get(identifier.byte_range()).unwrap_or("");
+        self.never_rejecting_functions
+            .iter()
+            .any(|known| known == name)
+            && !is_shadowed(identifier, source)
+    }
+
     pub(crate) fn of(root: Node<'_>, source: &str, language: Language) -> Self {
         let mut found = AsyncCallables::default();
         let mut cursor = root.walk();
@@ -408,6 +432,98 @@ pub fn is_python_coroutine_function(definition: Node<'_>) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     true
+}
+
+/// Whether a function around `identifier` binds its name to something else: a parameter
+/// (`(resolve, reject) => …`), or a variable declared directly in one of the blocks around it
+/// (`const load = …`, Python `load = …`). Module-level bindings are not looked at: they are
+/// what the name means.
+pub(crate) fn is_shadowed(identifier: Node<'_>, source: &str) -> bool {
+    let name = source.get(identifier.byte_range()).unwrap_or("");
+    let mut node = identifier;
+    for _ in 0..MAX_SCOPE_DEPTH {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        if crate::unawaited::is_nested_scope(parent.kind()) {
+            let parameters = parent
+                .child_by_field_name("parameters")
+                .or_else(|| parent.child_by_field_name("parameter"));
+            if parameters.is_some_and(|parameters| binds(parameters, name, source)) {
+                return true;
+            }
+        }
+        if matches!(parent.kind(), "statement_block" | "block")
+            && declares_in_block(parent, name, source)
+        {
+            return true;
+        }
+        node = parent;
+    }
+    false
+}
+
+/// Whether a parameter list (or an arrow's single parameter) binds `name`: its own names,
+/// not those in default values or type annotations.
+fn binds(parameters: Node<'_>, name: &str, source: &str) -> bool {
+    let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+    let mut stack = vec![parameters];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_DECLARATION_SEARCH {
+            return false;
+        }
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" if text(node) == name => {
+                return true;
+            }
+            // Defaults and annotations: only the bound side.
+            "assignment_pattern" | "object_assignment_pattern" => {
+                stack.extend(node.child_by_field_name("left"));
+            }
+            "required_parameter" | "optional_parameter" => {
+                stack.extend(node.child_by_field_name("pattern"));
+            }
+            "default_parameter" | "typed_default_parameter" => {
+                stack.extend(node.child_by_field_name("name"));
+            }
+            "typed_parameter" => stack.extend(node.named_child(0)),
+            "pair_pattern" => stack.extend(node.child_by_field_name("value")),
+            _ => {
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+        }
+    }
+    false
+}
+
+/// Whether a block's own statements declare `name`: `const`/`let`/`var` declarators and
+/// Python assignments to the plain name.
+fn declares_in_block(block: Node<'_>, name: &str, source: &str) -> bool {
+    let text = |node: Node<'_>| source.get(node.byte_range()).unwrap_or("");
+    let mut cursor = block.walk();
+    block
+        .named_children(&mut cursor)
+        .take(MAX_DECLARATION_SEARCH)
+        .any(|statement| match statement.kind() {
+            "lexical_declaration" | "variable_declaration" => {
+                let mut cursor = statement.walk();
+                statement.named_children(&mut cursor).any(|declarator| {
+                    declarator
+                        .child_by_field_name("name")
+                        .is_some_and(|declared| binds(declared, name, source))
+                })
+            }
+            "expression_statement" => statement.named_child(0).is_some_and(|assignment| {
+                assignment.kind() == "assignment"
+                    && assignment
+                        .child_by_field_name("left")
+                        .is_some_and(|left| left.kind() == "identifier" && text(left) == name)
+            }),
+            _ => false,
+        })
 }
 
 /// Whether the promise of an async JavaScript function never rejects: its body is a `try …

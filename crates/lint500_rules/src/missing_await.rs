@@ -188,7 +188,7 @@ fn async_elsewhere<'p>(
 fn never_rejects_here(callee: Node<'_>, file: &FileModel<'_>) -> bool {
     let known = file.async_callables();
     match callee.kind() {
-        "identifier" => has(&known.never_rejecting_functions, file.text(callee)),
+        "identifier" => known.is_never_rejecting_function(callee, file.source),
         "member_expression" => {
             callee
                 .child_by_field_name("object")
@@ -208,7 +208,9 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
     let text = |node: Node<'_>| file.text(node);
     if python {
         return match callee.kind() {
-            "identifier" => has(&known.functions, text(callee)).then_some(Callee::Declared),
+            "identifier" => known
+                .is_async_function(callee, file.source)
+                .then_some(Callee::Declared),
             "attribute" => {
                 let object = callee.child_by_field_name("object")?;
                 let method = text(callee.child_by_field_name("attribute")?);
@@ -228,11 +230,10 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
     }
     match callee.kind() {
         "identifier" => {
-            let name = text(callee);
-            if has(&known.functions, name) {
+            if known.is_async_function(callee, file.source) {
                 Some(Callee::Declared)
             } else {
-                (name == "fetch").then_some(Callee::Library)
+                (text(callee) == "fetch").then_some(Callee::Library)
             }
         }
         "member_expression" => {

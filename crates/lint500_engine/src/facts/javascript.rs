@@ -12,7 +12,7 @@ use super::{
     Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
     unawaited_call,
 };
-use crate::async_callables::never_rejects;
+use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
 use crate::model::FileModel;
 
@@ -647,7 +647,8 @@ impl JsFactsCollector {
             value_of(callee, file),
             in_async_function,
             file,
-        ) {
+        ) && !is_shadowed(root, file.source)
+        {
             self.module.unawaited_calls.push(call);
         }
     }

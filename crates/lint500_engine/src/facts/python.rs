@@ -12,7 +12,7 @@ use super::{
     Binding, Call, ClientConstruction, EnvRead, FactKind, Function, Import, Imported, NamedCall,
     PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
 };
-use crate::async_callables::is_python_coroutine_function;
+use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
 use crate::model::FileModel;
 
@@ -410,7 +410,8 @@ impl PyFactsCollector {
             value_of(callee, file, 0),
             in_async_function,
             file,
-        ) {
+        ) && !is_shadowed(root, file.source)
+        {
             self.module.unawaited_calls.push(call);
         }
     }
