@@ -612,10 +612,35 @@ fn handler_keeps_stack(body: Node<'_>, name: &str, file: &FileModel<'_>) -> bool
                     matches!(expression.kind(), "call_expression" | "call").then_some(expression)
                 })
                 .is_some_and(|call| call_keeps_stack(call, name, file)),
-            "statement_block" | "block" | "if_statement" | "elif_clause" | "else_clause"
-            | "try_statement" | "finally_clause" | "for_statement" | "for_in_statement"
-            | "while_statement" | "do_statement" | "with_statement" | "switch_statement"
-            | "switch_body" | "switch_case" | "switch_default" | "labeled_statement" => {
+            // A rethrow in a branch that tests the error (`if (err instanceof ValidationError)
+            // throw err;`) hands on those errors only, not the ones logged outside it.
+            "if_statement" | "elif_clause" => {
+                let tested = node
+                    .child_by_field_name("condition")
+                    .is_some_and(|condition| tests_error(condition, name, file));
+                let mut cursor = node.walk();
+                stack.extend(
+                    node.children_by_field_name("alternative", &mut cursor)
+                        .chain(node.child_by_field_name("consequence").filter(|_| !tested)),
+                );
+                false
+            }
+            "switch_case"
+                if node
+                    .child_by_field_name("value")
+                    .is_some_and(|value| tests_error(value, name, file))
+                    || node
+                        .parent()
+                        .and_then(|body| body.parent())
+                        .and_then(|switch| switch.child_by_field_name("value"))
+                        .is_some_and(|value| mentions(value, name, file)) =>
+            {
+                false
+            }
+            "statement_block" | "block" | "else_clause" | "try_statement" | "finally_clause"
+            | "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+            | "with_statement" | "switch_statement" | "switch_body" | "switch_case"
+            | "switch_default" | "labeled_statement" => {
                 let mut cursor = node.walk();
                 stack.extend(node.named_children(&mut cursor));
                 false

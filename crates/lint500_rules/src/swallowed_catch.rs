@@ -62,14 +62,17 @@ impl Rule for SwallowedCatch {
         else {
             return;
         };
-        let work = attempt.work;
         let answer = handler.answer.map(|(_, answer)| answer);
-        // When nothing in the `try` can fail but the plain values it reads, the handler's value
-        // is the author's answer for bad values: a parse-or-default helper's default, a
-        // predicate's `false`, a default such as `0` for a missing field.
-        if work.is_none()
-            && (attempt.parses
-                || answer == Some(Answer::Sentinel)
+        // A parse-or-default helper: nothing in the `try` can fail but the parse of plain
+        // values, and the default is the author's answer for bad input.
+        if attempt.parses && attempt.work.is_none() {
+            return;
+        }
+        // When nothing in the `try` can fail for a reason the caller must hear of (an outage, a
+        // bug), `false` is a predicate's answer and `0`, `''` or `'unknown'` a default for odd
+        // values.
+        if attempt.real_work.is_none()
+            && (answer == Some(Answer::Sentinel)
                 || (answer == Some(Answer::False) && answers_yes(try_statement, file)))
         {
             return;
@@ -82,7 +85,7 @@ impl Rule for SwallowedCatch {
             .child(0)
             .filter(|child| !child.is_named())
             .unwrap_or(clause);
-        match (handler.answer, work) {
+        match (handler.answer, attempt.real_work) {
             (Some((statement, _)), Some(work)) => {
                 let value = returned_value(statement).map_or("", |value| file.text(value));
                 let value = short(value).unwrap_or("a default");
@@ -325,10 +328,14 @@ fn answer(value: Node<'_>, file: &FileModel<'_>) -> Option<Answer> {
 
 /// What a `try` block does, read once.
 struct Attempt<'tree> {
-    /// The first node that does real work, which can fail for reasons the caller must hear
-    /// of: an `await`, a call or a `new` that is not a known pure function (a parse, a
-    /// conversion, a string or collection method). The block itself when it is too big to read.
+    /// The first node that does any work: an `await`, a call or a `new` that is not a known
+    /// pure function (a parse, a conversion, a string or collection method). The block itself
+    /// when it is too big to read.
     work: Option<Node<'tree>>,
+    /// The first node that does real work, which can fail for reasons the caller must hear of
+    /// (an outage, a bug): an `await`, I/O, a query, a call into the project. A library's
+    /// computation (`semver.satisfies`, `ast.unparse`) is work, not real work.
+    real_work: Option<Node<'tree>>,
     /// Whether it parses or converts something (`JSON.parse`, `new URL`, `int()`).
     parses: bool,
 }
@@ -337,27 +344,35 @@ impl<'tree> Attempt<'tree> {
     fn read(block: Node<'tree>, file: &FileModel<'tree>) -> Self {
         let mut attempt = Attempt {
             work: None,
+            real_work: None,
             parses: false,
         };
+        let mut module: Option<ModuleNames<'tree>> = None;
         let mut stack = vec![block];
         let mut visited = 0;
         while let Some(node) = stack.pop() {
             visited += 1;
             if visited > MAX_NODES {
-                attempt.work = Some(block);
+                attempt.work.get_or_insert(block);
+                attempt.real_work.get_or_insert(block);
                 return attempt;
             }
             match node.kind() {
                 "await_expression" | "await" => {
-                    attempt.work = Some(node);
+                    attempt.work.get_or_insert(node);
+                    attempt.real_work = Some(node);
                     return attempt;
                 }
                 "call_expression" | "call" | "new_expression" => {
                     if is_parse_call(node, file) {
                         attempt.parses = true;
                     } else if !is_pure_call(node, file) {
-                        attempt.work = Some(node);
-                        return attempt;
+                        attempt.work.get_or_insert(node);
+                        let module = module.get_or_insert_with(|| ModuleNames::around(block, file));
+                        if does_real_work(node, module, file) {
+                            attempt.real_work = Some(node);
+                            return attempt;
+                        }
                     }
                 }
                 _ if is_function(node) => continue,
@@ -369,6 +384,335 @@ impl<'tree> Attempt<'tree> {
             stack[start..].reverse();
         }
         attempt
+    }
+}
+
+/// Modules that do I/O: a call into one is real work.
+const IO_MODULES: &[&str] = &[
+    "fs",
+    "child_process",
+    "axios",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "urllib",
+    "subprocess",
+    "os",
+    "shutil",
+    "socket",
+    "boto3",
+    "psycopg2",
+    "sqlite3",
+    "pymongo",
+    "redis",
+];
+
+/// Calls that do I/O or run a query whatever they are called on.
+const IO_CALLS: &[&str] = &[
+    "fetch",
+    "open",
+    "urlopen",
+    "execute",
+    "executemany",
+    "fetchone",
+    "fetchall",
+    "fetchmany",
+    "commit",
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+];
+
+/// Whether a call that is neither a parse nor a pure function does real work: I/O (`*Sync`,
+/// `fetch`, `open`, a module that does I/O, a session, client, database or cache), a query, or
+/// a call into the project (a method of `this` / `self`, a function the module defines or
+/// imports from a relative path).
+fn does_real_work(call: Node<'_>, module: &ModuleNames<'_>, file: &FileModel<'_>) -> bool {
+    let Some((callee, _)) = callee_of(call, file) else {
+        return true;
+    };
+    // `readFileSync`, `execSync`; not the CPU-bound `bcrypt.compareSync` or `crypto.scryptSync`.
+    let synchronous_io = file.language.is_javascript_like()
+        && callee.len() > "Sync".len()
+        && callee.ends_with("Sync")
+        && !matches!(
+            callee,
+            "compareSync" | "hashSync" | "genSaltSync" | "scryptSync" | "pbkdf2Sync"
+        );
+    if synchronous_io || IO_CALLS.contains(&callee) {
+        return true;
+    }
+    let Some(function) = call
+        .child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))
+    else {
+        return true;
+    };
+    // The receiver chain, down to its root: `self.repo.users.get` → `self`.
+    let mut node = function;
+    let mut receivers_are_io = false;
+    for _ in 0..MAX_LOOP_DISTANCE {
+        let object = match node.kind() {
+            "member_expression" | "attribute" | "subscript" | "subscript_expression" => node
+                .child_by_field_name("object")
+                .or_else(|| node.child_by_field_name("value")),
+            "call_expression" | "call" => node.child_by_field_name("function"),
+            _ => None,
+        };
+        let Some(object) = object else {
+            break;
+        };
+        receivers_are_io |= names_io(last_name(object, file));
+        node = object;
+    }
+    let root = file.text(node);
+    match node.kind() {
+        "this" | "super" => true,
+        "identifier" => {
+            matches!(root, "self" | "cls")
+                || receivers_are_io
+                || names_io(root)
+                || IO_MODULES.contains(&root)
+                || module.origin(root) == Some(Origin::Project)
+        }
+        _ => receivers_are_io,
+    }
+}
+
+/// Whether a name says it holds a connection to something outside the process: `session`,
+/// `db`, `prismaClient`, `redis_cache`, `userRepository`, `s3`, `httpClient`.
+fn names_io(name: &str) -> bool {
+    const IO_WORDS: &[&str] = &[
+        "session",
+        "client",
+        "cursor",
+        "conn",
+        "connection",
+        "redis",
+        "cache",
+        "db",
+        "database",
+        "repo",
+        "repository",
+        "bucket",
+        "s3",
+        "http",
+        "api",
+        "prisma",
+        "knex",
+        "sequelize",
+        "mongo",
+        "mongoose",
+        "pool",
+    ];
+    // `prismaClient` → `prisma_client`: one word per part.
+    let mut snake = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            snake.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        snake.push(c.to_ascii_lowercase());
+    }
+    snake
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| IO_WORDS.contains(&word))
+}
+
+/// Where a name bound by the module's top level comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Defined in the module, or imported from a relative path (`./users`, `.crud`).
+    Project,
+    /// Imported from a package (`jsonwebtoken`, `sqlalchemy`, or, in Python, the project's own
+    /// package by its absolute name: lint500 cannot tell that one apart here).
+    Package,
+}
+
+/// How far up a `try` block the module may be, and how many of its statements are read: bounds
+/// for pathological files (beyond them, no name is known).
+const MAX_MODULE_DEPTH: usize = 1024;
+const MAX_MODULE_STATEMENTS: usize = 2048;
+
+/// The names a module's top level binds: its functions and classes, and its imports.
+struct ModuleNames<'tree> {
+    names: Vec<(&'tree str, Origin)>,
+}
+
+impl<'tree> ModuleNames<'tree> {
+    fn around(node: Node<'tree>, file: &FileModel<'tree>) -> Self {
+        let mut found = ModuleNames { names: Vec::new() };
+        let mut root = node;
+        for _ in 0..MAX_MODULE_DEPTH {
+            match root.parent() {
+                Some(parent) => root = parent,
+                None => break,
+            }
+        }
+        if root.parent().is_some() {
+            return found;
+        }
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor).take(MAX_MODULE_STATEMENTS) {
+            found.statement(statement, file);
+        }
+        found
+    }
+
+    fn origin(&self, name: &str) -> Option<Origin> {
+        self.names
+            .iter()
+            .find(|(bound, _)| *bound == name)
+            .map(|(_, origin)| *origin)
+    }
+
+    fn bind(&mut self, name: Option<Node<'tree>>, origin: Origin, file: &FileModel<'tree>) {
+        if let Some(name) = name.filter(|name| name.kind() == "identifier") {
+            self.names.push((file.text(name), origin));
+        }
+    }
+
+    fn statement(&mut self, statement: Node<'tree>, file: &FileModel<'tree>) {
+        let relative = |specifier: Node<'_>| {
+            file.text(specifier)
+                .trim_matches(['\'', '"', '`'])
+                .starts_with(['.', '/'])
+        };
+        let origin = |is_relative: bool| {
+            if is_relative {
+                Origin::Project
+            } else {
+                Origin::Package
+            }
+        };
+        match statement.kind() {
+            "export_statement" => {
+                if let Some(declaration) = statement.child_by_field_name("declaration") {
+                    self.statement(declaration, file);
+                }
+            }
+            "function_declaration"
+            | "generator_function_declaration"
+            | "class_declaration"
+            | "function_definition"
+            | "class_definition" => {
+                self.bind(statement.child_by_field_name("name"), Origin::Project, file);
+            }
+            "decorated_definition" => {
+                if let Some(definition) = statement.child_by_field_name("definition") {
+                    self.statement(definition, file);
+                }
+            }
+            // `import a, { b as c } from './x'`, `import * as ns from 'pkg'`.
+            "import_statement" if file.language.is_javascript_like() => {
+                let Some(source) = statement.child_by_field_name("source") else {
+                    return;
+                };
+                let origin = origin(relative(source));
+                let mut stack = vec![statement];
+                while let Some(node) = stack.pop() {
+                    match node.kind() {
+                        "import_specifier" => {
+                            let name = node
+                                .child_by_field_name("alias")
+                                .or_else(|| node.child_by_field_name("name"));
+                            self.bind(name, origin, file);
+                        }
+                        "identifier" => self.bind(Some(node), origin, file),
+                        "import_statement" | "import_clause" | "named_imports"
+                        | "namespace_import" => {
+                            let mut cursor = node.walk();
+                            stack.extend(node.named_children(&mut cursor));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // `const x = require('./x')`, `const { a, b: c } = require('pkg')`, `const f = () => …`.
+            "lexical_declaration" | "variable_declaration" => {
+                let mut cursor = statement.walk();
+                for declarator in statement.named_children(&mut cursor) {
+                    let (Some(name), Some(value)) = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let mut required = value;
+                    while required.kind() == "member_expression" {
+                        match required.child_by_field_name("object") {
+                            Some(object) => required = object,
+                            None => break,
+                        }
+                    }
+                    let origin = if matches!(value.kind(), "arrow_function" | "function_expression")
+                    {
+                        Origin::Project
+                    } else if required.kind() == "call_expression"
+                        && required
+                            .child_by_field_name("function")
+                            .is_some_and(|function| file.text(function) == "require")
+                    {
+                        match required
+                            .child_by_field_name("arguments")
+                            .and_then(|arguments| arguments.named_child(0))
+                        {
+                            Some(specifier) => origin(relative(specifier)),
+                            None => continue,
+                        }
+                    } else {
+                        continue;
+                    };
+                    let mut cursor = name.walk();
+                    let names: Vec<Node<'tree>> = if name.kind() == "object_pattern" {
+                        name.named_children(&mut cursor)
+                            .filter_map(|property| match property.kind() {
+                                "shorthand_property_identifier_pattern" => Some(property),
+                                "pair_pattern" => property.child_by_field_name("value"),
+                                _ => None,
+                            })
+                            .collect()
+                    } else {
+                        vec![name]
+                    };
+                    for bound in names {
+                        if bound.kind() == "shorthand_property_identifier_pattern" {
+                            self.names.push((file.text(bound), origin));
+                        } else {
+                            self.bind(Some(bound), origin, file);
+                        }
+                    }
+                }
+            }
+            // `import os`, `import a.b as c`.
+            "import_statement" => {
+                let mut cursor = statement.walk();
+                for name in statement.children_by_field_name("name", &mut cursor) {
+                    let bound = match name.kind() {
+                        "aliased_import" => name.child_by_field_name("alias"),
+                        _ => name.named_child(0),
+                    };
+                    self.bind(bound, Origin::Package, file);
+                }
+            }
+            // `from .crud import get_user as fetch`, `from sqlalchemy import select`.
+            "import_from_statement" => {
+                let is_relative = statement
+                    .child_by_field_name("module_name")
+                    .is_some_and(|module| module.kind() == "relative_import");
+                let mut cursor = statement.walk();
+                for name in statement.children_by_field_name("name", &mut cursor) {
+                    let bound = match name.kind() {
+                        "aliased_import" => name.child_by_field_name("alias"),
+                        _ => name.named_child(name.named_child_count().saturating_sub(1) as u32),
+                    };
+                    self.bind(bound, origin(is_relative), file);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -572,12 +916,7 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.
     callee == "get"
         && receiver.is_some_and(|receiver| {
-            let receiver = receiver.to_ascii_lowercase();
-            ![
-                "session", "client", "request", "http", "redis", "cache", "db", "conn", "api",
-            ]
-            .iter()
-            .any(|io| receiver.contains(io))
+            !names_io(receiver) && !IO_MODULES.contains(&receiver) && receiver != "requests"
         })
 }
 
