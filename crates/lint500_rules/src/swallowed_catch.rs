@@ -829,6 +829,11 @@ const PURE_JAVASCRIPT: &[&str] = &[
 
 /// Python functions and methods that do no I/O and call nothing of the project.
 const PURE_PYTHON: &[&str] = &[
+    "total_seconds",
+    "isoformat",
+    "timestamp",
+    "astimezone",
+    "strftime",
     "str",
     "bool",
     "bytes",
