@@ -199,8 +199,7 @@ impl<'tree> Handler<'tree> {
                 continue;
             }
             match statement.kind() {
-                "empty_statement" | "pass_statement" => {}
-                "continue_statement" => {}
+                "empty_statement" | "pass_statement" | "continue_statement" => {}
                 "break_statement" => handler.goes_on = false,
                 "return_statement" => {
                     handler.goes_on = false;
@@ -887,32 +886,30 @@ const PURE_PYTHON: &[&str] = &[
     "dumps",
 ];
 
-/// Calls that do no I/O and call nothing of the project: parses and conversions, string,
-/// number, date and collection methods, `Math`, `Object`, `Intl`.
+/// Calls, other than parses, that do no I/O and call nothing of the project: string, number,
+/// date and collection methods, `Math`, `Object`, `Intl`.
 fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     if call.kind() == "new_expression" {
         let constructor = call.child_by_field_name("constructor");
-        return is_parse_call(call, file)
-            || constructor.is_some_and(|constructor| {
-                file.text(constructor).starts_with("Intl.")
-                    || matches!(
-                        last_name(constructor, file),
-                        "URLSearchParams"
-                            | "RegExp"
-                            | "Map"
-                            | "Set"
-                            | "Array"
-                            | "Error"
-                            | "TextDecoder"
-                            | "TextEncoder"
-                    )
-            });
+        return constructor.is_some_and(|constructor| {
+            file.text(constructor).starts_with("Intl.")
+                || matches!(
+                    last_name(constructor, file),
+                    "URLSearchParams"
+                        | "RegExp"
+                        | "Map"
+                        | "Set"
+                        | "Array"
+                        | "Error"
+                        | "TextDecoder"
+                        | "TextEncoder"
+                )
+        });
     }
     let Some((callee, receiver)) = callee_of(call, file) else {
         return false;
     };
-    if is_parse_call(call, file)
-        || PURE_JAVASCRIPT.contains(&callee)
+    if PURE_JAVASCRIPT.contains(&callee)
         || PURE_PYTHON.contains(&callee)
         || receiver == Some("Math")
     {
@@ -920,9 +917,7 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     }
     // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.
     callee == "get"
-        && receiver.is_some_and(|receiver| {
-            !names_io(receiver) && !IO_MODULES.contains(&receiver) && receiver != "requests"
-        })
+        && receiver.is_some_and(|receiver| !names_io(receiver) && !IO_MODULES.contains(&receiver))
 }
 
 /// A predicate: `try { new URL(s); return true } catch { return false }`, `try { return
