@@ -47,6 +47,15 @@ const CONVERSIONS: &[&str] = &[
     "bool",
 ];
 
+/// Variables every platform sets: reading them anywhere is the norm. `NODE_ENV` is also
+/// inlined by bundlers; `PATH` and `HOME` are set for every process.
+const ALWAYS_SET: &[&str] = &["NODE_ENV", "PATH", "HOME"];
+
+/// Whether `variable` is one every platform sets.
+pub(crate) fn is_always_set(variable: Option<&str>) -> bool {
+    variable.is_some_and(|variable| ALWAYS_SET.contains(&variable))
+}
+
 /// What the code around one read does with a missing variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Handling {

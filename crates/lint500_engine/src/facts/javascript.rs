@@ -244,8 +244,8 @@ impl JsFactsCollector {
         }
     }
 
-    /// `process.env.KEY` / `process.env['KEY']` inside a function. `NODE_ENV` is left out: it
-    /// is set by every platform and inlined by bundlers, and reading it anywhere is the norm.
+    /// `process.env.KEY` / `process.env['KEY']` inside a function. `NODE_ENV`, `PATH` and
+    /// `HOME` are left out: every platform sets them.
     fn member(&mut self, node: Node<'_>, file: &FileModel<'_>) {
         let ids = self.ids;
         // Runs on every member expression: leave after comparing ids in the common case.
@@ -272,7 +272,7 @@ impl JsFactsCollector {
             .child_by_field_id(ids.property)
             .or_else(|| node.child_by_field_id(ids.index));
         let variable = key.and_then(|key| env::string_key(key, file));
-        if variable.as_deref() == Some("NODE_ENV") {
+        if env::is_always_set(variable.as_deref()) {
             return;
         }
         self.read_env(function, node, variable, file);

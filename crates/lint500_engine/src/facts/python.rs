@@ -438,7 +438,9 @@ impl PyFactsCollector {
             let variable = node
                 .child_by_field_name("subscript")
                 .and_then(|key| env::string_key(key, file));
-            self.read_env(node, variable, file, true);
+            if !env::is_always_set(variable.as_deref()) {
+                self.read_env(node, variable, file, true);
+            }
         }
     }
 
@@ -451,7 +453,9 @@ impl PyFactsCollector {
             .child_by_field_id(self.ids.arguments)
             .and_then(|arguments| argument(arguments, 0, "key", file))
             .and_then(|key| env::string_key(key, file));
-        self.read_env(call, variable, file, false);
+        if !env::is_always_set(variable.as_deref()) {
+            self.read_env(call, variable, file, false);
+        }
     }
 
     /// Records a read of `variable` unless the code around it copes with a missing variable.
