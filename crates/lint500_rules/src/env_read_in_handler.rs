@@ -9,7 +9,8 @@ use lint500_core::{Label, Language, Severity};
 use lint500_engine::{EnvRead, Project, ProjectContext, Rule};
 
 use crate::handlers::{
-    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, request_time_functions,
+    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, module_functions,
+    request_time_functions,
 };
 
 pub struct EnvReadInHandler;
@@ -30,6 +31,9 @@ impl Rule for EnvReadInHandler {
         for function in request_time_functions(project) {
             let language = project.file(function.file).language;
             for read in &function.function.env_reads {
+                if tested_by_every_caller(project, &function, read) {
+                    continue;
+                }
                 let diagnostic = ctx.report(
                     function.file,
                     read.span,
@@ -50,6 +54,44 @@ impl Rule for EnvReadInHandler {
             }
         }
     }
+}
+
+/// Whether a helper's read is of a variable that every function of its module calling it
+/// tests (`if (!process.env.KEY) return …; setup();`): the callers handle its absence.
+fn tested_by_every_caller(
+    project: &Project,
+    function: &RequestTimeFunction<'_>,
+    read: &EnvRead,
+) -> bool {
+    let (RequestTime::Helper, Some(variable)) = (function.why, read.variable.as_deref()) else {
+        return false;
+    };
+    let functions = module_functions(project, function.file);
+    let tests = |start: usize| {
+        // The caller, or a function it is written in.
+        let mut scope = Some(start);
+        let mut steps = 0;
+        while let Some(start) = scope.filter(|_| steps < 64) {
+            let Ok(at) = functions.binary_search_by_key(&start, |f| f.start_byte) else {
+                return false;
+            };
+            if functions[at]
+                .env_tested
+                .iter()
+                .any(|tested| tested == variable)
+            {
+                return true;
+            }
+            scope = functions[at].enclosing;
+            steps += 1;
+        }
+        false
+    };
+    let mut callers = functions
+        .iter()
+        .filter(|caller| caller.calls.contains(&function.function.start_byte))
+        .peekable();
+    callers.peek().is_some() && callers.all(|caller| tests(caller.start_byte))
 }
 
 fn message(read: &EnvRead, language: Language, function: &RequestTimeFunction<'_>) -> String {

@@ -289,7 +289,8 @@ fn is_fastapi_receiver(project: &Project, file: FileId, receiver: &Value) -> boo
     }
 }
 
-fn module_functions(project: &Project, file: FileId) -> &[Function] {
+/// The functions the facts keep of a JavaScript or Python module, sorted by start byte.
+pub(crate) fn module_functions(project: &Project, file: FileId) -> &[Function] {
     let facts = &project.file(file).facts;
     match (&facts.module, &facts.python) {
         (Some(module), _) => &module.functions,

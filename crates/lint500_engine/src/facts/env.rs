@@ -169,10 +169,17 @@ pub(crate) fn string_key(node: Node<'_>, file: &FileModel<'_>) -> Option<String>
     (!key.is_empty()).then(|| key.to_string())
 }
 
-/// Drops the reads of variables a function (or one it is written in) tests, and keeps each
-/// variable's first read: one finding per variable per function. `tested` holds (index into
-/// `functions`, variable) pairs.
+/// Records the variables each function tests, drops the reads of variables a function (or
+/// one it is written in) tests, and keeps each variable's first read: one finding per
+/// variable per function. `tested` holds (index into `functions`, variable) pairs.
 pub(crate) fn settle_reads(functions: &mut [Function], tested: &[(usize, String)]) {
+    for (index, variable) in tested {
+        if let Some(function) = functions.get_mut(*index)
+            && !function.env_tested.contains(variable)
+        {
+            function.env_tested.push(variable.clone());
+        }
+    }
     if functions
         .iter()
         .all(|function| function.env_reads.is_empty())

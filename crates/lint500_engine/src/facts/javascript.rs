@@ -221,6 +221,7 @@ impl JsFactsCollector {
             called_at_load: false,
             cached: false,
             env_reads: Vec::new(),
+            env_tested: Vec::new(),
             clients: Vec::new(),
         });
         self.open_functions.push(self.module.functions.len() - 1);

@@ -346,6 +346,9 @@ pub struct Function {
     pub cached: bool,
     /// Environment reads in its own body (those of nested functions are theirs).
     pub env_reads: Vec<EnvRead>,
+    /// Variables its own body tests for presence (`if (!process.env.KEY) …`): the functions
+    /// it calls after the test may read them safely.
+    pub env_tested: Vec<String>,
     /// Pooled database or cache clients constructed in its own body.
     pub clients: Vec<ClientConstruction>,
 }

@@ -221,6 +221,7 @@ impl PyFactsCollector {
             called_at_load: false,
             cached: self.cached_definitions.contains(&start),
             env_reads: Vec::new(),
+            env_tested: Vec::new(),
             clients: Vec::new(),
         });
         self.open_functions.push(self.module.functions.len() - 1);
