@@ -1,7 +1,7 @@
 //! `missing-error-middleware`: an Express app with routes but no error-handling middleware (a
 //! four-parameter function registered with `use` after the routes), across files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use lint500_core::{Label, Span};
 use lint500_engine::{FileId, Project, ProjectContext, Resolved, Rule, Value};
@@ -47,6 +47,8 @@ impl Rule for MissingErrorMiddleware {
         // (`module.exports = (app) => app.use(onError)`): their apps may well be covered.
         let mut covered_packages = Vec::new();
         let mut misdeclared_apps = Vec::new();
+        // (mounted app, app it is mounted on): `parent.use('/api', api)`.
+        let mut mounts: Vec<((FileId, usize), (FileId, usize))> = Vec::new();
         for registration in &registered {
             let is_route = registration.registers_route()
                 || (registration.is_use() && mounts_router(project, registration));
@@ -62,6 +64,19 @@ impl Rule for MissingErrorMiddleware {
                             }
                         }
                         Middleware::Other => {}
+                    }
+                }
+            }
+            if let (true, Receiver::App { file, span }) =
+                (registration.is_use(), registration.receiver)
+            {
+                for handler in &registration.registration.handlers {
+                    if let Resolved::ExpressApp {
+                        file: mounted_file,
+                        span: mounted,
+                    } = project.resolve(registration.file, handler)
+                    {
+                        mounts.push(((mounted_file, mounted.start_byte), (file, span.start_byte)));
                     }
                 }
             }
@@ -84,10 +99,22 @@ impl Rule for MissingErrorMiddleware {
             }
         }
 
+        // Apps with an error middleware of their own; a mounted app hands the errors it does
+        // not handle to the app it is mounted on.
+        let handling: HashSet<(FileId, usize)> = apps
+            .iter()
+            .filter(|(_, (_, app))| !app.error_handlers.is_empty())
+            .map(|(key, _)| *key)
+            .collect();
         let mut apps: Vec<_> = apps.into_iter().collect();
         apps.sort_by_key(|(key, _)| *key);
         for ((file, start), (span, app)) in apps {
             if app.routes.is_empty() || covered_packages.contains(&project.file(file).package) {
+                continue;
+            }
+            if app.error_handlers.is_empty()
+                && mounted_on_handling_app((file, start), &mounts, &handling)
+            {
                 continue;
             }
             if app.error_handlers.is_empty() {
@@ -134,6 +161,31 @@ impl Rule for MissingErrorMiddleware {
             }
         }
     }
+}
+
+/// Whether the app is mounted, directly or through other mounted apps, on an app with an
+/// error middleware: Express passes a mounted app's unhandled errors to its parent.
+fn mounted_on_handling_app(
+    app: (FileId, usize),
+    mounts: &[((FileId, usize), (FileId, usize))],
+    handling: &HashSet<(FileId, usize)>,
+) -> bool {
+    let mut pending = vec![app];
+    let mut seen = HashSet::new();
+    while let Some(current) = pending.pop() {
+        if !seen.insert(current) {
+            continue;
+        }
+        for &(mounted, parent) in mounts {
+            if mounted == current {
+                if handling.contains(&parent) {
+                    return true;
+                }
+                pending.push(parent);
+            }
+        }
+    }
+    false
 }
 
 fn report_missing(
