@@ -22,6 +22,9 @@ enum Middleware {
     Other,
 }
 
+/// An app by the file and start byte of the `express()` call that creates it.
+type AppKey = (FileId, usize);
+
 /// First parameter names that show the author meant an error handler.
 const ERROR_PARAMETER_NAMES: &[&str] = &["err", "error", "e"];
 
@@ -42,13 +45,13 @@ impl Rule for MissingErrorMiddleware {
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
         let registered = registrations(project);
-        let mut apps: HashMap<(FileId, usize), (Span, App<'_>)> = HashMap::new();
+        let mut apps: HashMap<AppKey, (Span, App<'_>)> = HashMap::new();
         // Packages where an error handler is registered on an app of unknown identity
         // (`module.exports = (app) => app.use(onError)`): their apps may well be covered.
         let mut covered_packages = Vec::new();
         let mut misdeclared_apps = Vec::new();
         // (mounted app, app it is mounted on): `parent.use('/api', api)`.
-        let mut mounts: Vec<((FileId, usize), (FileId, usize))> = Vec::new();
+        let mut mounts: Vec<(AppKey, AppKey)> = Vec::new();
         for registration in &registered {
             let is_route = registration.registers_route()
                 || (registration.is_use() && mounts_router(project, registration));
@@ -101,7 +104,7 @@ impl Rule for MissingErrorMiddleware {
 
         // Apps with an error middleware of their own; a mounted app hands the errors it does
         // not handle to the app it is mounted on.
-        let handling: HashSet<(FileId, usize)> = apps
+        let handling: HashSet<AppKey> = apps
             .iter()
             .filter(|(_, (_, app))| !app.error_handlers.is_empty())
             .map(|(key, _)| *key)
@@ -166,9 +169,9 @@ impl Rule for MissingErrorMiddleware {
 /// Whether the app is mounted, directly or through other mounted apps, on an app with an
 /// error middleware: Express passes a mounted app's unhandled errors to its parent.
 fn mounted_on_handling_app(
-    app: (FileId, usize),
-    mounts: &[((FileId, usize), (FileId, usize))],
-    handling: &HashSet<(FileId, usize)>,
+    app: AppKey,
+    mounts: &[(AppKey, AppKey)],
+    handling: &HashSet<AppKey>,
 ) -> bool {
     let mut pending = vec![app];
     let mut seen = HashSet::new();
