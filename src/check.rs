@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use lint500_core::Severity;
+use lint500_core::{Severity, printable};
 use lint500_engine::{CommandLineOverrides, Config, LintRun, Linter, RunOptions, Settings};
 use lint500_report::{
     ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
@@ -67,6 +67,9 @@ pub fn run(args: CheckArgs) -> u8 {
         },
     );
 
+    if args.show_files {
+        return show_files(&run);
+    }
     let notices = run_notices(&run);
     for notice in &notices {
         print_error(&format!(
@@ -103,6 +106,24 @@ pub fn run(args: CheckArgs) -> u8 {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
+    }
+}
+
+/// `--show-files`: one line per file asked for, linted or skipped and why.
+fn show_files(run: &LintRun) -> u8 {
+    let mut text = String::new();
+    for (path, not_server_code) in &run.scope {
+        let path = printable(&path.to_string_lossy()).into_owned();
+        match not_server_code {
+            None => text += &format!("linted   {path}\n"),
+            Some(why) => {
+                text += &format!("skipped  {path}: {why} (`{} = true` lints it)\n", why.key())
+            }
+        }
+    }
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(err) => fail(&format!("cannot write the list of files: {err}")),
     }
 }
 

@@ -103,6 +103,11 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 
+    /// List the files instead of the findings: each linted, or skipped as not server code
+    /// with the reason and the configuration key that lints it all the same
+    #[arg(long)]
+    show_files: bool,
+
     /// Read and parse files but run no rule (the benchmark's floor)
     #[arg(long, hide = true)]
     parse_only: bool,
@@ -159,7 +164,9 @@ fn print_error(line: &str) {
 fn main() -> ExitCode {
     use_mimalloc_for_tree_sitter();
     // A panic's message may quote the text being linted: print it escaped like every line.
-    std::panic::set_hook(Box::new(|info| print_error(&format!("internal error: {info}"))));
+    std::panic::set_hook(Box::new(|info| {
+        print_error(&format!("internal error: {info}"))
+    }));
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Rules { format }) => catalogue::list(format),

@@ -86,10 +86,13 @@ fn the_default_size_limit_is_2_mib() {
 }
 
 #[test]
-fn a_minified_single_line_file_under_the_limit_is_linted() {
+fn a_minified_single_line_file_is_linted_only_when_generated_files_are_included() {
     let project = Project::new();
     let line = "var a=function(){try{x()}catch(e){}};".repeat(20_000);
     project.file("src/vendor-bundle.js", format!("{line}\n"));
+    let run = assert_good_file_still_reported(&project, &[]);
+    assert_eq!(run.findings().len(), 1);
+    project.file("lint500.toml", "include-generated = true\n");
     let run = assert_good_file_still_reported(&project, &[]);
     assert_eq!(run.findings().len(), 20_001);
 }
@@ -135,6 +138,8 @@ fn syntax_errors_keep_what_parsed_and_report_nothing_inside_the_broken_code() {
 #[test]
 fn fifty_thousand_nested_brackets_do_not_overflow_the_stack() {
     let project = Project::new();
+    // One long line: minified code, which is linted on request.
+    project.file("lint500.toml", "include-generated = true\n");
     let depth = 50_000;
     project.file("src/open.js", "[".repeat(depth));
     project.file(
@@ -185,6 +190,8 @@ fn fifty_thousand_nested_brackets_do_not_overflow_the_stack() {
 #[test]
 fn deeply_nested_catch_blocks_are_still_linted() {
     let project = Project::new();
+    // One long line: minified code, which is linted on request.
+    project.file("lint500.toml", "include-generated = true\n");
     let depth = 5_000;
     let nested = format!(
         "{}try {{ a(); }} catch (e) {{}}{}\n",

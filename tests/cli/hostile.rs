@@ -85,6 +85,8 @@ fn pathological_error_recovery_runs_out_of_budget_in_every_javascript_grammar() 
 #[test]
 fn findings_far_along_a_long_line_are_drawn_in_a_window() {
     let project = Project::new();
+    // Lines that long are minified code, linted on request.
+    project.file("lint500.toml", "include-generated = true\n");
     // Column 65,536 and beyond; then 2,000 findings along a line of almost 2 MiB.
     project.file(
         "src/wide.js",
@@ -117,6 +119,8 @@ fn findings_far_along_a_long_line_are_drawn_in_a_window() {
 #[test]
 fn a_hundred_thousand_nested_try_blocks_are_linted() {
     let project = Project::new();
+    // Lines that long are minified code, linted on request.
+    project.file("lint500.toml", "include-generated = true\n");
     let nested = "try { ".repeat(100_000) + "f();" + &" } catch (e) {}".repeat(100_000);
     project.file("src/nested.js", nested + "\n");
     let run = run_beside_a_good_file(&project, &["--max-file-size", "4000000"]);

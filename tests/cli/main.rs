@@ -7,6 +7,7 @@ mod config;
 mod formats;
 mod hostile;
 mod projects;
+mod scope;
 mod subcommands;
 mod support;
 mod suppression;

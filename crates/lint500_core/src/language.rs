@@ -105,7 +105,7 @@ pub fn is_test_path(path: &Path) -> bool {
         || path.components().any(|component| {
             matches!(
                 component.as_os_str().to_str(),
-                Some("test" | "tests" | "__tests__")
+                Some("test" | "tests" | "__tests__" | "test-int" | "e2e" | "evals")
             )
         })
 }

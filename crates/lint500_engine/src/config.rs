@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, de};
 
 use crate::paths::GlobList;
 use crate::rule::RuleSet;
+use crate::scope::{INCLUDE_KEYS, ScopeIncludes};
 use crate::source::{self, DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_LIMIT};
 
 const CONFIG_FILES: [&str; 2] = ["lint500.toml", ".lint500.toml"];
@@ -31,6 +32,20 @@ struct ConfigFile {
     #[serde(default)]
     per_file_ignores: BTreeMap<String, Vec<String>>,
     max_file_size: Option<u64>,
+    /// `include-tests = true` and the other keys of [`INCLUDE_KEYS`]: files that are not
+    /// server code, linted all the same.
+    #[serde(default)]
+    include_tests: bool,
+    #[serde(default)]
+    include_examples: bool,
+    #[serde(default)]
+    include_migrations: bool,
+    #[serde(default)]
+    include_generated: bool,
+    #[serde(default)]
+    include_browser: bool,
+    #[serde(default)]
+    include_unreachable: bool,
     /// `[rules.<rule-id>]`: option name -> value.
     #[serde(default)]
     rules: BTreeMap<String, BTreeMap<String, OptionValue>>,
@@ -297,6 +312,8 @@ pub struct Settings {
     /// (relative to the current folder) that keep files out of the walk.
     pub excludes: Vec<GlobList>,
     pub max_file_size: u64,
+    /// The classes of files that are not server code that are linted all the same.
+    pub includes: ScopeIncludes,
 }
 
 impl Settings {
@@ -393,7 +410,23 @@ impl Settings {
             (None, None) => DEFAULT_MAX_FILE_SIZE,
         };
 
+        let mut includes = ScopeIncludes::default();
+        let flags = [
+            file.include_tests,
+            file.include_examples,
+            file.include_migrations,
+            file.include_generated,
+            file.include_browser,
+            file.include_unreachable,
+        ];
+        for (key, on) in INCLUDE_KEYS.into_iter().zip(flags) {
+            if on {
+                includes.insert(key);
+            }
+        }
+
         Ok(Settings {
+            includes,
             enabled,
             severity,
             severity_configured,

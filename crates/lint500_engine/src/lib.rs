@@ -15,6 +15,7 @@ mod project;
 mod python_manifest;
 mod rule;
 mod runner;
+mod scope;
 mod source;
 mod suppression;
 mod unawaited;
@@ -38,6 +39,7 @@ pub use paths::GlobList;
 pub use project::{Ecosystem, FileId, Package, PackageId, Project, ProjectFile, Resolved};
 pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
+pub use scope::{INCLUDE_KEYS, NotServerCode, ScopeIncludes};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::Suppressions;
 pub use unawaited::{

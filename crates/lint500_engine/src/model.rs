@@ -18,9 +18,6 @@ use crate::suppression::Suppressions;
 pub struct FileModel<'tree> {
     pub source: &'tree str,
     pub language: Language,
-    /// Whether the file is a test (`*.test.js`, `tests/…`, `test_*.py`): rules about what
-    /// fails in production may leave tests alone.
-    pub is_test: bool,
     /// Enclosing functions, catch clauses and guarded try blocks.
     frames: Frames<'tree>,
     root: Node<'tree>,
@@ -240,8 +237,6 @@ pub struct WalkPlan<'a> {
     pub enabled: &'a [bool],
     pub options: &'a [RuleOptions],
     pub collect_facts: bool,
-    /// See [`FileModel::is_test`].
-    pub is_test: bool,
 }
 
 impl WalkPlan<'_> {
@@ -253,7 +248,6 @@ impl WalkPlan<'_> {
             enabled: &[],
             options: &[],
             collect_facts: true,
-            is_test: false,
         }
     }
 }
@@ -267,7 +261,6 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
         enabled,
         options,
         collect_facts,
-        is_test,
     } = *plan;
     let roles = roles(language);
     let dispatch = rules.dispatch_table(language);
@@ -275,7 +268,6 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
     let mut model = FileModel {
         source,
         language,
-        is_test,
         frames: Frames::default(),
         root: tree.root_node(),
         async_callables: OnceCell::new(),

@@ -110,6 +110,8 @@ pub struct Package {
     pub dependencies: HashMap<String, String>,
     /// Every module specifier imported or required by the package's files.
     pub specifiers: Vec<String>,
+    /// The `name` of a `package.json`: how other packages of a workspace import this one.
+    pub name: Option<String>,
 }
 
 impl Package {
@@ -275,6 +277,10 @@ impl Project {
                                 dependencies: manifests
                                     .dependencies(&package_root, ecosystem)
                                     .clone(),
+                                name: match ecosystem {
+                                    Ecosystem::Node => manifests.name(&package_root),
+                                    Ecosystem::Python => None,
+                                },
                                 root: package_root,
                                 ecosystem,
                                 specifiers: Vec::new(),
@@ -330,6 +336,15 @@ impl Project {
 
     pub fn package(&self, id: PackageId) -> &Package {
         &self.packages[id]
+    }
+
+    /// The file at `path` (absolute and lexically normalised), if the project has it.
+    pub fn file_at(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn packages(&self) -> impl Iterator<Item = &Package> {
+        self.packages.iter()
     }
 
     pub fn package_of(&self, file: FileId) -> &Package {
@@ -745,6 +760,8 @@ pub(crate) struct Manifests {
     nearest: [HashMap<PathBuf, Option<PathBuf>>; 2],
     /// By ecosystem: folder with a manifest → its dependencies.
     dependencies: [HashMap<PathBuf, HashMap<String, String>>; 2],
+    /// Folder with a `package.json` → its `name`.
+    names: HashMap<PathBuf, Option<String>>,
 }
 
 impl Manifests {
@@ -780,6 +797,18 @@ impl Manifests {
         self.dependencies[ecosystem.slot()]
             .entry(folder.to_path_buf())
             .or_insert_with(|| ecosystem.read_dependencies(folder))
+    }
+
+    /// The `name` the `package.json` in `folder` gives its package.
+    pub(crate) fn name(&mut self, folder: &Path) -> Option<String> {
+        self.names
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| {
+                let text = read_discovered(&folder.join("package.json")).ok()?;
+                let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+                Some(json.get("name")?.as_str()?.to_string())
+            })
+            .clone()
     }
 
     /// Whether the package of `folder`, or a workspace above it, declares one of `names`:

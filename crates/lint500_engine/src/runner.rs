@@ -3,7 +3,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use lint500_core::{Diagnostic, Language, is_test_path};
+use lint500_core::{Diagnostic, Language};
 use rayon::prelude::*;
 
 use crate::config::Settings;
@@ -15,6 +15,7 @@ use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
 };
 use crate::rule::{ProjectContext, RuleSet};
+use crate::scope::{ImportShape, NotServerCode, Packages, SERVER_PACKAGES, unreachable_files};
 use crate::source::{SourceError, normalize_line_breaks, read_source};
 use crate::suppression::Suppressions;
 use crate::walk::{SourceFile, WalkOptions, collect_files};
@@ -83,6 +84,9 @@ pub struct LintRun {
     pub files: Vec<FileFindings>,
     pub notices: Vec<Notice>,
     pub files_linted: usize,
+    /// Every file asked for that could be read, sorted, with why it was not linted when it
+    /// is not server code.
+    pub scope: Vec<(PathBuf, Option<NotServerCode>)>,
 }
 
 impl LintRun {
@@ -97,6 +101,16 @@ impl LintRun {
     pub fn has_errors(&self) -> bool {
         self.notices.iter().any(|notice| notice.kind.is_error())
     }
+}
+
+/// One file for the per-file pass, with what the run decided about its folder.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    file: &'a SourceFile,
+    /// Whether the file was asked for, or is read only for its facts.
+    linted: bool,
+    scope: &'a FactScope,
+    packages: &'a Packages,
 }
 
 /// What the per-file pass produced for one file.
@@ -121,6 +135,12 @@ struct FileOutcome {
     text_hash: Option<u64>,
     notices: Vec<Notice>,
     facts: FileFacts,
+    /// Why the file, asked for, is not linted: it is not server code.
+    not_server_code: Option<NotServerCode>,
+    /// Not server code, but of a class the configuration brings back in (a test, a
+    /// migration): no entry point imports such files, and they are linted all the same.
+    included_by_key: bool,
+    import_shape: ImportShape,
 }
 
 impl FileOutcome {
@@ -142,6 +162,9 @@ impl FileOutcome {
             text_hash: None,
             notices,
             facts: FileFacts::default(),
+            not_server_code: None,
+            included_by_key: false,
+            import_shape: ImportShape::default(),
         }
     }
 
@@ -203,16 +226,23 @@ impl Linter {
         } else {
             self.enabled_project_rules()
         };
-        let mut scope = FactScope::new(
-            project_rules
-                .iter()
-                .flat_map(|&index| self.rules.rule(index).project_dependencies())
-                .copied()
-                .collect(),
-        );
+        // Finding the modules no server entry point reaches needs the facts of server packages.
+        let reachability =
+            !options.parse_only && !self.settings.includes.includes(NotServerCode::Unreachable);
+        let mut dependencies: Vec<&'static str> = project_rules
+            .iter()
+            .flat_map(|&index| self.rules.rule(index).project_dependencies())
+            .copied()
+            .collect();
+        if reachability {
+            dependencies.extend(SERVER_PACKAGES);
+        }
+        let mut scope = FactScope::new(dependencies);
         let mut manifests = Manifests::default();
+        let mut packages = Packages::default();
         for file in &linted {
             scope.add(&file.path, file.language, &mut manifests);
+            packages.add(&file.path, file.language, &mut manifests);
         }
         let context = self.package_files_outside(&linted, &scope, &mut manifests, &walk, overlays);
         for file in &context {
@@ -232,17 +262,33 @@ impl Linter {
             jobs.par_iter()
                 .with_max_len(1)
                 .map(|&(file, linted)| {
-                    self.lint_file(file, linted, &scope, options.parse_only, overlays)
+                    let job = Job {
+                        file,
+                        linted,
+                        scope: &scope,
+                        packages: &packages,
+                    };
+                    self.lint_file(&job, options.parse_only, overlays)
                 })
                 .collect()
         });
-        if !project_rules.is_empty() {
-            notices.extend(self.check_project(&project_rules, &mut outcomes, manifests));
+        let has_facts = outcomes.iter().any(|outcome| !outcome.facts.is_empty());
+        if !project_rules.is_empty() || (reachability && has_facts) {
+            notices.extend(self.check_project(
+                &project_rules,
+                &mut outcomes,
+                manifests,
+                reachability,
+            ));
         }
 
         let mut run = LintRun::default();
         for mut outcome in outcomes {
-            run.files_linted += usize::from(outcome.linted && outcome.read);
+            if outcome.linted && outcome.read {
+                run.scope
+                    .push((outcome.display.clone(), outcome.not_server_code));
+                run.files_linted += usize::from(outcome.not_server_code.is_none());
+            }
             notices.append(&mut outcome.notices);
             if outcome.diagnostics.is_empty() {
                 continue;
@@ -271,6 +317,7 @@ impl Linter {
         notices.sort();
         notices.dedup();
         run.notices = notices;
+        run.scope.sort();
         run.files.sort_by(|a, b| a.path.cmp(&b.path));
         run
     }
@@ -313,14 +360,13 @@ impl Linter {
             .collect()
     }
 
-    fn lint_file(
-        &self,
-        file: &SourceFile,
-        linted: bool,
-        scope: &FactScope,
-        parse_only: bool,
-        overlays: &Overlays,
-    ) -> FileOutcome {
+    fn lint_file(&self, job: &Job<'_>, parse_only: bool, overlays: &Overlays) -> FileOutcome {
+        let Job {
+            file,
+            linted,
+            scope,
+            packages,
+        } = *job;
         let display = display_path(&self.cwd, &file.path);
         match self.text_of(&file.path, overlays) {
             Ok(source) if parse_only => match parse(&source, file.language) {
@@ -332,7 +378,13 @@ impl Linter {
             },
             Ok(source) => {
                 let facts = scope.wants_facts(&file.path, file.language, &source);
-                self.lint_text(file, display, source, linted, facts)
+                let why = packages.not_server_code(&file.path, &display, file.language, &source);
+                let included = why.is_some_and(|why| self.settings.includes.includes(why));
+                let not_server_code = why.filter(|_| !included);
+                let mut outcome =
+                    self.lint_text(file, display, source, linted, facts, not_server_code);
+                outcome.included_by_key = included;
+                outcome
             }
             Err(err) => FileOutcome::skipped(file, display, linted, &err),
         }
@@ -351,7 +403,7 @@ impl Linter {
             language,
         };
         let display = display_path(&self.cwd, &file.path);
-        let mut outcome = self.lint_text(&file, display, source, true, false);
+        let mut outcome = self.lint_text(&file, display, source, true, false, None);
         outcome
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -365,24 +417,30 @@ impl Linter {
         source: String,
         linted: bool,
         facts: bool,
+        not_server_code: Option<NotServerCode>,
     ) -> FileOutcome {
         let tree = match parse(&source, file.language) {
             Ok(tree) => tree,
             Err(refusal) => return FileOutcome::skipped(file, display, linted, &refusal),
         };
-        // A file read only for its facts runs no rule of its own.
-        let enabled = if linted {
+        // A file read only for its facts runs no rule of its own, nor one that is not server
+        // code.
+        let linted_here = linted && not_server_code.is_none();
+        let import_shape = if facts {
+            ImportShape::of(&source, file.language)
+        } else {
+            ImportShape::default()
+        };
+        let enabled = if linted_here {
             self.settings.enabled_for(&file.path)
         } else {
             vec![false; self.rules.len()]
         };
-        let is_test = is_test_path(&display);
         let plan = WalkPlan {
             rules: self.rules,
             enabled: &enabled,
             options: &self.settings.options,
             collect_facts: facts,
-            is_test,
         };
         let lint = lint_tree(&source, &tree, file.language, &plan);
         drop(tree);
@@ -400,7 +458,7 @@ impl Linter {
             message,
         };
         let mut notices = Vec::new();
-        if linted {
+        if linted_here {
             if let Some(at) = first_syntax_error {
                 notices.push(notice(
                     NoticeKind::SyntaxError,
@@ -438,6 +496,9 @@ impl Linter {
             text_hash: None,
             notices,
             facts,
+            not_server_code,
+            included_by_key: false,
+            import_shape,
         };
         for diagnostic in diagnostics {
             self.accept(&mut outcome, diagnostic);
@@ -477,6 +538,7 @@ impl Linter {
         rules: &[usize],
         outcomes: &mut [FileOutcome],
         mut manifests: Manifests,
+        reachability: bool,
     ) -> Vec<Notice> {
         let files = outcomes
             .iter_mut()
@@ -489,6 +551,23 @@ impl Linter {
             .collect();
         let root = project_root(&self.cwd);
         let project = Project::new(files, &root, &mut manifests);
+        if reachability {
+            let shapes: Vec<ImportShape> = outcomes
+                .iter()
+                .map(|outcome| outcome.import_shape)
+                .collect();
+            for id in unreachable_files(&project, &shapes) {
+                let outcome = &mut outcomes[id];
+                if outcome.linted && outcome.not_server_code.is_none() && !outcome.included_by_key {
+                    outcome.not_server_code = Some(NotServerCode::Unreachable);
+                    outcome.enabled.fill(false);
+                    outcome.diagnostics.clear();
+                    outcome
+                        .notices
+                        .retain(|notice| notice.kind == NoticeKind::InternalError);
+                }
+            }
+        }
         let mut found: Vec<(FileId, Diagnostic)> = Vec::new();
         let mut notices = Vec::new();
         for &index in rules {

@@ -1,0 +1,108 @@
+//! Server code only: tests, examples, migrations, generated and bundled files, browser code
+//! and modules no server entry point reaches are left alone by every rule, say so in
+//! `--show-files`, and come back with their configuration key.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{Project, fixtures};
+
+/// A scratch copy of the `server-code` fixture project, to add a configuration to.
+fn server_code_project() -> Project {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).expect("create folder");
+        for entry in fs::read_dir(from).expect("readable folder").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).expect("copy file");
+            }
+        }
+    }
+    let project = Project::new();
+    copy(&fixtures().join("projects/server-code"), project.path());
+    project
+}
+
+#[test]
+fn show_files_says_which_files_are_skipped_and_why() {
+    let run = server_code_project().run(&["--show-files"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = "\
+skipped  api/migrations/001-users.js: a migration (`include-migrations = true` lints it)
+skipped  api/public/sw.js: a browser asset under public/ (`include-generated = true` lints it)
+linted   api/src/app.js
+linted   api/src/cache.js
+skipped  api/src/generated/client.js: generated (its header says so) (`include-generated = true` lints it)
+linted   api/src/routes/users.js
+linted   api/src/server.js
+skipped  api/src/unused.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
+skipped  api/test-int/users.js: a test (`include-tests = true` lints it)
+skipped  next/components/Form.jsx: a 'use client' module (`include-browser = true` lints it)
+linted   next/lib/db.js
+skipped  next/lib/format.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
+linted   next/pages/api/users.js
+skipped  web/src/App.jsx: browser code (its package uses a UI framework and no server) (`include-browser = true` lints it)
+";
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn each_class_comes_back_with_its_key() {
+    let cases = [
+        ("include-tests", "api/test-int/users.js"),
+        ("include-examples", ""),
+        ("include-migrations", "api/migrations/001-users.js"),
+        ("include-generated", "api/public/sw.js"),
+        ("include-generated", "api/src/generated/client.js"),
+        ("include-browser", "next/components/Form.jsx"),
+        ("include-browser", "web/src/App.jsx"),
+        ("include-unreachable", "api/src/unused.js"),
+        ("include-unreachable", "next/lib/format.js"),
+    ];
+    let default = server_code_project().run(&["--format", "concise"]);
+    assert_eq!(default.findings().len(), 5, "{}", default.stdout);
+    for (key, path) in cases {
+        let project = server_code_project();
+        project.file("lint500.toml", format!("{key} = true\n"));
+        let run = project.run(&["--format", "concise"]);
+        assert_eq!(run.code, 1, "{key}: {}", run.stderr);
+        assert!(
+            path.is_empty() || run.stdout.contains(&format!("{path}:")),
+            "{key} brings back {path}:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn an_app_in_an_examples_folder_of_its_own_is_linted() {
+    let project = Project::new();
+    project
+        .file("examples/shop/package.json", r#"{"dependencies": {"express": "^4.0.0"}}"#)
+        .file(
+            "examples/shop/index.js",
+            "const app = require('express')();\napp.get('/', (req, res) => {\n  try { res.send(a()); } catch (e) {}\n});\n",
+        )
+        .file("examples/snippet.js", "try { a(); } catch (e) {}\n");
+    let run = project.run(&["--show-files"]);
+    assert_eq!(
+        run.stdout,
+        "linted   examples/shop/index.js\nskipped  examples/snippet.js: an example (`include-examples = true` lints it)\n"
+    );
+}
+
+#[test]
+fn a_computed_require_keeps_every_module_of_the_package() {
+    let project = Project::new();
+    project
+        .file("package.json", r#"{"dependencies": {"express": "^4.0.0"}}"#)
+        .file(
+            "app.js",
+            "const app = require('express')();\nfor (const name of names) app.use(require(`./routes/${name}`));\n",
+        )
+        .file("routes/users.js", "exports.x = () => { try { a(); } catch (e) {} };\n");
+    let run = project.run(&["--format", "concise"]);
+    assert!(run.stdout.contains("routes/users.js:1:"), "{}", run.stdout);
+}
