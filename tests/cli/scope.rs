@@ -30,7 +30,7 @@ fn show_files_says_which_files_are_skipped_and_why() {
     let run = server_code_project().run(&["--show-files"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let expected = "\
-skipped  api/migrations/001-users.js: a migration (`include-migrations = true` lints it)
+skipped  api/migrations/001-users.js: a migration or seed (`include-migrations = true` lints it)
 skipped  api/public/sw.js: a browser asset under public/ (`include-generated = true` lints it)
 linted   api/src/app.js
 linted   api/src/cache.js

@@ -52,7 +52,7 @@ impl fmt::Display for NotServerCode {
         f.write_str(match self {
             NotServerCode::Test => "a test",
             NotServerCode::Example => "an example",
-            NotServerCode::Migration => "a migration",
+            NotServerCode::Migration => "a migration or seed",
             NotServerCode::GeneratedHeader => "generated (its header says so)",
             NotServerCode::LongLine => "minified or bundled (a line over 1,000 characters)",
             NotServerCode::PublicAsset => "a browser asset under public/",
@@ -123,7 +123,7 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
     let has = |names: &[&str]| folders.iter().any(|folder| names.contains(folder));
     if has(&["example", "examples"]) {
         Some(NotServerCode::Example)
-    } else if has(&["migrations", "migration", "alembic"]) {
+    } else if has(&["migrations", "migration", "alembic", "seeders", "seeds"]) {
         Some(NotServerCode::Migration)
     } else if language.is_javascript_like() && has(&["public"]) {
         Some(NotServerCode::PublicAsset)
@@ -297,13 +297,25 @@ impl Packages {
 /// text while it is linted.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct ImportShape {
-    /// `require(x)`, `import(x)`, `importlib.import_module(x)` with a computed name: which
-    /// modules it loads cannot be known, so the search gives up on the package.
-    pub(crate) dynamic: bool,
+    /// Whether it loads modules by computed names.
+    pub(crate) dynamic: Dynamic,
     /// A Next.js server actions module (`'use server'`).
     pub(crate) server_actions: bool,
     /// It creates a server application: `express()`, `fastify(…)`, `new Koa()`, `FastAPI(…)`.
     pub(crate) creates_app: bool,
+}
+
+/// How a module loads modules whose names it computes: `require(x)`, `import(x)`,
+/// `importlib.import_module(x)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Dynamic {
+    #[default]
+    None,
+    /// Every computed name is built from `__dirname`: modules in its folder or below (the
+    /// `models/index.js` that Sequelize generates, a routes folder read at startup).
+    BesideItself,
+    /// Which modules it loads cannot be known: the search gives up on the package.
+    Unknown,
 }
 
 /// How a module creates a server application, by language.
@@ -318,12 +330,21 @@ impl ImportShape {
         } else {
             &["import_module(", "__import__("]
         };
-        let dynamic = calls.iter().any(|call| {
-            source.match_indices(call).any(|(at, _)| {
+        let mut dynamic = Dynamic::None;
+        for call in calls {
+            for (at, _) in source.match_indices(call) {
                 let argument = source[at + call.len()..].trim_start();
-                !argument.starts_with(['\'', '"']) && !argument.starts_with(')')
-            })
-        });
+                if argument.starts_with(['\'', '"']) || argument.starts_with(')') {
+                    continue;
+                }
+                let line = argument.split('\n').next().unwrap_or_default();
+                if line.contains("__dirname") && dynamic != Dynamic::Unknown {
+                    dynamic = Dynamic::BesideItself;
+                } else {
+                    dynamic = Dynamic::Unknown;
+                }
+            }
+        }
         let constructors = if language.is_javascript_like() {
             JS_APP_CONSTRUCTORS
         } else {
@@ -389,7 +410,17 @@ fn server_code(
     let mut imports: HashMap<FileId, Vec<FileId>> = HashMap::new();
     let mut importers: HashMap<FileId, Vec<FileId>> = HashMap::new();
     for &id in files {
-        for target in imported_files(project, id, package)? {
+        let mut targets = imported_files(project, id, package)?;
+        if shapes
+            .get(id)
+            .is_some_and(|shape| shape.dynamic == Dynamic::BesideItself)
+        {
+            let folder = project.file(id).path.parent();
+            targets.extend(files.iter().copied().filter(|&other| {
+                folder.is_some_and(|folder| project.file(other).path.starts_with(folder))
+            }));
+        }
+        for target in targets {
             imports.entry(id).or_default().push(target);
             importers.entry(target).or_default().push(id);
         }
@@ -397,10 +428,12 @@ fn server_code(
     let mut starts = entries.clone();
     starts.extend(closure(&apps, &importers));
     let server_code = closure(&starts, &imports);
-    let dynamic = server_code
-        .iter()
-        .any(|&id| shapes.get(id).is_some_and(|shape| shape.dynamic));
-    (!dynamic).then_some(server_code)
+    let unknown = server_code.iter().any(|&id| {
+        shapes
+            .get(id)
+            .is_some_and(|shape| shape.dynamic == Dynamic::Unknown)
+    });
+    (!unknown).then_some(server_code)
 }
 
 /// `starts` and every file the `edges` lead to from them.
@@ -651,17 +684,31 @@ mod tests {
     #[test]
     fn dynamic_imports_are_noticed() {
         let js = Language::JavaScript;
-        assert!(!ImportShape::of("const a = require('./a'); import('./b');", js).dynamic);
-        assert!(
-            ImportShape::of(
+        let dynamic = |source: &str, language| ImportShape::of(source, language).dynamic;
+        assert_eq!(
+            dynamic("const a = require('./a'); import('./b');", js),
+            Dynamic::None
+        );
+        assert_eq!(
+            dynamic(
                 "files.forEach((f) => app.use(require(path.join(dir, f))));",
                 js
-            )
-            .dynamic
+            ),
+            Dynamic::Unknown
+        );
+        assert_eq!(
+            dynamic(
+                "const model = require(path.join(__dirname, file))(sequelize);",
+                js
+            ),
+            Dynamic::BesideItself
         );
         let py = Language::Python;
-        assert!(ImportShape::of("importlib.import_module(f'app.{name}')", py).dynamic);
-        assert!(!ImportShape::of("import importlib\n", py).dynamic);
+        assert_eq!(
+            dynamic("importlib.import_module(f'app.{name}')", py),
+            Dynamic::Unknown
+        );
+        assert_eq!(dynamic("import importlib\n", py), Dynamic::None);
         assert!(
             ImportShape::of("'use server'\nexport async function save() {}", js).server_actions
         );
