@@ -92,9 +92,22 @@ pub(crate) struct ErrorSite<'tree> {
     pub(crate) binding: Node<'tree>,
     /// The code that runs with the error: the clause's block or the function's body.
     pub(crate) body: Node<'tree>,
-    /// Whether every error arrives here, bugs included. Always in JavaScript, which cannot narrow
-    /// a `catch`; in Python a broad `except` or a handler registered for `Exception`.
-    pub(crate) catches_all: bool,
+    role: Role,
+}
+
+/// What is known of a site's role.
+#[derive(Clone, Copy)]
+enum Role {
+    /// A clause, or a function whose signature says it all. `catches_all`: whether every error
+    /// arrives here, bugs included. Always in JavaScript, which cannot narrow a `catch`; in
+    /// Python a broad `except` or a handler registered for `Exception`.
+    Known { catches_all: bool },
+    /// A `catch` / `except` clause: whether it catches everything is read on demand.
+    Clause,
+    /// JavaScript: a function passed to a call, which may be `process.on('uncaughtException', …)`.
+    MaybeProcessListener,
+    /// Python: a function of two parameters or more, which may be an exception handler.
+    MaybeExceptionHandler,
 }
 
 impl<'tree> ErrorSite<'tree> {
@@ -106,50 +119,94 @@ impl<'tree> ErrorSite<'tree> {
             name: file.text(binding),
             binding,
             body: handler_body(clause)?,
-            catches_all: clause.kind() == "catch_clause" || is_broad_except(clause, file),
+            role: Role::Clause,
         })
     }
 
-    /// The site of a function that a framework calls with an error: an Express error middleware
-    /// (four parameters, the first named like an error: `(err, req, res, next)`), a
+    /// A function that a framework may call with an error: an Express error middleware (four
+    /// parameters, the first named like an error: `(err, req, res, next)`), a
     /// `process.on('uncaughtException' | 'unhandledRejection', (err) => …)` listener, or a FastAPI
     /// exception handler (`@app.exception_handler(…)`, or `(request: Request, exc: Exception)`).
+    /// Whether a listener or a handler is one is read from around the function, which costs a
+    /// walk from the root: [`ErrorSite::confirm`] does it, once a finding is otherwise certain.
     pub(crate) fn of_function(function: Node<'tree>, file: &FileModel<'tree>) -> Option<Self> {
         let body = function.child_by_field_name("body")?;
-        let (binding, catches_all) = if file.language.is_javascript_like() {
-            (javascript_error_parameter(function, file)?, true)
+        let parameters = parameters(function);
+        let (binding, role) = if file.language.is_javascript_like() {
+            let first = parameter_identifier(*parameters.first()?)?;
+            if parameters.len() == 4 && names_an_error(file.text(first)) {
+                (first, Role::Known { catches_all: true })
+            } else if matches!(function.kind(), "arrow_function" | "function_expression") {
+                (first, Role::MaybeProcessListener)
+            } else {
+                return None;
+            }
         } else {
-            python_error_parameter(function, file)?
+            (
+                parameter_identifier(*parameters.get(1)?)?,
+                Role::MaybeExceptionHandler,
+            )
         };
         Some(ErrorSite {
             node: function,
             name: file.text(binding),
             binding,
             body,
-            catches_all,
+            role,
+        })
+    }
+
+    /// Whether every error arrives here; `None` until the site is confirmed.
+    pub(crate) fn catches_all(&self, file: &FileModel<'_>) -> Option<bool> {
+        match self.role {
+            Role::Known { catches_all } => Some(catches_all),
+            Role::Clause => {
+                Some(self.node.kind() == "catch_clause" || is_broad_except(self.node, file))
+            }
+            Role::MaybeProcessListener | Role::MaybeExceptionHandler => None,
+        }
+    }
+
+    /// The site with its role known, or `None` when the function is not called with an error.
+    pub(crate) fn confirm(self, file: &FileModel<'tree>) -> Option<Self> {
+        let catches_all = match self.role {
+            Role::Known { .. } | Role::Clause => return Some(self),
+            Role::MaybeProcessListener => is_process_listener(self.node, file).then_some(true)?,
+            Role::MaybeExceptionHandler => exception_handler_scope(self.node, file)?,
+        };
+        Some(ErrorSite {
+            role: Role::Known { catches_all },
+            ..self
         })
     }
 
     /// The sites around the current node, innermost first: the enclosing clauses that name
-    /// the error, and the innermost function when a framework calls it with one.
-    pub(crate) fn around(file: &FileModel<'tree>) -> Vec<Self> {
-        let mut sites: Vec<Self> = file
+    /// the error, and the innermost function when a framework may call it with one. Lazy: a
+    /// caller that stops at the innermost site pays for no other.
+    pub(crate) fn around<'file>(
+        file: &'file FileModel<'tree>,
+    ) -> impl Iterator<Item = Self> + 'file {
+        let mut function = file
+            .enclosing_function()
+            .and_then(|function| Self::of_function(function, file));
+        let mut clauses = file
             .enclosing_catch_clauses()
             .filter_map(|clause| Self::of_clause(clause, file))
-            .collect();
-        if let Some(site) = file
-            .enclosing_function()
-            .and_then(|function| Self::of_function(function, file))
-        {
-            // Nested constructs start later: the first clause that starts before the function
-            // encloses it.
-            let at = sites
-                .iter()
-                .position(|clause| clause.node.start_byte() < site.node.start_byte())
-                .unwrap_or(sites.len());
-            sites.insert(at, site);
-        }
-        sites
+            .peekable();
+        std::iter::from_fn(move || {
+            // Nested constructs start later: the function comes before the first clause that
+            // starts before it, which encloses it.
+            let function_first = match (&function, clauses.peek()) {
+                (Some(site), Some(clause)) => clause.node.start_byte() < site.node.start_byte(),
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if function_first {
+                function.take()
+            } else {
+                clauses.next()
+            }
+        })
     }
 }
 
@@ -187,49 +244,38 @@ fn names_an_error(name: &str) -> bool {
         || lower.ends_with("error")
 }
 
-/// JavaScript: the error parameter of an Express error middleware or a process-level error
-/// listener.
-fn javascript_error_parameter<'tree>(
-    function: Node<'tree>,
-    file: &FileModel<'tree>,
-) -> Option<Node<'tree>> {
-    let parameters = parameters(function);
-    let first = parameter_identifier(*parameters.first()?)?;
-    if parameters.len() == 4 && names_an_error(file.text(first)) {
-        return Some(first);
-    }
-    let arguments = function
-        .parent()
-        .filter(|parent| parent.kind() == "arguments")?;
-    let call = arguments.parent()?;
-    let callee = call.child_by_field_name("function")?;
-    let object = callee.child_by_field_name("object")?;
-    let method = callee.child_by_field_name("property")?;
-    let event = arguments.named_child(0)?;
-    let listens = file.text(object) == "process"
-        && matches!(
-            file.text(method),
-            "on" | "once" | "addListener" | "prependListener" | "prependOnceListener"
+/// JavaScript: whether a function is passed to `process.on('uncaughtException' |
+/// 'unhandledRejection', …)` (or `once`, `addListener`, `prependListener`).
+fn is_process_listener(function: Node<'_>, file: &FileModel<'_>) -> bool {
+    let listens = || {
+        let arguments = function
+            .parent()
+            .filter(|parent| parent.kind() == "arguments")?;
+        let callee = arguments.parent()?.child_by_field_name("function")?;
+        let object = callee.child_by_field_name("object")?;
+        let method = callee.child_by_field_name("property")?;
+        let event = arguments.named_child(0)?;
+        Some(
+            file.text(object) == "process"
+                && matches!(
+                    file.text(method),
+                    "on" | "once" | "addListener" | "prependListener" | "prependOnceListener"
+                )
+                && event.kind() == "string"
+                && matches!(
+                    file.text(event).trim_matches(['\'', '"']),
+                    "uncaughtException" | "unhandledRejection" | "uncaughtExceptionMonitor"
+                ),
         )
-        && event.kind() == "string"
-        && matches!(
-            file.text(event).trim_matches(['\'', '"']),
-            "uncaughtException" | "unhandledRejection" | "uncaughtExceptionMonitor"
-        );
-    listens.then_some(first)
+    };
+    listens().unwrap_or(false)
 }
 
-/// Python: the exception parameter of a FastAPI exception handler, with whether the handler is
-/// registered for every exception (`Exception`, `BaseException`, or status 500). A handler is
-/// recognised by its decorator, `@app.exception_handler(…)`, or, registered elsewhere, by its
-/// signature: `(request: Request, exc: Exception)`.
-fn python_error_parameter<'tree>(
-    function: Node<'tree>,
-    file: &FileModel<'tree>,
-) -> Option<(Node<'tree>, bool)> {
-    let parameters = parameters(function);
-    let exception = *parameters.get(1)?;
-    let identifier = parameter_identifier(exception)?;
+/// Python: whether a function is a FastAPI exception handler, and if so whether it is registered
+/// for every exception (`Exception`, `BaseException`, or status 500). A handler is recognised by
+/// its decorator, `@app.exception_handler(…)`, or, registered elsewhere, by its signature:
+/// `(request: Request, exc: Exception)`.
+fn exception_handler_scope(function: Node<'_>, file: &FileModel<'_>) -> Option<bool> {
     let decorators = function
         .parent()
         .filter(|parent| parent.kind() == "decorated_definition");
@@ -247,24 +293,28 @@ fn python_error_parameter<'tree>(
             .and_then(|call| call.child_by_field_name("arguments")?.named_child(0));
         if let Some(registered_for) = registered_for {
             let text = file.text(registered_for);
-            return Some((
-                identifier,
+            return Some(
                 is_broad_exception_name(text)
                     || text == "500"
                     || text.ends_with("_500_INTERNAL_SERVER_ERROR"),
-            ));
+            );
         }
     }
-    let annotation = |parameter: Node<'tree>| {
+    let parameters = parameters(function);
+    let annotation = |parameter: Node<'_>| {
         parameter
             .child_by_field_name("type")
-            .map_or("", |annotation| file.text(annotation))
+            .map_or(String::new(), |annotation| {
+                file.text(annotation).to_string()
+            })
     };
-    let request = *parameters.first()?;
+    let (request, exception) = match parameters.as_slice() {
+        [request, exception] => (*request, *exception),
+        _ => return None,
+    };
     let takes_request = annotation(request).ends_with("Request")
         || parameter_identifier(request).is_some_and(|name| file.text(name) == "request");
-    (parameters.len() == 2 && takes_request && is_broad_exception_name(annotation(exception)))
-        .then_some((identifier, true))
+    (takes_request && is_broad_exception_name(&annotation(exception))).then_some(true)
 }
 
 /// The expression inside parentheses and TypeScript casts, which change no value: `(err as

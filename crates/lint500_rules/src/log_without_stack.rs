@@ -19,6 +19,12 @@ const MAX_VISITED: usize = 256;
 /// Parameter lists are small; a bigger one is not worth reading for shadowing.
 const MAX_PARAMETER_NODES: usize = 64;
 
+/// How many of the places an error arrives around a call (innermost first) are read, and how
+/// many levels below one of them the call may be: bounds for pathological nesting, beyond which
+/// the rule stays silent.
+const MAX_SITES: usize = 64;
+const MAX_PATH: usize = 256;
+
 impl Rule for LogWithoutStack {
     fn document(&self) -> &'static str {
         include_str!("../../../rules/log-without-stack.md")
@@ -62,14 +68,15 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         return None;
     }
     let mut shadowed: Vec<&str> = Vec::new();
-    for site in ErrorSite::around(file) {
+    for site in ErrorSite::around(file).take(MAX_SITES) {
         if shadowed.contains(&site.name) {
             continue;
         }
         shadowed.push(site.name);
         // Python can narrow a handler: one for a specific exception logs an expected failure,
         // and its one-line message is a deliberate choice.
-        if (python && !site.catches_all) || node.start_byte() < site.body.start_byte() {
+        let narrowed = |site: &ErrorSite<'_>| python && site.catches_all(file) == Some(false);
+        if narrowed(&site) || node.start_byte() < site.body.start_byte() {
             continue;
         }
         let Some(culprit) = message_only_argument(node, site.name, file) else {
@@ -80,6 +87,9 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         {
             continue;
         }
+        let Some(site) = site.confirm(file).filter(|site| !narrowed(site)) else {
+            continue;
+        };
         let (message, help) = describe(&call, culprit, site.name, file, python);
         return Some(Finding {
             culprit: culprit.node,
@@ -482,6 +492,8 @@ enum Path {
     /// A function that declares its own parameter of the same name:
     /// `items.forEach((err) => log.error(err.message))` is about another `err`.
     Rebound,
+    /// Too deep to read: the rule stays silent.
+    TooDeep,
     /// A branch taken only for one kind of error (`if (err.code === 'P2024')`, a `case` of
     /// `switch (err.code)`, `if isinstance(e, TimeoutError)`), where a one-line message is the
     /// author's choice; or one taken only while debugging (`if (process.env.DEBUG)`).
@@ -491,7 +503,12 @@ enum Path {
 /// Walks from `body` down to `call`, one child at a time, and says what it passed.
 fn path_to(body: Node<'_>, call: Node<'_>, name: &str, file: &FileModel<'_>) -> Path {
     let mut node = body;
+    let mut depth = 0;
     while node.id() != call.id() {
+        depth += 1;
+        if depth > MAX_PATH {
+            return Path::TooDeep;
+        }
         let Some(child) = node.child_with_descendant(call) else {
             return Path::Plain;
         };

@@ -32,15 +32,38 @@ impl Rule for SwallowedCatch {
         include_str!("../../../rules/swallowed-catch.md")
     }
 
-    fn node_kinds(&self, language: Language) -> &'static [&'static str] {
-        if language.is_javascript_like() {
-            &["catch_clause"]
-        } else {
-            &["except_clause"]
-        }
+    fn node_kinds(&self, _language: Language) -> &'static [&'static str] {
+        // The `try` statement rather than its clauses: what the rule asks of the `try` block
+        // and of the code around it is read from there, downwards.
+        &["try_statement"]
     }
 
-    fn check_node<'tree>(&self, clause: Node<'tree>, ctx: &mut RuleContext<'_, 'tree>) {
+    fn check_node<'tree>(&self, try_statement: Node<'tree>, ctx: &mut RuleContext<'_, 'tree>) {
+        let Some(block) = try_statement.child_by_field_name("body") else {
+            return;
+        };
+        let mut attempt = None;
+        let mut cursor = try_statement.walk();
+        let clauses: Vec<Node<'tree>> = try_statement
+            .named_children(&mut cursor)
+            .filter(|child| matches!(child.kind(), "catch_clause" | "except_clause"))
+            .collect();
+        for clause in clauses {
+            check_clause(clause, try_statement, block, &mut attempt, ctx);
+        }
+    }
+}
+
+/// Checks one `catch` / `except` clause of a `try` statement; `attempt` is what the `try` block
+/// does, read on first need and shared by the clauses.
+fn check_clause<'tree>(
+    clause: Node<'tree>,
+    try_statement: Node<'tree>,
+    block: Node<'tree>,
+    attempt: &mut Option<Attempt<'tree>>,
+    ctx: &mut RuleContext<'_, 'tree>,
+) {
+    {
         let file = ctx.file();
         let python = !ctx.language().is_javascript_like();
         // A specific exception with a fallback (`except KeyError: return default`) is a choice.
@@ -53,15 +76,8 @@ impl Rule for SwallowedCatch {
         let Some(handler) = Handler::read(body, python, file) else {
             return;
         };
-        let Some(try_statement) = clause.parent() else {
-            return;
-        };
-        let Some(attempt) = try_statement
-            .child_by_field_name("body")
-            .map(|block| Attempt::read(block, file))
-        else {
-            return;
-        };
+        let attempt = attempt.get_or_insert_with(|| Attempt::read(block, file));
+        let around = Around::of(try_statement, file);
         let answer = handler.answer.map(|(_, answer)| answer);
         // A parse-or-default helper: nothing in the `try` can fail but the parse of plain
         // values, and the default is the author's answer for bad input.
@@ -73,11 +89,11 @@ impl Rule for SwallowedCatch {
         // values.
         if attempt.real_work.is_none()
             && (answer == Some(Answer::Sentinel)
-                || (answer == Some(Answer::False) && answers_yes(try_statement, file)))
+                || (answer == Some(Answer::False) && answers_yes(try_statement, &around, file)))
         {
             return;
         }
-        if handler.goes_on && is_probe_loop(try_statement, python, file) {
+        if handler.goes_on && is_probe_loop(&around, python, file) {
             return;
         }
 
@@ -346,7 +362,6 @@ impl<'tree> Attempt<'tree> {
             real_work: None,
             parses: false,
         };
-        let mut module: Option<ModuleNames<'tree>> = None;
         let mut stack = vec![block];
         let mut visited = 0;
         while let Some(node) = stack.pop() {
@@ -367,12 +382,17 @@ impl<'tree> Attempt<'tree> {
                         attempt.parses = true;
                     } else if !is_pure_call(node, file) {
                         attempt.work.get_or_insert(node);
-                        let module = module.get_or_insert_with(|| ModuleNames::around(block, file));
-                        if does_real_work(node, module, file) {
+                        if does_real_work(node, file) {
                             attempt.real_work = Some(node);
                             return attempt;
                         }
                     }
+                }
+                // A nested `try` is work whose failures its own handlers answer for; not
+                // entering it keeps the reading of nested `try` blocks linear.
+                "try_statement" => {
+                    attempt.work.get_or_insert(node);
+                    continue;
                 }
                 _ if is_function(node) => continue,
                 _ => {}
@@ -425,9 +445,10 @@ const IO_CALLS: &[&str] = &[
 
 /// Whether a call that is neither a parse nor a pure function does real work: I/O (`*Sync`,
 /// `fetch`, `open`, a module that does I/O, a session, client, database or cache), a query, or
-/// a call into the project (a method of `this` / `self`, a function the module defines or
-/// imports from a relative path).
-fn does_real_work(call: Node<'_>, module: &ModuleNames<'_>, file: &FileModel<'_>) -> bool {
+/// a call into the project: a method of `this` / `self`, or a function called by its bare name
+/// (`validateKey(key)`, `fetch_profile(user_id)`). A method of anything else (`semver.clean(v)`,
+/// `node.get_text()`) is a library's computation.
+fn does_real_work(call: Node<'_>, file: &FileModel<'_>) -> bool {
     let Some((callee, _)) = callee_of(call, file) else {
         return true;
     };
@@ -448,6 +469,9 @@ fn does_real_work(call: Node<'_>, module: &ModuleNames<'_>, file: &FileModel<'_>
     else {
         return true;
     };
+    if function.kind() == "identifier" {
+        return true;
+    }
     // The receiver chain, down to its root: `self.repo.users.get` → `self`.
     let mut node = function;
     let mut receivers_are_io = false;
@@ -466,17 +490,10 @@ fn does_real_work(call: Node<'_>, module: &ModuleNames<'_>, file: &FileModel<'_>
         node = object;
     }
     let root = file.text(node);
-    match node.kind() {
-        "this" | "super" => true,
-        "identifier" => {
-            matches!(root, "self" | "cls")
-                || receivers_are_io
-                || names_io(root)
-                || IO_MODULES.contains(&root)
-                || module.origin(root) == Some(Origin::Project)
-        }
-        _ => receivers_are_io,
-    }
+    receivers_are_io
+        || matches!(node.kind(), "this" | "super")
+        || (node.kind() == "identifier"
+            && (matches!(root, "self" | "cls") || names_io(root) || IO_MODULES.contains(&root)))
 }
 
 /// Whether a name says it holds a connection to something outside the process: `session`,
@@ -518,201 +535,6 @@ fn names_io(name: &str) -> bool {
     snake
         .split(|c: char| !c.is_ascii_alphanumeric())
         .any(|word| IO_WORDS.contains(&word))
-}
-
-/// Where a name bound by the module's top level comes from.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Origin {
-    /// Defined in the module, or imported from a relative path (`./users`, `.crud`).
-    Project,
-    /// Imported from a package (`jsonwebtoken`, `sqlalchemy`, or, in Python, the project's own
-    /// package by its absolute name: lint500 cannot tell that one apart here).
-    Package,
-}
-
-/// How far up a `try` block the module may be, and how many of its statements are read: bounds
-/// for pathological files (beyond them, no name is known).
-const MAX_MODULE_DEPTH: usize = 1024;
-const MAX_MODULE_STATEMENTS: usize = 2048;
-
-/// The names a module's top level binds: its functions and classes, and its imports.
-struct ModuleNames<'tree> {
-    names: Vec<(&'tree str, Origin)>,
-}
-
-impl<'tree> ModuleNames<'tree> {
-    fn around(node: Node<'tree>, file: &FileModel<'tree>) -> Self {
-        let mut found = ModuleNames { names: Vec::new() };
-        let mut root = node;
-        for _ in 0..MAX_MODULE_DEPTH {
-            match root.parent() {
-                Some(parent) => root = parent,
-                None => break,
-            }
-        }
-        if root.parent().is_some() {
-            return found;
-        }
-        let mut cursor = root.walk();
-        for statement in root.named_children(&mut cursor).take(MAX_MODULE_STATEMENTS) {
-            found.statement(statement, file);
-        }
-        found
-    }
-
-    fn origin(&self, name: &str) -> Option<Origin> {
-        self.names
-            .iter()
-            .find(|(bound, _)| *bound == name)
-            .map(|(_, origin)| *origin)
-    }
-
-    fn bind(&mut self, name: Option<Node<'tree>>, origin: Origin, file: &FileModel<'tree>) {
-        if let Some(name) = name.filter(|name| name.kind() == "identifier") {
-            self.names.push((file.text(name), origin));
-        }
-    }
-
-    fn statement(&mut self, statement: Node<'tree>, file: &FileModel<'tree>) {
-        let relative = |specifier: Node<'_>| {
-            file.text(specifier)
-                .trim_matches(['\'', '"', '`'])
-                .starts_with(['.', '/'])
-        };
-        let origin = |is_relative: bool| {
-            if is_relative {
-                Origin::Project
-            } else {
-                Origin::Package
-            }
-        };
-        match statement.kind() {
-            "export_statement" => {
-                if let Some(declaration) = statement.child_by_field_name("declaration") {
-                    self.statement(declaration, file);
-                }
-            }
-            "function_declaration"
-            | "generator_function_declaration"
-            | "class_declaration"
-            | "function_definition"
-            | "class_definition" => {
-                self.bind(statement.child_by_field_name("name"), Origin::Project, file);
-            }
-            "decorated_definition" => {
-                if let Some(definition) = statement.child_by_field_name("definition") {
-                    self.statement(definition, file);
-                }
-            }
-            // `import a, { b as c } from './x'`, `import * as ns from 'pkg'`.
-            "import_statement" if file.language.is_javascript_like() => {
-                let Some(source) = statement.child_by_field_name("source") else {
-                    return;
-                };
-                let origin = origin(relative(source));
-                let mut stack = vec![statement];
-                while let Some(node) = stack.pop() {
-                    match node.kind() {
-                        "import_specifier" => {
-                            let name = node
-                                .child_by_field_name("alias")
-                                .or_else(|| node.child_by_field_name("name"));
-                            self.bind(name, origin, file);
-                        }
-                        "identifier" => self.bind(Some(node), origin, file),
-                        "import_statement" | "import_clause" | "named_imports"
-                        | "namespace_import" => {
-                            let mut cursor = node.walk();
-                            stack.extend(node.named_children(&mut cursor));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            // `const x = require('./x')`, `const { a, b: c } = require('pkg')`, `const f = () => …`.
-            "lexical_declaration" | "variable_declaration" => {
-                let mut cursor = statement.walk();
-                for declarator in statement.named_children(&mut cursor) {
-                    let (Some(name), Some(value)) = (
-                        declarator.child_by_field_name("name"),
-                        declarator.child_by_field_name("value"),
-                    ) else {
-                        continue;
-                    };
-                    let mut required = value;
-                    while required.kind() == "member_expression" {
-                        match required.child_by_field_name("object") {
-                            Some(object) => required = object,
-                            None => break,
-                        }
-                    }
-                    let origin = if matches!(value.kind(), "arrow_function" | "function_expression")
-                    {
-                        Origin::Project
-                    } else if required.kind() == "call_expression"
-                        && required
-                            .child_by_field_name("function")
-                            .is_some_and(|function| file.text(function) == "require")
-                    {
-                        match required
-                            .child_by_field_name("arguments")
-                            .and_then(|arguments| arguments.named_child(0))
-                        {
-                            Some(specifier) => origin(relative(specifier)),
-                            None => continue,
-                        }
-                    } else {
-                        continue;
-                    };
-                    let mut cursor = name.walk();
-                    let names: Vec<Node<'tree>> = if name.kind() == "object_pattern" {
-                        name.named_children(&mut cursor)
-                            .filter_map(|property| match property.kind() {
-                                "shorthand_property_identifier_pattern" => Some(property),
-                                "pair_pattern" => property.child_by_field_name("value"),
-                                _ => None,
-                            })
-                            .collect()
-                    } else {
-                        vec![name]
-                    };
-                    for bound in names {
-                        if bound.kind() == "shorthand_property_identifier_pattern" {
-                            self.names.push((file.text(bound), origin));
-                        } else {
-                            self.bind(Some(bound), origin, file);
-                        }
-                    }
-                }
-            }
-            // `import os`, `import a.b as c`.
-            "import_statement" => {
-                let mut cursor = statement.walk();
-                for name in statement.children_by_field_name("name", &mut cursor) {
-                    let bound = match name.kind() {
-                        "aliased_import" => name.child_by_field_name("alias"),
-                        _ => name.named_child(0),
-                    };
-                    self.bind(bound, Origin::Package, file);
-                }
-            }
-            // `from .crud import get_user as fetch`, `from sqlalchemy import select`.
-            "import_from_statement" => {
-                let is_relative = statement
-                    .child_by_field_name("module_name")
-                    .is_some_and(|module| module.kind() == "relative_import");
-                let mut cursor = statement.walk();
-                for name in statement.children_by_field_name("name", &mut cursor) {
-                    let bound = match name.kind() {
-                        "aliased_import" => name.child_by_field_name("alias"),
-                        _ => name.named_child(name.named_child_count().saturating_sub(1) as u32),
-                    };
-                    self.bind(bound, origin(is_relative), file);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Parses and conversions that throw on bad input: the reason a parse-or-default helper exists.
@@ -828,6 +650,27 @@ const PURE_JAVASCRIPT: &[&str] = &[
 
 /// Python functions and methods that do no I/O and call nothing of the project.
 const PURE_PYTHON: &[&str] = &[
+    "any",
+    "all",
+    "next",
+    "iter",
+    "enumerate",
+    "zip",
+    "range",
+    "map",
+    "filter",
+    "sum",
+    "reversed",
+    "hash",
+    "chr",
+    "ord",
+    "hex",
+    "divmod",
+    "pow",
+    "callable",
+    "vars",
+    "id",
+    "print",
     "total_seconds",
     "isoformat",
     "timestamp",
@@ -920,12 +763,59 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
         && receiver.is_some_and(|receiver| !names_io(receiver) && !IO_MODULES.contains(&receiver))
 }
 
+/// How many levels below its function a `try` statement may be for the rule to look around it:
+/// a bound for pathological nesting (tree-sitter finds a node's parent by walking down from the
+/// root, so the rule walks down from the function instead, once).
+const MAX_FUNCTION_DEPTH: usize = 64;
+
+/// The statements around a `try` statement: the path down to it from its function.
+struct Around<'tree> {
+    /// From the function to the `try` statement, outermost first; empty when the `try` is not
+    /// in a function or lies too deep in it.
+    path: Vec<Node<'tree>>,
+}
+
+impl<'tree> Around<'tree> {
+    fn of(try_statement: Node<'tree>, file: &FileModel<'tree>) -> Self {
+        let mut path = Vec::new();
+        let Some(mut node) = file.enclosing_function() else {
+            return Around { path };
+        };
+        path.push(node);
+        while node.id() != try_statement.id() {
+            match node.child_with_descendant(try_statement) {
+                Some(child) if path.len() <= MAX_FUNCTION_DEPTH => {
+                    path.push(child);
+                    node = child;
+                }
+                _ => return Around { path: Vec::new() },
+            }
+        }
+        Around { path }
+    }
+
+    /// The statement right after `path[index]` in its parent, comments aside.
+    fn next_statement(&self, index: usize) -> Option<Node<'tree>> {
+        let (node, parent) = (
+            *self.path.get(index)?,
+            *self.path.get(index.checked_sub(1)?)?,
+        );
+        let mut cursor = parent.walk();
+        let mut siblings = parent
+            .named_children(&mut cursor)
+            .skip_while(|sibling| sibling.id() != node.id())
+            .skip(1)
+            .filter(|sibling| sibling.kind() != "comment");
+        siblings.next()
+    }
+}
+
 /// A predicate: `try { new URL(s); return true } catch { return false }`, `try { return
 /// a.role === 'admin' } …`. The success path returns `true` or a boolean expression (at the end
 /// of the `try` block, of a Python `else:` block, or right after the whole `try` statement),
 /// so `false` is the answer to a yes/no question, not a lost error. The caller checked that
 /// the `try` block does no real work.
-fn answers_yes(try_statement: Node<'_>, file: &FileModel<'_>) -> bool {
+fn answers_yes(try_statement: Node<'_>, around: &Around<'_>, file: &FileModel<'_>) -> bool {
     let returns_boolean = |node: Option<Node<'_>>| {
         node.is_some_and(|node| {
             node.kind() == "return_statement"
@@ -938,17 +828,10 @@ fn answers_yes(try_statement: Node<'_>, file: &FileModel<'_>) -> bool {
         .find(|child| child.kind() == "else_clause")
         .and_then(|else_clause| else_clause.child_by_field_name("body"));
     let try_body = try_statement.child_by_field_name("body");
-    if [try_body, else_body]
+    [try_body, else_body]
         .into_iter()
         .any(|block| returns_boolean(block.and_then(last_statement)))
-    {
-        return true;
-    }
-    let mut after = try_statement.next_named_sibling();
-    while after.is_some_and(|node| node.kind() == "comment") {
-        after = after.and_then(|node| node.next_named_sibling());
-    }
-    returns_boolean(after)
+        || returns_boolean(around.next_statement(around.path.len().saturating_sub(1)))
 }
 
 /// `true`, a comparison, `!x`, `!!x`, `a && b.includes(c)`, `re.test(s)`, `isValid(x)`;
@@ -1034,39 +917,30 @@ fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
 /// next when it fails, and the code after the loop throws or reports when none succeeded
 /// (`throw new Error('no config found')`, `raise LookupError(…)`, `logger.error(…)`, `if
 /// (!found) throw …`, Python's `for … else: raise`). The failures are the search, not lost.
-fn is_probe_loop(try_statement: Node<'_>, python: bool, file: &FileModel<'_>) -> bool {
-    let mut node = try_statement;
-    let mut the_loop = None;
-    for _ in 0..MAX_LOOP_DISTANCE {
-        let Some(parent) = node.parent() else {
-            return false;
-        };
-        if is_function(parent) {
-            return false;
-        }
-        if matches!(
-            parent.kind(),
-            "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
-        ) {
-            the_loop = Some(parent);
-            break;
-        }
-        node = parent;
-    }
-    let Some(the_loop) = the_loop else {
+fn is_probe_loop(around: &Around<'_>, python: bool, file: &FileModel<'_>) -> bool {
+    let loops = around
+        .path
+        .iter()
+        .enumerate()
+        .rev()
+        .skip(1)
+        .take(MAX_LOOP_DISTANCE)
+        .find(|(_, node)| {
+            matches!(
+                node.kind(),
+                "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+            )
+        });
+    let Some((index, the_loop)) = loops else {
         return false;
     };
     let else_body = the_loop
         .child_by_field_name("alternative")
         .and_then(|else_clause| else_clause.child_by_field_name("body"));
-    if else_body.is_some_and(|body| reports(body, python, file, true)) {
-        return true;
-    }
-    let mut after = the_loop.next_named_sibling();
-    while after.is_some_and(|node| node.kind() == "comment") {
-        after = after.and_then(|node| node.next_named_sibling());
-    }
-    after.is_some_and(|statement| reports(statement, python, file, true))
+    else_body.is_some_and(|body| reports(body, python, file, true))
+        || around
+            .next_statement(index)
+            .is_some_and(|statement| reports(statement, python, file, true))
 }
 
 /// Whether a statement (or a block's statements) throws, raises or logs a failure; with
