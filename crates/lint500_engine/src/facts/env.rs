@@ -8,7 +8,11 @@
 //!   `!!process.env.KEY ? … : …`, `if not os.getenv("KEY"): raise …`, a variable read into and
 //!   then tested, `"KEY" in os.environ`) means the function copes with its absence: none of
 //!   its reads of that variable is reported.
-//! - A comparison with a literal (`process.env.MODE === 'strict'`) yields a boolean either way.
+//!   The tested variables are kept in the function's facts, so that a helper's reads can be
+//!   checked against its callers' tests.
+//! - A comparison with a literal (`process.env.MODE === 'strict'`) yields a boolean either way,
+//!   and so does a flag passed alone to a call whose result is tested (`if
+//!   (!isEnabled(process.env.FLAG))`): the callee says what a missing one means.
 //! - A read in a create-once initialiser (`if (!client) { client = new Client(process.env.KEY) }`
 //!   on a binding that outlives the call) runs once per process, not per request.
 //!
