@@ -650,6 +650,9 @@ const PURE_JAVASCRIPT: &[&str] = &[
 
 /// Python functions and methods that do no I/O and call nothing of the project.
 const PURE_PYTHON: &[&str] = &[
+    "Path",
+    "PurePath",
+    "is_relative_to",
     "any",
     "all",
     "next",
