@@ -6,8 +6,9 @@
 //!   "x"`) gives the code a value either way; `|| null` and `|| process.env.OTHER` do not.
 //! - A test of the variable (`if (!process.env.KEY) return res.status(400)…`,
 //!   `!!process.env.KEY ? … : …`, `if not os.getenv("KEY"): raise …`, a variable read into and
-//!   then tested, `"KEY" in os.environ`) means the function copes with its absence: none of
-//!   its reads of that variable is reported.
+//!   then tested, `"KEY" in os.environ`, a function of the module it is handed to that tests
+//!   the parameter first) means the code copes with its absence: none of the function's reads
+//!   of that variable is reported.
 //!   The tested variables are kept in the function's facts, so that a helper's reads can be
 //!   checked against its callers' tests.
 //! - A comparison with a literal (`process.env.MODE === 'strict'`) yields a boolean either way,
@@ -91,7 +92,7 @@ pub(crate) fn handling(read: Node<'_>, file: &FileModel<'_>) -> Handling {
     {
         return Handling::Tested;
     }
-    if in_create_once_initialiser(read, file) {
+    if in_create_once_initialiser(read, file) || passed_to_a_function_that_tests_it(read, file) {
         return Handling::Safe;
     }
     Handling::Unhandled
@@ -475,16 +476,29 @@ fn bound_to<'tree>(
 
 /// Whether the first mention of `name` after `statement`, in the same block, tests it.
 fn tested_later(statement: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
-    let Some(later) = later_statements(statement) else {
-        return false;
-    };
+    later_statements(statement).is_some_and(|later| tested_first(later, name, file))
+}
+
+/// Whether the first mention of `name` in `nodes`, in order, tests it. A nested function
+/// that mentions it first (and may run at any time) does not count as a test.
+fn tested_first<'tree>(
+    nodes: impl Iterator<Item = Node<'tree>>,
+    name: &str,
+    file: &FileModel<'_>,
+) -> bool {
     let mut visited = 0;
-    for current in later {
+    for current in nodes {
         let mut stack = vec![current];
         while let Some(node) = stack.pop() {
             visited += 1;
-            if visited > MAX_SCAN || is_nested_scope(node.kind()) {
+            if visited > MAX_SCAN {
                 return false;
+            }
+            if is_nested_scope(node.kind()) {
+                if mentions_name(node, name, file, &mut visited) {
+                    return false;
+                }
+                continue;
             }
             if node.kind() == "identifier" && file.text(node) == name {
                 return use_in_test(node, file) == Test::Presence;
@@ -496,6 +510,142 @@ fn tested_later(statement: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
         }
     }
     false
+}
+
+/// Whether an identifier `name` occurs under `node`; a search past [`MAX_SCAN`] nodes in all
+/// (`visited` counts them) answers yes.
+fn mentions_name(node: Node<'_>, name: &str, file: &FileModel<'_>, visited: &mut usize) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        *visited += 1;
+        if *visited > MAX_SCAN || (node.kind() == "identifier" && file.text(node) == name) {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// `parseRanges(process.env.RANGES)` where `parseRanges`, a function of the module, tests that
+/// parameter before any other use of it (`if (!ranges) return [];`).
+fn passed_to_a_function_that_tests_it(read: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut value = read;
+    while let Some(parent) = value.parent().filter(|parent| {
+        matches!(
+            parent.kind(),
+            "parenthesized_expression" | "as_expression" | "non_null_expression"
+        )
+    }) {
+        value = parent;
+    }
+    let Some(arguments) = value
+        .parent()
+        .filter(|parent| matches!(parent.kind(), "arguments" | "argument_list"))
+    else {
+        return false;
+    };
+    let Some(callee) = arguments
+        .parent()
+        .and_then(|call| call.child_by_field_name("function"))
+        .filter(|callee| callee.kind() == "identifier")
+    else {
+        return false;
+    };
+    let mut cursor = arguments.walk();
+    let Some(position) = arguments
+        .named_children(&mut cursor)
+        .filter(|argument| argument.kind() != "comment")
+        .position(|argument| argument.id() == value.id())
+    else {
+        return false;
+    };
+    let mut root = arguments;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let Some(function) = module_function(root, file.text(callee), file) else {
+        return false;
+    };
+    let Some(parameter) = parameter_name(function, position, file) else {
+        return false;
+    };
+    let Some(body) = function.child_by_field_name("body") else {
+        return false;
+    };
+    if matches!(body.kind(), "statement_block" | "block") {
+        let mut cursor = body.walk();
+        let statements: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
+        tested_first(statements.into_iter(), parameter, file)
+    } else {
+        tested_first(std::iter::once(body), parameter, file)
+    }
+}
+
+/// The function a module binds `name` to at its top level: `function name(…)`, `const name =
+/// (…) => …`, `def name(…)`, exported or decorated.
+fn module_function<'tree>(
+    root: Node<'tree>,
+    name: &str,
+    file: &FileModel<'_>,
+) -> Option<Node<'tree>> {
+    let mut cursor = root.walk();
+    let statements: Vec<Node<'tree>> = root.named_children(&mut cursor).collect();
+    statements.into_iter().take(MAX_SCAN).find_map(|statement| {
+        let statement = match statement.kind() {
+            "export_statement" => statement.child_by_field_name("declaration")?,
+            "decorated_definition" => statement.child_by_field_name("definition")?,
+            _ => statement,
+        };
+        match statement.kind() {
+            "function_declaration" | "function_definition" => statement
+                .child_by_field_name("name")
+                .is_some_and(|declared| file.text(declared) == name)
+                .then_some(statement),
+            "lexical_declaration" | "variable_declaration" => {
+                let mut cursor = statement.walk();
+                let declarators: Vec<Node<'tree>> = statement.named_children(&mut cursor).collect();
+                declarators.into_iter().find_map(|declarator| {
+                    let declared = declarator.child_by_field_name("name")?;
+                    let value = declarator.child_by_field_name("value")?;
+                    (file.text(declared) == name
+                        && matches!(
+                            value.kind(),
+                            "arrow_function" | "function_expression" | "function"
+                        ))
+                    .then_some(value)
+                })
+            }
+            _ => None,
+        }
+    })
+}
+
+/// The name of a function's parameter at `position`, when it is a plain name.
+fn parameter_name<'tree>(
+    function: Node<'_>,
+    position: usize,
+    file: &FileModel<'tree>,
+) -> Option<&'tree str> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return (position == 0 && single.kind() == "identifier").then(|| file.text(single));
+    }
+    let parameters = function.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    let parameter = parameters
+        .named_children(&mut cursor)
+        .filter(|parameter| parameter.kind() != "comment")
+        .nth(position)?;
+    let name = match parameter.kind() {
+        "identifier" => parameter,
+        "required_parameter" | "optional_parameter" => parameter.child_by_field_name("pattern")?,
+        "typed_parameter" => parameter.named_child(0)?,
+        "default_parameter" | "typed_default_parameter" | "assignment_pattern" => parameter
+            .child_by_field_name("name")
+            .or_else(|| parameter.child_by_field_name("left"))?,
+        _ => return None,
+    };
+    (name.kind() == "identifier").then(|| file.text(name))
 }
 
 /// Whether the read runs in a create-once initialiser of its function: the branch of an `if`
