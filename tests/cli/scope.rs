@@ -106,3 +106,26 @@ fn a_computed_require_keeps_every_module_of_the_package() {
     let run = project.run(&["--format", "concise"]);
     assert!(run.stdout.contains("routes/users.js:1:"), "{}", run.stdout);
 }
+
+#[test]
+fn scripts_and_the_ui_of_a_package_that_also_serves_are_not_server_code() {
+    let project = Project::new();
+    project
+        .file(
+            "package.json",
+            r#"{"dependencies": {"express": "^4.0.0", "react": "^18.0.0"}}"#,
+        )
+        .file(
+            "app.js",
+            "const app = require('express')();\napp.get('/', (req, res) => res.send('ok'));\n",
+        )
+        .file("scripts/seed.js", "try { a(); } catch (e) {}\n")
+        .file("views/Page.jsx", "export const Page = () => <main />;\n");
+    let run = project.run(&["--show-files"]);
+    assert_eq!(
+        run.stdout,
+        "linted   app.js\n\
+         skipped  scripts/seed.js: a command-line tool or script (`include-scripts = true` lints it)\n\
+         skipped  views/Page.jsx: a UI component (its package has a UI framework too) (`include-browser = true` lints it)\n"
+    );
+}

@@ -41,6 +41,8 @@ struct ConfigFile {
     #[serde(default)]
     include_migrations: bool,
     #[serde(default)]
+    include_scripts: bool,
+    #[serde(default)]
     include_generated: bool,
     #[serde(default)]
     include_browser: bool,
@@ -415,6 +417,7 @@ impl Settings {
             file.include_tests,
             file.include_examples,
             file.include_migrations,
+            file.include_scripts,
             file.include_generated,
             file.include_browser,
             file.include_unreachable,

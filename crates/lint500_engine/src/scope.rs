@@ -17,6 +17,8 @@ pub enum NotServerCode {
     Test,
     Example,
     Migration,
+    /// A command-line tool or script run by hand (`bin/`, `cli/`, `scripts/`).
+    Script,
     /// A `@generated` / "do not edit" header.
     GeneratedHeader,
     /// A line over [`MAX_LINE_CHARS`] characters: minified or bundled.
@@ -27,6 +29,8 @@ pub enum NotServerCode {
     BrowserPackage,
     /// A `'use client'` module of a Next.js app.
     ClientComponent,
+    /// A `.jsx` or `.tsx` file of a package that has both a server and a UI framework.
+    UiComponent,
     /// In a package with server entry points, a module none of them imports.
     Unreachable,
 }
@@ -38,10 +42,13 @@ impl NotServerCode {
             NotServerCode::Test => "include-tests",
             NotServerCode::Example => "include-examples",
             NotServerCode::Migration => "include-migrations",
+            NotServerCode::Script => "include-scripts",
             NotServerCode::GeneratedHeader
             | NotServerCode::LongLine
             | NotServerCode::PublicAsset => "include-generated",
-            NotServerCode::BrowserPackage | NotServerCode::ClientComponent => "include-browser",
+            NotServerCode::BrowserPackage
+            | NotServerCode::ClientComponent
+            | NotServerCode::UiComponent => "include-browser",
             NotServerCode::Unreachable => "include-unreachable",
         }
     }
@@ -53,6 +60,7 @@ impl fmt::Display for NotServerCode {
             NotServerCode::Test => "a test",
             NotServerCode::Example => "an example",
             NotServerCode::Migration => "a migration or seed",
+            NotServerCode::Script => "a command-line tool or script",
             NotServerCode::GeneratedHeader => "generated (its header says so)",
             NotServerCode::LongLine => "minified or bundled (a line over 1,000 characters)",
             NotServerCode::PublicAsset => "a browser asset under public/",
@@ -60,33 +68,41 @@ impl fmt::Display for NotServerCode {
                 "browser code (its package uses a UI framework and no server)"
             }
             NotServerCode::ClientComponent => "a 'use client' module",
+            NotServerCode::UiComponent => "a UI component (its package has a UI framework too)",
             NotServerCode::Unreachable => "not imported by any server entry point of its package",
         })
     }
 }
 
-/// Which classes of files that are not server code the configuration brings back in, by key.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScopeIncludes(HashSet<&'static str>);
+/// Which classes of files that are not server code the configuration brings back in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScopeIncludes([bool; INCLUDE_KEYS.len()]);
 
 /// Every key of [`ScopeIncludes`].
-pub const INCLUDE_KEYS: [&str; 6] = [
+pub const INCLUDE_KEYS: [&str; 7] = [
     "include-tests",
     "include-examples",
     "include-migrations",
+    "include-scripts",
     "include-generated",
     "include-browser",
     "include-unreachable",
 ];
 
 impl ScopeIncludes {
-    pub(crate) fn insert(&mut self, key: &'static str) {
-        self.0.insert(key);
+    /// Brings back the class of `key`, one of [`INCLUDE_KEYS`].
+    pub(crate) fn insert(&mut self, key: &str) {
+        if let Some(slot) = INCLUDE_KEYS.iter().position(|known| *known == key) {
+            self.0[slot] = true;
+        }
     }
 
     /// Whether a file out of scope for `why` is linted all the same.
     pub fn includes(&self, why: NotServerCode) -> bool {
-        self.0.contains(why.key())
+        INCLUDE_KEYS
+            .iter()
+            .position(|key| *key == why.key())
+            .is_some_and(|slot| self.0[slot])
     }
 }
 
@@ -125,6 +141,8 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
         Some(NotServerCode::Example)
     } else if has(&["migrations", "migration", "alembic", "seeders", "seeds"]) {
         Some(NotServerCode::Migration)
+    } else if has(&["bin", "cli", "scripts"]) {
+        Some(NotServerCode::Script)
     } else if language.is_javascript_like() && has(&["public"]) {
         Some(NotServerCode::PublicAsset)
     } else {
@@ -219,6 +237,8 @@ const BROWSER_PACKAGES: &[&str] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PackageKind {
     Server,
+    /// A server framework and a browser UI framework: its `.jsx` and `.tsx` files are the UI.
+    ServerWithUi,
     /// Depends on `next`: only route handlers, API routes, middleware, server actions and what
     /// they import run on the server.
     NextApp,
@@ -231,6 +251,8 @@ impl PackageKind {
         let declares = |names: &[&str]| names.iter().any(|name| dependencies.contains_key(*name));
         if dependencies.contains_key("next") {
             PackageKind::NextApp
+        } else if declares(SERVER_PACKAGES) && declares(BROWSER_PACKAGES) {
+            PackageKind::ServerWithUi
         } else if declares(SERVER_PACKAGES) {
             PackageKind::Server
         } else if declares(BROWSER_PACKAGES) {
@@ -284,11 +306,16 @@ impl Packages {
         let relative = root
             .and_then(|root| path.strip_prefix(root).ok())
             .unwrap_or(display);
+        let ui_component = kind == PackageKind::ServerWithUi
+            && path
+                .extension()
+                .is_some_and(|extension| extension == "jsx" || extension == "tsx");
         by_path(relative, language)
             .or_else(|| {
                 (kind == PackageKind::Browser && language.is_javascript_like())
                     .then_some(NotServerCode::BrowserPackage)
             })
+            .or_else(|| ui_component.then_some(NotServerCode::UiComponent))
             .or_else(|| by_text(source, language, kind == PackageKind::NextApp))
     }
 }
@@ -650,6 +677,8 @@ mod tests {
             Some(NotServerCode::Migration)
         );
         assert_eq!(class("public/sw.js"), Some(NotServerCode::PublicAsset));
+        assert_eq!(class("scripts/seed-admin.ts"), Some(NotServerCode::Script));
+        assert_eq!(class("app/cli/commands.py"), Some(NotServerCode::Script));
         assert_eq!(class("public/app.py"), None);
         assert_eq!(class("src/routes/users.js"), None);
     }
