@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use lint500_engine::{Rule, RuleSet};
 
 mod async_handler_no_catch;
+mod attempt;
 mod catch;
 mod client_in_handler;
 mod env_read_in_handler;

@@ -7,6 +7,7 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
+use crate::attempt::Attempt;
 use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
 use crate::logging::{LogCall, is_debug_gate};
 
@@ -59,6 +60,24 @@ struct Finding<'tree> {
 
 /// Checks each error that arrives around `node`, innermost first; an inner site that binds the
 /// same name hides the outer one.
+/// Whether the site is a `catch` whose `try` only parses or converts (`JSON.parse(raw)`,
+/// `await request.json()`, `int(value)`): the parse error's message is the whole story, and
+/// logging it alone is deliberate.
+fn only_parses(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
+    if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
+        return false;
+    }
+    let Some(block) = site
+        .node
+        .parent()
+        .and_then(|statement| statement.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    let attempt = Attempt::read(block, file);
+    attempt.parses && attempt.work.is_none()
+}
+
 fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tree>> {
     // Cheap checks first: this runs on every call of every file.
     let python = !file.language.is_javascript_like();
@@ -84,6 +103,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         };
         if path_to(site.body, node, site.name, file) != Path::Plain
             || handler_keeps_stack(site.body, site.name, file)
+            || only_parses(&site, file)
         {
             continue;
         }

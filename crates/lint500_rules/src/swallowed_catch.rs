@@ -8,19 +8,14 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::catch::{
-    caught_name, handler_body, is_broad_except, is_function, last_name, unwrap_expression,
-};
+use crate::attempt::{Attempt, callee_of};
+use crate::catch::{caught_name, handler_body, is_broad_except, unwrap_expression};
 use crate::logging::LogCall;
 
 const JS_HELP: &str = "Log the error with its stack, rethrow it, pass it to `next(err)`, \
                        or add a comment in the block saying why it is safe to ignore";
 const PY_HELP: &str = "Catch the specific exception you expect, log it with `logger.exception(...)`, \
                        or re-raise it";
-
-/// How many nodes a look into a `try` block reads before giving up; a bigger block is taken to
-/// do real work.
-const MAX_NODES: usize = 512;
 
 /// How far up from a `try` statement the loop its `continue` belongs to may be.
 const MAX_LOOP_DISTANCE: usize = 8;
@@ -94,6 +89,11 @@ fn check_clause<'tree>(
             return;
         }
         if handler.goes_on && is_probe_loop(&around, python, file) {
+            return;
+        }
+        // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
+        // left to lose. (Python can narrow the handler to the error it expects, and should.)
+        if !python && answer.is_none() && only_cleans_up(block, file) {
             return;
         }
 
@@ -341,435 +341,61 @@ fn answer(value: Node<'_>, file: &FileModel<'_>) -> Option<Answer> {
     }
 }
 
-/// What a `try` block does, read once.
-struct Attempt<'tree> {
-    /// The first node that does any work: an `await`, a call or a `new` that is not a known
-    /// pure function (a parse, a conversion, a string or collection method). The block itself
-    /// when it is too big to read.
-    work: Option<Node<'tree>>,
-    /// The first node that does real work, which can fail for reasons the caller must hear of
-    /// (an outage, a bug): an `await`, I/O, a query, a call into the project. A library's
-    /// computation (`semver.satisfies`, `ast.unparse`) is work, not real work.
-    real_work: Option<Node<'tree>>,
-    /// Whether it parses or converts something (`JSON.parse`, `new URL`, `int()`).
-    parses: bool,
-}
-
-impl<'tree> Attempt<'tree> {
-    fn read(block: Node<'tree>, file: &FileModel<'tree>) -> Self {
-        let mut attempt = Attempt {
-            work: None,
-            real_work: None,
-            parses: false,
-        };
-        let mut stack = vec![block];
-        let mut visited = 0;
-        while let Some(node) = stack.pop() {
-            visited += 1;
-            if visited > MAX_NODES {
-                attempt.work.get_or_insert(block);
-                attempt.real_work.get_or_insert(block);
-                return attempt;
-            }
-            match node.kind() {
-                "await_expression" | "await" => {
-                    attempt.work.get_or_insert(node);
-                    attempt.real_work = Some(node);
-                    return attempt;
-                }
-                "call_expression" | "call" | "new_expression" => {
-                    if is_parse_call(node, file) {
-                        attempt.parses = true;
-                    } else if !is_pure_call(node, file) {
-                        attempt.work.get_or_insert(node);
-                        if does_real_work(node, file) {
-                            attempt.real_work = Some(node);
-                            return attempt;
-                        }
-                    }
-                }
-                // A nested `try` is work whose failures its own handlers answer for; not
-                // entering it keeps the reading of nested `try` blocks linear.
-                "try_statement" => {
-                    attempt.work.get_or_insert(node);
-                    continue;
-                }
-                _ if is_function(node) => continue,
-                _ => {}
-            }
-            let start = stack.len();
-            let mut cursor = node.walk();
-            stack.extend(node.named_children(&mut cursor));
-            stack[start..].reverse();
-        }
-        attempt
-    }
-}
-
-/// Modules that do I/O: a call into one is real work.
-const IO_MODULES: &[&str] = &[
-    "fs",
-    "child_process",
-    "axios",
-    "requests",
-    "httpx",
-    "aiohttp",
-    "urllib",
-    "subprocess",
-    "os",
-    "shutil",
-    "socket",
-    "boto3",
-    "psycopg2",
-    "sqlite3",
-    "pymongo",
-    "redis",
-];
-
-/// Calls that do I/O or run a query whatever they are called on.
-const IO_CALLS: &[&str] = &[
-    "fetch",
-    "open",
-    "urlopen",
-    "execute",
-    "executemany",
-    "fetchone",
-    "fetchall",
-    "fetchmany",
-    "commit",
-    "read_text",
-    "read_bytes",
-    "write_text",
-    "write_bytes",
-];
-
-/// Whether a call that is neither a parse nor a pure function does real work: I/O (`*Sync`,
-/// `fetch`, `open`, a module that does I/O, a session, client, database or cache), a query, or
-/// a call into the project: a method of `this` / `self`, or a function called by its bare name
-/// (`validateKey(key)`, `fetch_profile(user_id)`). A method of anything else (`semver.clean(v)`,
-/// `node.get_text()`) is a library's computation.
-fn does_real_work(call: Node<'_>, file: &FileModel<'_>) -> bool {
-    let Some((callee, _)) = callee_of(call, file) else {
-        return true;
-    };
-    // `readFileSync`, `execSync`; not the CPU-bound `bcrypt.compareSync` or `crypto.scryptSync`.
-    let synchronous_io = file.language.is_javascript_like()
-        && callee.len() > "Sync".len()
-        && callee.ends_with("Sync")
-        && !matches!(
-            callee,
-            "compareSync" | "hashSync" | "genSaltSync" | "scryptSync" | "pbkdf2Sync"
-        );
-    if synchronous_io || IO_CALLS.contains(&callee) {
-        return true;
-    }
-    let Some(function) = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))
-    else {
-        return true;
-    };
-    if function.kind() == "identifier" {
-        return true;
-    }
-    // The receiver chain, down to its root: `self.repo.users.get` → `self`.
-    let mut node = function;
-    let mut receivers_are_io = false;
-    for _ in 0..MAX_LOOP_DISTANCE {
-        let object = match node.kind() {
-            "member_expression" | "attribute" | "subscript" | "subscript_expression" => node
-                .child_by_field_name("object")
-                .or_else(|| node.child_by_field_name("value")),
-            "call_expression" | "call" => node.child_by_field_name("function"),
-            _ => None,
-        };
-        let Some(object) = object else {
-            break;
-        };
-        receivers_are_io |= names_io(last_name(object, file));
-        node = object;
-    }
-    let root = file.text(node);
-    receivers_are_io
-        || matches!(node.kind(), "this" | "super")
-        || (node.kind() == "identifier"
-            && (matches!(root, "self" | "cls") || names_io(root) || IO_MODULES.contains(&root)))
-}
-
-/// Whether a name says it holds a connection to something outside the process: `session`,
-/// `db`, `prismaClient`, `redis_cache`, `userRepository`, `s3`, `httpClient`.
-fn names_io(name: &str) -> bool {
-    const IO_WORDS: &[&str] = &[
-        "session",
-        "client",
-        "cursor",
-        "conn",
-        "connection",
-        "redis",
-        "cache",
-        "db",
-        "database",
-        "repo",
-        "repository",
-        "bucket",
-        "s3",
-        "http",
-        "api",
-        "prisma",
-        "knex",
-        "sequelize",
-        "mongo",
-        "mongoose",
-        "pool",
-    ];
-    // `prismaClient` → `prisma_client`: one word per part.
-    let mut snake = String::with_capacity(name.len() + 4);
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            snake.push('_');
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        snake.push(c.to_ascii_lowercase());
-    }
-    snake
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| IO_WORDS.contains(&word))
-}
-
-/// Parses and conversions that throw on bad input: the reason a parse-or-default helper exists.
-fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
-    let Some((callee, receiver)) = callee_of(call, file) else {
-        return false;
-    };
-    if call.kind() == "new_expression" {
-        return matches!(
-            callee,
-            "URL" | "Date" | "ObjectId" | "BigNumber" | "Decimal"
-        );
-    }
-    match callee {
-        "from" => receiver == Some("Buffer"),
-        // `jwt.verify(token, secret)`, `jwt.decode(token)`: a token's parse.
-        "verify" | "decode" => {
-            receiver.is_some_and(|receiver| receiver.eq_ignore_ascii_case("jwt"))
-        }
-        // Python's `response.json()` (requests, httpx): the body is already read.
-        "json" => {
-            call.kind() == "call"
-                && call
-                    .child_by_field_name("arguments")
-                    .is_some_and(|arguments| arguments.named_child_count() == 0)
-        }
-        "parse" | "parseInt" | "parseFloat" | "Number" | "BigInt" | "decodeURIComponent"
-        | "decodeURI" | "atob" | "int" | "float" | "Decimal" | "UUID" | "loads"
-        | "fromisoformat" | "strptime" | "literal_eval" | "b64decode" | "urlsafe_b64decode"
-        | "ip_address" | "ip_network" | "fromhex" | "Fraction" | "urlparse" | "urlsplit" => true,
-        _ => false,
-    }
-}
-
-/// The callee's last name and the text of its receiver: `("parse", Some("JSON"))`.
-fn callee_of<'tree>(
-    call: Node<'tree>,
-    file: &FileModel<'tree>,
-) -> Option<(&'tree str, Option<&'tree str>)> {
-    let function = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))?;
-    let receiver = function
-        .child_by_field_name("object")
-        .map(|object| file.text(object));
-    Some((last_name(function, file), receiver))
-}
-
-/// JavaScript functions and methods that do no I/O and call nothing of the project.
-const PURE_JAVASCRIPT: &[&str] = &[
-    "String",
-    "Boolean",
-    "isNaN",
-    "isFinite",
-    "isInteger",
-    "isSafeInteger",
-    "isArray",
-    "encodeURIComponent",
-    "encodeURI",
-    "btoa",
-    "keys",
-    "values",
-    "entries",
-    "fromEntries",
-    "assign",
-    "freeze",
-    "of",
-    "includes",
-    "test",
-    "startsWith",
-    "endsWith",
-    "match",
-    "matchAll",
-    "replace",
-    "replaceAll",
-    "trim",
-    "trimStart",
-    "trimEnd",
-    "toLowerCase",
-    "toUpperCase",
-    "split",
-    "slice",
-    "substring",
-    "substr",
-    "indexOf",
-    "lastIndexOf",
-    "charAt",
-    "charCodeAt",
-    "padStart",
-    "padEnd",
-    "toString",
-    "toISOString",
-    "toJSON",
-    "toFixed",
-    "getTime",
-    "valueOf",
-    "join",
-    "concat",
-    "at",
-    "has",
-    "push",
-    "unshift",
-    "normalize",
-    "localeCompare",
-    "stringify",
-    "structuredClone",
-    "require",
-    "resolve",
-    "basename",
-    "dirname",
-    "extname",
-];
-
-/// Python functions and methods that do no I/O and call nothing of the project.
-const PURE_PYTHON: &[&str] = &[
-    "Path",
-    "PurePath",
-    "is_relative_to",
-    "any",
-    "all",
-    "next",
-    "iter",
-    "enumerate",
-    "zip",
-    "range",
-    "map",
-    "filter",
-    "sum",
-    "reversed",
-    "hash",
-    "chr",
-    "ord",
-    "hex",
-    "divmod",
-    "pow",
-    "callable",
-    "vars",
-    "id",
-    "print",
-    "total_seconds",
-    "isoformat",
-    "timestamp",
-    "astimezone",
-    "strftime",
-    "str",
-    "bool",
-    "bytes",
-    "len",
-    "isinstance",
-    "issubclass",
-    "hasattr",
-    "getattr",
-    "type",
-    "repr",
-    "round",
-    "abs",
-    "min",
-    "max",
-    "sorted",
-    "list",
-    "dict",
-    "tuple",
-    "set",
-    "frozenset",
-    "parse_qs",
-    "unquote",
-    "quote",
-    "b64encode",
-    "encode",
-    "decode",
-    "strip",
-    "lstrip",
-    "rstrip",
-    "lower",
-    "upper",
-    "rsplit",
-    "startswith",
-    "endswith",
-    "isdigit",
-    "isnumeric",
-    "isalpha",
-    "isalnum",
-    "items",
-    "append",
-    "extend",
-    "add",
-    "format",
-    "casefold",
-    "splitlines",
-    "partition",
-    "fullmatch",
-    "search",
-    "compile",
-    "group",
-    "dumps",
-];
-
-/// Calls, other than parses, that do no I/O and call nothing of the project: string, number,
-/// date and collection methods, `Math`, `Object`, `Intl`.
-fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
-    if call.kind() == "new_expression" {
-        let constructor = call.child_by_field_name("constructor");
-        return constructor.is_some_and(|constructor| {
-            file.text(constructor).starts_with("Intl.")
-                || matches!(
-                    last_name(constructor, file),
-                    "URLSearchParams"
-                        | "RegExp"
-                        | "Map"
-                        | "Set"
-                        | "Array"
-                        | "Error"
-                        | "TextDecoder"
-                        | "TextEncoder"
-                )
-        });
-    }
-    let Some((callee, receiver)) = callee_of(call, file) else {
-        return false;
-    };
-    if PURE_JAVASCRIPT.contains(&callee)
-        || PURE_PYTHON.contains(&callee)
-        || receiver == Some("Math")
-    {
-        return true;
-    }
-    // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.
-    callee == "get"
-        && receiver.is_some_and(|receiver| !names_io(receiver) && !IO_MODULES.contains(&receiver))
-}
-
 /// How many levels below its function a `try` statement may be for the rule to look around it:
 /// a bound for pathological nesting (tree-sitter finds a node's parent by walking down from the
 /// root, so the rule walks down from the function instead, once).
 const MAX_FUNCTION_DEPTH: usize = 64;
+
+/// Methods that release something: failing to, in a `try` of their own, is no failure of
+/// the work at hand.
+const CLEANUP_METHODS: &[&str] = &[
+    "close",
+    "aclose",
+    "end",
+    "destroy",
+    "disconnect",
+    "unsubscribe",
+    "abort",
+    "release",
+    "quit",
+    "kill",
+    "terminate",
+    "unlink",
+    "unlinkSync",
+    "rmSync",
+    "removeListener",
+    "removeAllListeners",
+    "cancel",
+];
+
+/// Whether the `try` block is one statement that releases something: `stream.end()`,
+/// `await watcher.close()`, `await client.aclose()`.
+fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut cursor = block.walk();
+    let mut statements = block
+        .named_children(&mut cursor)
+        .filter(|statement| statement.kind() != "comment");
+    let (Some(statement), None) = (statements.next(), statements.next()) else {
+        return false;
+    };
+    let Some(expression) = (statement.kind() == "expression_statement")
+        .then(|| statement.named_child(0))
+        .flatten()
+    else {
+        return false;
+    };
+    let mut call = unwrap_expression(expression);
+    if matches!(call.kind(), "await_expression" | "await") {
+        let Some(awaited) = call.named_child(0) else {
+            return false;
+        };
+        call = unwrap_expression(awaited);
+    }
+    matches!(call.kind(), "call_expression" | "call")
+        && callee_of(call, file).is_some_and(|(callee, receiver)| {
+            receiver.is_some() && CLEANUP_METHODS.contains(&callee)
+        })
+}
 
 /// The statements around a `try` statement: the path down to it from its function.
 struct Around<'tree> {
