@@ -57,7 +57,7 @@ pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
             continue;
         }
         for (order, registration) in module.registrations.iter().enumerate() {
-            let receiver = match project.resolve(file, &registration.receiver) {
+            let receiver = match resolve_app(project, file, &registration.receiver) {
                 Resolved::ExpressApp { file, span } => Receiver::App { file, span },
                 Resolved::ExpressRouter { promise, .. } => Receiver::Router { promise },
                 Resolved::Unknown
@@ -77,6 +77,38 @@ pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
         }
     }
     found
+}
+
+/// What a value resolves to, with the result of an app factory (`createApp()`, `require('./api')
+/// (env)` where the function builds `express()` and returns it) resolved to that app.
+pub(crate) fn resolve_app<'p>(
+    project: &'p Project,
+    file: FileId,
+    value: &'p Value,
+) -> Resolved<'p> {
+    let resolved = project.resolve(file, value);
+    let Resolved::CallResult {
+        file: called_in,
+        call,
+    } = resolved
+    else {
+        return resolved;
+    };
+    let Resolved::Function {
+        file: defined_in,
+        function,
+    } = project.resolve(called_in, &call.callee)
+    else {
+        return resolved;
+    };
+    let app = function.returns_app.as_deref().and_then(|name| {
+        let module = project.file(defined_in).facts.module.as_ref()?;
+        module.binding(name)
+    });
+    match app.map(|app| project.resolve(defined_in, app)) {
+        Some(app @ Resolved::ExpressApp { .. }) => app,
+        _ => resolved,
+    }
 }
 
 /// Whether Express itself, or a package the project imports, passes rejected promises of

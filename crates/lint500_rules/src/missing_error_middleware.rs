@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use lint500_core::{Label, Span};
 use lint500_engine::{FileId, Project, ProjectContext, Resolved, Rule, Value};
 
-use crate::express::{ExpressRegistration, Receiver, point_to, registrations, value_name};
+use crate::express::{
+    ExpressRegistration, Receiver, point_to, registrations, resolve_app, value_name,
+};
 
 pub struct MissingErrorMiddleware;
 
@@ -77,7 +79,7 @@ impl Rule for MissingErrorMiddleware {
                     if let Resolved::ExpressApp {
                         file: mounted_file,
                         span: mounted,
-                    } = project.resolve(registration.file, handler)
+                    } = resolve_app(project, registration.file, handler)
                     {
                         mounts.push(((mounted_file, mounted.start_byte), (file, span.start_byte)));
                     }
@@ -252,7 +254,7 @@ fn report_three_parameters(
 fn mounts_router(project: &Project, registration: &ExpressRegistration<'_>) -> bool {
     registration.registration.handlers.iter().any(|handler| {
         matches!(
-            project.resolve(registration.file, handler),
+            resolve_app(project, registration.file, handler),
             Resolved::ExpressRouter { .. } | Resolved::ExpressApp { .. }
         )
     })

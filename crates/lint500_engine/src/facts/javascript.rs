@@ -125,6 +125,22 @@ impl JsFactsCollector {
             }) => Some(*start),
             _ => None,
         };
+        // Only app factories keep the name they return.
+        let imports = &module.imports;
+        for function in &mut module.functions {
+            let builds_app = function.returns_app.as_deref().is_some_and(|name| {
+                matches!(
+                    bindings.iter().find(|binding| binding.name == name),
+                    Some(Binding { value: Value::Call(call), .. })
+                        if matches!(&call.callee, Value::Name(callee)
+                            if imports.iter().any(|import| import.local == *callee
+                                && import.specifier == "express"))
+                )
+            });
+            if !builds_app {
+                function.returns_app = None;
+            }
+        }
         // Walk order is start order, so the functions are sorted by start byte already.
         link_and_trim_functions(
             &mut module.functions,
@@ -133,7 +149,10 @@ impl JsFactsCollector {
             callee,
             |function| {
                 // Async functions: another module's call may forget to await them.
-                function.is_async || function.arity >= 3 || function.returns_function.is_some()
+                function.is_async
+                    || function.arity >= 3
+                    || function.returns_function.is_some()
+                    || function.returns_app.is_some()
             },
         );
         let functions = &module.functions;
@@ -213,6 +232,7 @@ impl JsFactsCollector {
             first_uncovered_await: None,
             never_rejects: is_async && never_rejects(node),
             returns_function: returned_function(node, ids.body),
+            returns_app: returned_name(node, ids.body, file),
             enclosing: self
                 .open_functions
                 .last()
@@ -778,6 +798,23 @@ fn returned_function(function: Node<'_>, body_field: u16) -> Option<usize> {
         .filter(|statement| statement.kind() == "return_statement")
         .find_map(|statement| statement.named_child(0).filter(|value| is_function(*value)))
         .map(|value| value.start_byte())
+}
+
+/// The name a function returns among its body's top-level statements (`return app;`).
+fn returned_name(function: Node<'_>, body_field: u16, file: &FileModel<'_>) -> Option<String> {
+    let body = function.child_by_field_id(body_field)?;
+    if body.kind() != "statement_block" {
+        return None;
+    }
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor)
+        .filter(|statement| statement.kind() == "return_statement")
+        .find_map(|statement| {
+            statement
+                .named_child(0)
+                .filter(|value| value.kind() == "identifier")
+        })
+        .map(|name| file.text(name).to_string())
 }
 
 fn is_function(node: Node<'_>) -> bool {

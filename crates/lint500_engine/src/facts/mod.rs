@@ -336,6 +336,10 @@ pub struct Function {
     pub never_rejects: bool,
     /// A function this one returns directly (`() => (err, req, res, next) => …`), by start byte.
     pub returns_function: Option<usize>,
+    /// JavaScript: the Express app this function builds and returns (`function createApp() {
+    /// const app = express(); …; return app; }`), by the name it returns; set only when the
+    /// module binds that name to `express()`. An app factory's result is that app.
+    pub returns_app: Option<String>,
     /// The function this one is written in, by start byte.
     pub enclosing: Option<usize>,
     /// The functions of this module it calls by name, by start byte.

@@ -216,6 +216,7 @@ impl PyFactsCollector {
             first_uncovered_await: None,
             never_rejects: false,
             returns_function: None,
+            returns_app: None,
             enclosing,
             calls: Vec::new(),
             called_at_load: false,
