@@ -448,3 +448,62 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     callee == "get"
         && receiver.is_some_and(|receiver| !names_io(receiver) && !IO_MODULES.contains(&receiver))
 }
+
+/// Methods that release something: failing to, in a `try` of their own, is no failure of the
+/// work at hand.
+const CLEANUP_METHODS: &[&str] = &[
+    "close",
+    "aclose",
+    "end",
+    "destroy",
+    "disconnect",
+    "unsubscribe",
+    "abort",
+    "release",
+    "quit",
+    "kill",
+    "terminate",
+    "unlink",
+    "unlinkSync",
+    "rmSync",
+    "remove",
+    "removeListener",
+    "removeAllListeners",
+    "cancel",
+];
+
+/// Checks that may guard a cleanup: `if (fs.existsSync(tmp)) fs.unlinkSync(tmp)`.
+const EXISTENCE_CHECKS: &[&str] = &["existsSync", "exists", "is_file", "is_dir"];
+
+/// Whether the `try` block only releases something: every call in it is a method that
+/// releases (`stream.end()`, `await watcher.close()`, `fs.unlinkSync(tmp)`) or checks that
+/// there is something to release, and there is at least one release.
+pub(crate) fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut releases = false;
+    let mut stack = vec![block];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return false;
+        }
+        match node.kind() {
+            "call_expression" | "call" => {
+                let Some((callee, receiver)) = callee_of(node, file) else {
+                    return false;
+                };
+                if receiver.is_some() && CLEANUP_METHODS.contains(&callee) {
+                    releases = true;
+                } else if !EXISTENCE_CHECKS.contains(&callee) {
+                    return false;
+                }
+            }
+            "new_expression" => return false,
+            _ if is_function(node) => continue,
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    releases
+}

@@ -7,7 +7,7 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::attempt::Attempt;
+use crate::attempt::{Attempt, only_cleans_up};
 use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
 use crate::logging::{LogCall, is_debug_gate};
 
@@ -61,9 +61,10 @@ struct Finding<'tree> {
 /// Checks each error that arrives around `node`, innermost first; an inner site that binds the
 /// same name hides the outer one.
 /// Whether the site is a `catch` whose `try` only parses or converts (`JSON.parse(raw)`,
-/// `await request.json()`, `int(value)`): the parse error's message is the whole story, and
-/// logging it alone is deliberate.
-fn only_parses(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
+/// `await request.json()`, `int(value)`) or only releases something (`await pool.end()`,
+/// `fs.unlinkSync(tmp)`): the error's message is the whole story, and logging it alone is
+/// deliberate.
+fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
         return false;
     }
@@ -75,7 +76,7 @@ fn only_parses(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
         return false;
     };
     let attempt = Attempt::read(block, file);
-    attempt.parses && attempt.work.is_none()
+    (attempt.parses && attempt.work.is_none()) || only_cleans_up(block, file)
 }
 
 fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tree>> {
@@ -103,7 +104,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         };
         if path_to(site.body, node, site.name, file) != Path::Plain
             || handler_keeps_stack(site.body, site.name, file)
-            || only_parses(&site, file)
+            || only_parses_or_cleans_up(&site, file)
         {
             continue;
         }

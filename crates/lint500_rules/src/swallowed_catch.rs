@@ -8,7 +8,7 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, callee_of};
+use crate::attempt::{Attempt, callee_of, only_cleans_up};
 use crate::catch::{caught_name, handler_body, is_broad_except, unwrap_expression};
 use crate::logging::LogCall;
 
@@ -92,8 +92,8 @@ fn check_clause<'tree>(
             return;
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
-        // left to lose. (Python can narrow the handler to the error it expects, and should.)
-        if !python && answer.is_none() && only_cleans_up(block, file) {
+        // left to lose.
+        if answer.is_none() && only_cleans_up(block, file) {
             return;
         }
 
@@ -345,57 +345,6 @@ fn answer(value: Node<'_>, file: &FileModel<'_>) -> Option<Answer> {
 /// a bound for pathological nesting (tree-sitter finds a node's parent by walking down from the
 /// root, so the rule walks down from the function instead, once).
 const MAX_FUNCTION_DEPTH: usize = 64;
-
-/// Methods that release something: failing to, in a `try` of their own, is no failure of
-/// the work at hand.
-const CLEANUP_METHODS: &[&str] = &[
-    "close",
-    "aclose",
-    "end",
-    "destroy",
-    "disconnect",
-    "unsubscribe",
-    "abort",
-    "release",
-    "quit",
-    "kill",
-    "terminate",
-    "unlink",
-    "unlinkSync",
-    "rmSync",
-    "removeListener",
-    "removeAllListeners",
-    "cancel",
-];
-
-/// Whether the `try` block is one statement that releases something: `stream.end()`,
-/// `await watcher.close()`, `await client.aclose()`.
-fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
-    let mut cursor = block.walk();
-    let mut statements = block
-        .named_children(&mut cursor)
-        .filter(|statement| statement.kind() != "comment");
-    let (Some(statement), None) = (statements.next(), statements.next()) else {
-        return false;
-    };
-    let Some(expression) = (statement.kind() == "expression_statement")
-        .then(|| statement.named_child(0))
-        .flatten()
-    else {
-        return false;
-    };
-    let mut call = unwrap_expression(expression);
-    if matches!(call.kind(), "await_expression" | "await") {
-        let Some(awaited) = call.named_child(0) else {
-            return false;
-        };
-        call = unwrap_expression(awaited);
-    }
-    matches!(call.kind(), "call_expression" | "call")
-        && callee_of(call, file).is_some_and(|(callee, receiver)| {
-            receiver.is_some() && CLEANUP_METHODS.contains(&callee)
-        })
-}
 
 /// The statements around a `try` statement: the path down to it from its function.
 struct Around<'tree> {
