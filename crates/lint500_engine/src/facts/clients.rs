@@ -547,27 +547,14 @@ fn is_function_kind(kind: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::LazyLock;
-
     use lint500_core::Language;
 
     use super::mentions;
-    use crate::facts::Function;
-    use crate::{RuleSet, WalkPlan, lint_tree, parse};
-
-    static NO_RULES: LazyLock<RuleSet> =
-        LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));
+    use crate::facts::functions_of;
 
     /// (function name, client, lazy singleton) of every construction a file's facts keep.
     fn clients(source: &str, language: Language) -> Vec<(String, String, bool)> {
-        let tree = parse(source, language).expect("parses");
-        let facts = lint_tree(source, &tree, language, &WalkPlan::facts_only(&NO_RULES)).facts;
-        let functions: Vec<Function> = match (facts.module, facts.python) {
-            (Some(module), _) => module.functions,
-            (_, Some(module)) => module.functions,
-            _ => Vec::new(),
-        };
-        functions
+        functions_of(source, language)
             .iter()
             .flat_map(|function| {
                 function.clients.iter().map(|client| {

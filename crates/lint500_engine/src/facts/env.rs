@@ -24,8 +24,8 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use super::Function;
 use super::clients::{declares_global, mentions, outlives_js_call};
+use super::{EnvRead, Function};
 use crate::model::FileModel;
 use crate::unawaited::{is_nested_scope, later_statements};
 
@@ -71,6 +71,32 @@ pub(crate) enum Handling {
     Safe,
     /// The read tests whether the variable is set: every read of it in the function is safe.
     Tested,
+}
+
+/// Records `read` of `variable` in the facts of `functions[function]` unless the code around
+/// it copes with a missing variable; a variable the code tests is remembered in `tested`.
+pub(crate) fn record_read(
+    functions: &mut [Function],
+    tested: &mut Vec<(usize, String)>,
+    function: usize,
+    read: Node<'_>,
+    variable: Option<String>,
+    raises_when_missing: bool,
+    file: &FileModel<'_>,
+) {
+    match handling(read, file) {
+        Handling::Safe => {}
+        Handling::Tested => {
+            if let Some(variable) = variable {
+                tested.push((function, variable));
+            }
+        }
+        Handling::Unhandled => functions[function].env_reads.push(EnvRead {
+            span: file.span(read),
+            variable,
+            raises_when_missing,
+        }),
+    }
 }
 
 /// How the code around `read` (the read expression, or the declarator of `const { A } =
@@ -867,26 +893,13 @@ fn is_literal(node: Node<'_>, file: &FileModel<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::LazyLock;
-
     use lint500_core::Language;
 
-    use crate::facts::Function;
-    use crate::{RuleSet, WalkPlan, lint_tree, parse};
-
-    static NO_RULES: LazyLock<RuleSet> =
-        LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));
+    use crate::facts::functions_of;
 
     /// (function name, variable) of every read a file's facts keep.
     fn reads(source: &str, language: Language) -> Vec<(String, String)> {
-        let tree = parse(source, language).expect("parses");
-        let facts = lint_tree(source, &tree, language, &WalkPlan::facts_only(&NO_RULES)).facts;
-        let functions: Vec<Function> = match (facts.module, facts.python) {
-            (Some(module), _) => module.functions,
-            (_, Some(module)) => module.functions,
-            _ => Vec::new(),
-        };
-        functions
+        functions_of(source, language)
             .iter()
             .flat_map(|function| {
                 function.env_reads.iter().map(|read| {

@@ -6,11 +6,10 @@ use lint500_core::Language;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singleton};
-use super::env::{self, Handling};
+use super::env;
 use super::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvRead, Export, FactKind, Function,
-    Import, Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions,
-    unawaited_call,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Export, FactKind, Function, Import,
+    Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
@@ -307,19 +306,15 @@ impl JsFactsCollector {
         variable: Option<String>,
         file: &FileModel<'_>,
     ) {
-        match env::handling(node, file) {
-            Handling::Safe => {}
-            Handling::Tested => {
-                if let Some(variable) = variable {
-                    self.env_tested.push((function, variable));
-                }
-            }
-            Handling::Unhandled => self.module.functions[function].env_reads.push(EnvRead {
-                span: file.span(node),
-                variable,
-                raises_when_missing: false,
-            }),
-        }
+        env::record_read(
+            &mut self.module.functions,
+            &mut self.env_tested,
+            function,
+            node,
+            variable,
+            false,
+            file,
+        );
     }
 
     fn bind(&mut self, name: String, value: Value) {

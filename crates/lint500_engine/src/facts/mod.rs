@@ -518,3 +518,22 @@ pub(crate) fn unawaited_call(
         in_async_function,
     })
 }
+
+/// The functions whose facts a file keeps, from a walk that runs no rule: what the facts
+/// collectors' tests look at.
+#[cfg(test)]
+pub(crate) fn functions_of(source: &str, language: Language) -> Vec<Function> {
+    use std::sync::LazyLock;
+
+    use crate::{RuleSet, WalkPlan, lint_tree, parse};
+
+    static NO_RULES: LazyLock<RuleSet> =
+        LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));
+    let tree = parse(source, language).expect("parses");
+    let facts = lint_tree(source, &tree, language, &WalkPlan::facts_only(&NO_RULES)).facts;
+    match (facts.module, facts.python) {
+        (Some(module), _) => module.functions,
+        (_, Some(module)) => module.functions,
+        _ => Vec::new(),
+    }
+}

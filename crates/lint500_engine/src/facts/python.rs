@@ -6,11 +6,11 @@ use lint500_core::Language;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
-use super::env::{self, Handling};
+use super::env;
 use super::javascript::has_token;
 use super::{
-    Binding, Call, ClientConstruction, EnvRead, FactKind, Function, Import, Imported, NamedCall,
-    PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
+    Binding, Call, ClientConstruction, FactKind, Function, Import, Imported, NamedCall, PyModule,
+    Registration, Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
@@ -471,19 +471,15 @@ impl PyFactsCollector {
         let Some(&function) = self.open_functions.last() else {
             return;
         };
-        match env::handling(node, file) {
-            Handling::Safe => {}
-            Handling::Tested => {
-                if let Some(variable) = variable {
-                    self.env_tested.push((function, variable));
-                }
-            }
-            Handling::Unhandled => self.module.functions[function].env_reads.push(EnvRead {
-                span: file.span(node),
-                variable,
-                raises_when_missing,
-            }),
-        }
+        env::record_read(
+            &mut self.module.functions,
+            &mut self.env_tested,
+            function,
+            node,
+            variable,
+            raises_when_missing,
+            file,
+        );
     }
 
     /// `"KEY" in os.environ` / `"KEY" not in environ` inside a function: a test of the
