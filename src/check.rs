@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use lint500_core::{Severity, printable};
+use lint500_core::printable;
 use lint500_engine::{CommandLineOverrides, Config, LintRun, Linter, RunOptions, Settings};
 use lint500_report::{
     ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
@@ -143,11 +143,7 @@ fn run_notices(run: &LintRun) -> Vec<RunNotice<'_>> {
         .iter()
         .map(|notice| RunNotice {
             path: &notice.path,
-            severity: if notice.kind.is_error() {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
+            severity: notice.kind.severity(),
             message: &notice.message,
         })
         .collect()

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use lint500_core::Severity;
 use lint500_engine::{
     CommandLineOverrides, Config, LintRun, Linter, Overlays, RunOptions, Settings,
 };
@@ -82,11 +81,7 @@ fn write_every_format(run: &LintRun, rules: &[ActiveRule<'_>], root: &Path) {
         .iter()
         .map(|notice| RunNotice {
             path: &notice.path,
-            severity: if notice.kind.is_error() {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
+            severity: notice.kind.severity(),
             message: &notice.message,
         })
         .collect();

@@ -958,7 +958,7 @@ fn imports_any(source: &str, names: &[&str], language: Language) -> bool {
 
 /// The package an npm specifier names: `express` of `express/lib/router`, `@vercel/node` of
 /// `@vercel/node/dist`.
-fn package_of(specifier: &str) -> &str {
+pub(crate) fn package_of(specifier: &str) -> &str {
     let segments = if specifier.starts_with('@') { 2 } else { 1 };
     let end = specifier
         .match_indices('/')

@@ -3,7 +3,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use lint500_core::{Diagnostic, Language};
+use lint500_core::{Diagnostic, Language, Severity};
 use rayon::prelude::*;
 
 use crate::config::Settings;
@@ -74,6 +74,15 @@ impl NoticeKind {
     /// Whether this notice makes the run fail (exit code 2).
     pub fn is_error(self) -> bool {
         matches!(self, NoticeKind::MissingPath | NoticeKind::InternalError)
+    }
+
+    /// How reports show the notice: an error when it makes the run fail.
+    pub fn severity(self) -> Severity {
+        if self.is_error() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use lint500_core::{Language, is_test_path};
 
-use crate::project::{Ecosystem, FileId, Manifests, Package, Project};
+use crate::project::{Ecosystem, FileId, Manifests, Package, Project, package_of};
 
 /// Why a file is not server code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -502,14 +502,11 @@ fn is_entry(project: &Project, id: FileId, package: &Package, shapes: &[ImportSh
     if next_app {
         return is_next_server_file(relative);
     }
-    module.specifiers.iter().any(|specifier| {
-        SERVER_PACKAGES.iter().any(|name| {
-            specifier == name
-                || specifier
-                    .strip_prefix(name)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
-    }) || module.exports.iter().any(|export| export.name == "handler")
+    module
+        .specifiers
+        .iter()
+        .any(|specifier| SERVER_PACKAGES.contains(&package_of(specifier)))
+        || module.exports.iter().any(|export| export.name == "handler")
 }
 
 /// Route handlers (`app/**/route.ts`), API routes (`pages/api/**`), and `middleware.ts` /
@@ -571,12 +568,7 @@ fn imported_files(project: &Project, id: FileId, package: &Package) -> Option<Ve
 fn workspace_package(project: &Project, specifier: &str) -> Option<Vec<FileId>> {
     let package = project.packages().position(|package| {
         package.ecosystem == Ecosystem::Node
-            && package.name.as_deref().is_some_and(|name| {
-                specifier == name
-                    || specifier
-                        .strip_prefix(name)
-                        .is_some_and(|rest| rest.starts_with('/'))
-            })
+            && package.name.as_deref() == Some(package_of(specifier))
     })?;
     Some(
         project
@@ -594,14 +586,7 @@ fn is_external(specifier: &str, package: &Package) -> bool {
     if specifier.starts_with('.') || specifier.starts_with("node:") {
         return true;
     }
-    let name = {
-        let segments = if specifier.starts_with('@') { 2 } else { 1 };
-        let end = specifier
-            .match_indices('/')
-            .nth(segments - 1)
-            .map_or(specifier.len(), |(at, _)| at);
-        &specifier[..end]
-    };
+    let name = package_of(specifier);
     NODE_BUILTINS.contains(&name)
         || package.dependencies.contains_key(name)
         || package.dependencies.contains_key(&format!("@types/{name}"))
