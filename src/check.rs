@@ -10,6 +10,7 @@ use lint500_report::{
     ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
 };
 
+use crate::statistics;
 use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat, print_error,
 };
@@ -79,6 +80,18 @@ pub fn run(args: CheckArgs) -> u8 {
             notice.message
         ));
     }
+    if args.statistics {
+        let counts = statistics::counts(&run);
+        let text = match args.format {
+            OutputFormat::Json => statistics::json(&counts),
+            _ => statistics::text(&counts),
+        };
+        if let Err(err) = write_text(&text, args.output.as_deref()) {
+            return fail(&format!("cannot write the statistics: {err}"));
+        }
+        print_error(&summary_line(&reports(&run), run.files_linted));
+        return exit_code(&run);
+    }
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -100,12 +113,28 @@ pub fn run(args: CheckArgs) -> u8 {
         print_error(&summary_line(&files, run.files_linted));
     }
 
+    exit_code(&run)
+}
+
+fn exit_code(run: &LintRun) -> u8 {
     if run.has_errors() {
         EXIT_ERROR
     } else if run.files.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
+    }
+}
+
+/// Writes `text` to FILE, or to standard output.
+fn write_text(text: &str, output: Option<&Path>) -> io::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
     }
 }
 

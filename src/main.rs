@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod check;
+mod statistics;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -107,6 +108,11 @@ struct CheckArgs {
     /// with the reason and the configuration key that lints it all the same
     #[arg(long)]
     show_files: bool,
+
+    /// Print how many findings each rule has, most frequent first, instead of the findings
+    /// (text, or JSON with `--format json`)
+    #[arg(long, conflicts_with = "show_files")]
+    statistics: bool,
 
     /// Read and parse files but run no rule (the benchmark's floor)
     #[arg(long, hide = true)]

@@ -8,6 +8,7 @@ mod formats;
 mod hostile;
 mod projects;
 mod scope;
+mod statistics;
 mod subcommands;
 mod support;
 mod suppression;
