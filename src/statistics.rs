@@ -14,7 +14,7 @@ pub fn counts(run: &LintRun) -> Vec<(&'static str, usize)> {
     }
     let mut counts: Vec<(&'static str, usize)> = by_rule.into_iter().collect();
     // Stable: rules with equal counts stay in id order.
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
     counts
 }
 
