@@ -27,11 +27,12 @@ pub use config::{
     Settings,
 };
 pub use facts::javascript::has_token;
+pub use facts::process::is_shutdown_name;
 pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
 pub use facts::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, EnvRead, Export,
-    FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS, PyModule, Registration,
-    UnawaitedCall, Value,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, Ending, EnvRead,
+    Export, FileFacts, Function, Import, Imported, JsModule, ListenCall, MODULE_EXPORTS,
+    ProcessListener, PyModule, Registration, UnawaitedCall, Value,
 };
 pub use grammar::{ParseRefusal, parse};
 pub use model::{FileModel, TreeLint, WalkPlan, lint_tree};

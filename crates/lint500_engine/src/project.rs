@@ -112,6 +112,8 @@ pub struct Package {
     pub specifiers: Vec<String>,
     /// The `name` of a `package.json`: how other packages of a workspace import this one.
     pub name: Option<String>,
+    /// The `scripts` of a `package.json`: (name, command), sorted by name.
+    pub scripts: Vec<(String, String)>,
 }
 
 impl Package {
@@ -280,6 +282,10 @@ impl Project {
                                 name: match ecosystem {
                                     Ecosystem::Node => manifests.name(&package_root),
                                     Ecosystem::Python => None,
+                                },
+                                scripts: match ecosystem {
+                                    Ecosystem::Node => read_scripts(&package_root),
+                                    Ecosystem::Python => Vec::new(),
                                 },
                                 root: package_root,
                                 ecosystem,
@@ -839,6 +845,22 @@ impl Manifests {
             }
         }
     }
+}
+
+/// The `scripts` of the `package.json` in `root`.
+fn read_scripts(root: &Path) -> Vec<(String, String)> {
+    let Ok(text) = read_discovered(&root.join("package.json")) else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    json.get("scripts")
+        .and_then(|scripts| scripts.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, command)| Some((name.clone(), command.as_str()?.to_string())))
+        .collect()
 }
 
 fn read_dependencies(root: &Path) -> HashMap<String, String> {

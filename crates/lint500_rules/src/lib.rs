@@ -18,6 +18,7 @@ mod missing_await;
 mod missing_error_middleware;
 mod swallowed_catch;
 mod unchecked_find_result;
+mod unhandled_rejection;
 
 fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -29,6 +30,7 @@ fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(missing_error_middleware::MissingErrorMiddleware),
         Box::new(swallowed_catch::SwallowedCatch),
         Box::new(unchecked_find_result::UncheckedFindResult),
+        Box::new(unhandled_rejection::UnhandledRejection),
     ]
 }
 

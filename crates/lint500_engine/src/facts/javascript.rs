@@ -7,9 +7,14 @@ use tree_sitter::Node;
 
 use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singleton};
 use super::env;
+use super::process::{
+    ERROR_EVENTS, LISTENER_METHODS, function_ending, ignores_first_argument, is_process,
+    settle_endings,
+};
 use super::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Export, FactKind, Function, Import,
-    Imported, JsModule, NamedCall, Registration, Value, link_and_trim_functions, unawaited_call,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Ending, Export, FactKind, Function,
+    Import, Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration, Value,
+    link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
@@ -106,6 +111,8 @@ pub(crate) struct JsFactsCollector {
     env_tested: Vec<(usize, String)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
+    /// Where the functions written as process listeners start (`process.on(…, (err) => …)`).
+    listener_handlers: Vec<usize>,
 }
 
 impl JsFactsCollector {
@@ -116,6 +123,8 @@ impl JsFactsCollector {
     pub(crate) fn finish(self, source: &str) -> JsModule {
         let mut module = self.module;
         env::settle_reads(&mut module.functions, &self.env_tested);
+        settle_endings(&mut module.functions, &module.bindings, &module.imports);
+        let listener_handlers = self.listener_handlers;
         let bindings = &module.bindings;
         let callee = |name: &str| match bindings.iter().find(|binding| binding.name == name) {
             Some(Binding {
@@ -152,6 +161,15 @@ impl JsFactsCollector {
                     || function.arity >= 3
                     || function.returns_function.is_some()
                     || function.returns_app.is_some()
+                    // What a process listener here or in another module may be.
+                    || function.ending != Ending::Never
+                    || function.ignores_first_argument
+                    || listener_handlers.contains(&function.start_byte)
+                    || (function.enclosing.is_none()
+                        && function
+                            .first_parameter
+                            .as_deref()
+                            .is_some_and(is_error_parameter))
             },
         );
         let functions = &module.functions;
@@ -175,6 +193,7 @@ impl JsFactsCollector {
             calls: Vec::new(),
             env_tested: Vec::new(),
             extra_clients,
+            listener_handlers: Vec::new(),
         }
     }
 
@@ -220,6 +239,10 @@ impl JsFactsCollector {
             self.bind(name.clone(), Value::Function(node.start_byte()));
         }
         let is_async = has_token(node, "async");
+        // Module-level functions may be imported as a process listener elsewhere.
+        let ignores_first_argument = (self.open_functions.is_empty()
+            || self.listener_handlers.contains(&node.start_byte()))
+            && ignores_first_argument(node, first_parameter.as_deref(), arity, file);
         self.module.functions.push(Function {
             start_byte: node.start_byte(),
             name,
@@ -242,6 +265,8 @@ impl JsFactsCollector {
             env_reads: Vec::new(),
             env_tested: Vec::new(),
             clients: Vec::new(),
+            ending: function_ending(node, file),
+            ignores_first_argument,
         });
         self.open_functions.push(self.module.functions.len() - 1);
     }
@@ -591,6 +616,9 @@ impl JsFactsCollector {
             return;
         };
         let method = file.text(property);
+        if LISTENER_METHODS.contains(&method) || method == "listen" {
+            self.process_listener_or_listen(node, callee, method, file);
+        }
         if !REGISTRATION_METHODS.contains(&method) {
             if self.may_build_client(method) {
                 self.client(node, callee, false, file);
@@ -628,6 +656,54 @@ impl JsFactsCollector {
                 end: end.end,
             },
             function,
+        });
+    }
+
+    /// `process.on('uncaughtException', handler)` and the other ways of adding a listener for an
+    /// error nothing caught; `x.listen(…)`, where a server may start.
+    fn process_listener_or_listen(
+        &mut self,
+        node: Node<'_>,
+        callee: Node<'_>,
+        method: &str,
+        file: &FileModel<'_>,
+    ) {
+        let Some(object) = callee.child_by_field_id(self.ids.object) else {
+            return;
+        };
+        if method == "listen" {
+            self.module.listen_calls.push(ListenCall {
+                receiver: value_of(object, file),
+                span: file.span(callee),
+            });
+            return;
+        }
+        if !is_process(object, file) {
+            return;
+        }
+        let Some(arguments) = node.child_by_field_id(self.ids.arguments) else {
+            return;
+        };
+        let mut cursor = arguments.walk();
+        let mut listed = arguments
+            .named_children(&mut cursor)
+            .filter(|argument| argument.kind() != "comment");
+        let (Some(event), Some(handler)) = (listed.next(), listed.next()) else {
+            return;
+        };
+        let name = string_value(event, file);
+        if event.kind() != "string" || !ERROR_EVENTS.contains(&name.as_str()) {
+            return;
+        }
+        let handler_value = value_of(handler, file);
+        if let Value::Function(start) = handler_value {
+            self.listener_handlers.push(start);
+        }
+        self.module.process_listeners.push(ProcessListener {
+            event: name,
+            event_span: file.span(event),
+            handler: handler_value,
+            handler_span: file.span(handler),
         });
     }
 
@@ -1089,6 +1165,14 @@ pub fn has_token(node: Node<'_>, token: &str) -> bool {
     node.children(&mut cursor)
         .take_while(|child| !child.is_named() || child.kind() == "decorator")
         .any(|child| child.kind() == token)
+}
+
+/// First parameter names that say a function is given an error or a rejection reason.
+fn is_error_parameter(name: &str) -> bool {
+    matches!(
+        name,
+        "err" | "error" | "e" | "ex" | "exception" | "reason" | "rejection" | "cause"
+    )
 }
 
 fn is_identifier(text: &str) -> bool {

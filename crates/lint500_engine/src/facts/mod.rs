@@ -8,6 +8,7 @@
 pub(crate) mod clients;
 pub(crate) mod env;
 pub(crate) mod javascript;
+pub(crate) mod process;
 pub(crate) mod python;
 
 pub use clients::EXTRA_CLIENTS;
@@ -227,6 +228,46 @@ pub struct JsModule {
     /// Every module specifier imported or required, including side-effect imports.
     pub specifiers: Vec<String>,
     pub unawaited_calls: Vec<UnawaitedCall>,
+    /// `process.on('uncaughtException' | 'unhandledRejection', handler)` (also `once`,
+    /// `addListener`, `prependListener`), in source order.
+    pub process_listeners: Vec<ProcessListener>,
+    /// `x.listen(…)` calls: where a server may start.
+    pub listen_calls: Vec<ListenCall>,
+}
+
+/// A listener added to `process` for an error nothing else caught.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessListener {
+    /// `uncaughtException` or `unhandledRejection`.
+    pub event: String,
+    /// The event name's string literal.
+    pub event_span: Span,
+    pub handler: Value,
+    /// The handler argument: the function written there, or the name given.
+    pub handler_span: Span,
+}
+
+/// `receiver.listen(…)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListenCall {
+    pub receiver: Value,
+    /// `receiver.listen`.
+    pub span: Span,
+}
+
+/// Whether a function ends the process (exits, aborts, throws, or signals itself to stop) on
+/// every path, as far as its own module tells: calls of imported functions stay open.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Ending {
+    #[default]
+    Never,
+    Always,
+    /// When the function this call names does (an imported one, for the project view).
+    Call(Value),
+    /// When any of these does: statements that run one after another.
+    Any(Vec<Ending>),
+    /// When every one of these does: the branches of an `if`, a `try` and its `catch`.
+    All(Vec<Ending>),
 }
 
 /// A call of an imported name whose result is not awaited and is used as if it were its
@@ -355,6 +396,12 @@ pub struct Function {
     pub env_tested: Vec<String>,
     /// Pooled database or cache clients constructed in its own body.
     pub clients: Vec<ClientConstruction>,
+    /// JavaScript: whether it ends the process on every path (see [`Ending`]).
+    pub ending: Ending,
+    /// JavaScript, for module-level functions and process listeners written in place: its
+    /// body never names its first parameter (or it has none), so it drops the error or
+    /// rejection reason it is given. False where not read.
+    pub ignores_first_argument: bool,
 }
 
 impl Function {

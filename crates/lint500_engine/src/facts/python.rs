@@ -9,8 +9,8 @@ use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singlet
 use super::env;
 use super::javascript::has_token;
 use super::{
-    Binding, Call, ClientConstruction, FactKind, Function, Import, Imported, NamedCall, PyModule,
-    Registration, Value, link_and_trim_functions, unawaited_call,
+    Binding, Call, ClientConstruction, Ending, FactKind, Function, Import, Imported, NamedCall,
+    PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
@@ -224,6 +224,8 @@ impl PyFactsCollector {
             env_reads: Vec::new(),
             env_tested: Vec::new(),
             clients: Vec::new(),
+            ending: Ending::Never,
+            ignores_first_argument: false,
         });
         self.open_functions.push(self.module.functions.len() - 1);
     }
