@@ -10,6 +10,7 @@ use lint500_report::{
     ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
 };
 
+use crate::baseline::{self, Baseline};
 use crate::statistics;
 use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat, print_error,
@@ -58,8 +59,19 @@ pub fn run(args: CheckArgs) -> u8 {
             severity: settings.severity[index],
         })
         .collect();
+    // A baseline is read before the run, so that a bad one fails fast.
+    let baseline = match (&args.write_baseline, &args.baseline, &settings.baseline) {
+        (Some(_), _, _) => None,
+        (None, Some(path), _) | (None, None, Some(path)) => match Baseline::load(path) {
+            Ok(baseline) => Some(baseline),
+            Err(message) => return fail(&message),
+        },
+        (None, None, None) => None,
+    };
+    let enabled = settings.enabled.clone();
+    let ran = |id: &str| rules.index_of(id).is_some_and(|index| enabled[index]);
     let linter = Linter::new(rules, settings, cwd.clone());
-    let run = linter.run(
+    let mut run = linter.run(
         &paths,
         RunOptions {
             threads,
@@ -71,15 +83,38 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.show_files {
         return show_files(&run);
     }
-    let notices = run_notices(&run);
-    for notice in &notices {
-        print_error(&format!(
-            "{}: {}: {}",
-            notice.severity,
-            notice.path.display(),
-            notice.message
-        ));
+    if let Some(path) = &args.write_baseline {
+        print_notices(&run);
+        return match baseline::write(&run, &cwd, path) {
+            Ok(count) => {
+                let findings = if count == 1 { "finding" } else { "findings" };
+                print_error(&format!(
+                    "wrote {count} {findings} to the baseline {}",
+                    path.display()
+                ));
+                if run.has_errors() {
+                    EXIT_ERROR
+                } else {
+                    EXIT_CLEAN
+                }
+            }
+            Err(message) => fail(&message),
+        };
     }
+    let baselined = baseline
+        .as_ref()
+        .map(|baseline| baseline.apply(&mut run, &cwd, ran));
+    let notices = print_notices(&run);
+    if let Some(outcome) = &baselined {
+        print_fixed(&outcome.fixed);
+    }
+    let summary = |files: &[FileReport<'_>]| {
+        let mut line = summary_line(files, run.files_linted);
+        if let Some(outcome) = &baselined {
+            line += &format!(", {} baselined", outcome.baselined);
+        }
+        line
+    };
     if args.statistics {
         let counts = statistics::counts(&run);
         let text = match args.format {
@@ -89,7 +124,7 @@ pub fn run(args: CheckArgs) -> u8 {
         if let Err(err) = write_text(&text, args.output.as_deref()) {
             return fail(&format!("cannot write the statistics: {err}"));
         }
-        print_error(&summary_line(&reports(&run), run.files_linted));
+        print_error(&summary(&reports(&run)));
         return exit_code(&run);
     }
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
@@ -109,11 +144,44 @@ pub fn run(args: CheckArgs) -> u8 {
     if let Err(err) = write_output(&report, args.format, args.output.as_deref(), color) {
         return fail(&format!("cannot write the report: {err}"));
     }
-    if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise) {
-        print_error(&summary_line(&files, run.files_linted));
+    if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise) || baselined.is_some() {
+        print_error(&summary(&files));
     }
 
     exit_code(&run)
+}
+
+/// Prints the run's notices on standard error and returns them for the report.
+fn print_notices(run: &LintRun) -> Vec<RunNotice<'_>> {
+    let notices = run_notices(run);
+    for notice in &notices {
+        print_error(&format!(
+            "{}: {}: {}",
+            notice.severity,
+            notice.path.display(),
+            notice.message
+        ));
+    }
+    notices
+}
+
+/// Lists the baseline entries that match no finding any more.
+fn print_fixed(fixed: &[baseline::Entry]) {
+    if fixed.is_empty() {
+        return;
+    }
+    let entries = if fixed.len() == 1 {
+        "entry matches"
+    } else {
+        "entries match"
+    };
+    print_error(&format!(
+        "fixed: {} baseline {entries} no finding any more (--write-baseline prunes them):",
+        fixed.len()
+    ));
+    for entry in fixed {
+        print_error(&format!("  {}: {}", entry.path, entry.rule));
+    }
 }
 
 fn exit_code(run: &LintRun) -> u8 {

@@ -1,5 +1,6 @@
 //! `lint500`: finds the code mistakes that make Express and FastAPI servers answer 500.
 
+mod baseline;
 mod catalogue;
 mod check;
 mod statistics;
@@ -108,6 +109,16 @@ struct CheckArgs {
     /// with the reason and the configuration key that lints it all the same
     #[arg(long)]
     show_files: bool,
+
+    /// Record every current finding in FILE (JSON) and exit 0: later runs with `--baseline
+    /// FILE` report only new findings
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "statistics"])]
+    write_baseline: Option<PathBuf>,
+
+    /// Report only the findings FILE (written by `--write-baseline`) does not record; replaces
+    /// `baseline` in the config
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 
     /// Print how many findings each rule has, most frequent first, instead of the findings
     /// (text, or JSON with `--format json`)

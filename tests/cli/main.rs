@@ -2,6 +2,7 @@
 //! walking, determinism and bad input.
 
 mod bad_input;
+mod baseline;
 mod ci_formats;
 mod config;
 mod formats;

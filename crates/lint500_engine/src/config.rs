@@ -32,6 +32,9 @@ struct ConfigFile {
     #[serde(default)]
     per_file_ignores: BTreeMap<String, Vec<String>>,
     max_file_size: Option<u64>,
+    /// A baseline file (relative to the configuration's folder): findings recorded in it are
+    /// not reported.
+    baseline: Option<String>,
     /// `include-tests = true` and the other keys of [`INCLUDE_KEYS`]: files that are not
     /// server code, linted all the same.
     #[serde(default)]
@@ -316,6 +319,8 @@ pub struct Settings {
     pub max_file_size: u64,
     /// The classes of files that are not server code that are linted all the same.
     pub includes: ScopeIncludes,
+    /// The baseline file the configuration names, resolved against its folder.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Settings {
@@ -429,6 +434,7 @@ impl Settings {
         }
 
         Ok(Settings {
+            baseline: file.baseline.as_ref().map(|path| config.dir.join(path)),
             includes,
             enabled,
             severity,

@@ -12,7 +12,7 @@ use crate::FileReport;
 /// whitespace collapsed, so re-indenting keeps it) and how many earlier findings in the file
 /// share all three. Line numbers are left out on purpose: adding or removing lines above a
 /// finding must not turn it into a new alert.
-pub(crate) fn fingerprints(file: &FileReport<'_>, path: &str) -> Vec<String> {
+pub fn fingerprints(file: &FileReport<'_>, path: &str) -> Vec<String> {
     Fingerprinter::new(file.source, path).fingerprints(file)
 }
 

@@ -15,6 +15,8 @@ use std::path::{MAIN_SEPARATOR, Path};
 
 use lint500_core::{Diagnostic, RuleMeta, Severity, printable};
 
+pub use fingerprint::fingerprints;
+
 /// One file's findings as the emitters see them.
 #[derive(Clone, Copy, Debug)]
 pub struct FileReport<'a> {
