@@ -238,3 +238,47 @@ fn a_dropped_call_of_an_imported_function_that_never_rejects_is_a_fire_and_forge
         ]
     );
 }
+
+#[test]
+fn process_listeners_are_followed_into_the_modules_that_define_them() {
+    let (_, findings) = lint(
+        &project("process-listeners"),
+        &["--select", "unhandled-rejection"],
+    );
+    let messages: Vec<&str> = findings
+        .iter()
+        .map(|finding| finding.message.as_str())
+        .collect();
+    // The listener that reaches the shutdown function of lifecycle.ts (directly, or through
+    // errors.ts) is silent; the two that do not say where their handler is.
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].ends_with("(the handler is defined at src/errors.ts:11:28)"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].starts_with("This `unhandledRejection` listener drops the rejection reason"),
+        "{}",
+        messages[1]
+    );
+}
+
+#[test]
+fn a_server_started_with_lenient_unhandled_rejections_is_reported_where_it_listens() {
+    let (_, findings) = lint(
+        &project("lenient-rejections"),
+        &["--select", "unhandled-rejection"],
+    );
+    // `start` runs src/index.js, which loads the app that listens; `seed` runs a script.
+    assert_eq!(found(&findings).len(), 1);
+    let finding = &findings[0];
+    assert_eq!((finding.path.as_str(), finding.line), ("src/app.js", 10));
+    assert!(
+        finding
+            .message
+            .contains("`--unhandled-rejections=warn` (package.json script `start`)"),
+        "{}",
+        finding.message
+    );
+}
