@@ -6,6 +6,7 @@ use lint500_engine::FileModel;
 use tree_sitter::Node;
 
 use crate::catch::{is_function, last_name, unwrap_expression};
+use crate::logging::LogCall;
 
 /// How many nodes a look into a `try` block reads before giving up; a bigger block is taken to
 /// do real work.
@@ -59,6 +60,9 @@ impl<'tree> Attempt<'tree> {
                     attempt.real_work = Some(node);
                     return attempt;
                 }
+                // Logging, arguments and all: a guard around a log line keeps the logger's own
+                // failure from replacing the outcome, and its message is formatted for the log.
+                "call_expression" | "call" if LogCall::of(node, file).is_some() => continue,
                 "call_expression" | "call" | "new_expression" => {
                     if is_parse_call(node, file) {
                         attempt.parses = true;
@@ -204,6 +208,12 @@ fn names_io(name: &str) -> bool {
         "mongoose",
         "pool",
     ];
+    has_word(name, IO_WORDS)
+}
+
+/// Whether one of the words of a name, in snake or camel case (`prismaClient`, `redis_cache`),
+/// is one of `words` (lowercase).
+pub(crate) fn has_word(name: &str, words: &[&str]) -> bool {
     // `prismaClient` → `prisma_client`: one word per part.
     let mut snake = String::with_capacity(name.len() + 4);
     let mut previous_lower = false;
@@ -216,7 +226,7 @@ fn names_io(name: &str) -> bool {
     }
     snake
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| IO_WORDS.contains(&word))
+        .any(|word| words.contains(&word))
 }
 
 /// Parses and conversions that throw on bad input: the reason a parse-or-default helper exists.
@@ -470,6 +480,11 @@ const CLEANUP_METHODS: &[&str] = &[
     "removeListener",
     "removeAllListeners",
     "cancel",
+    "detach",
+    "stop",
+    "shutdown",
+    "dispose",
+    "rmtree",
 ];
 
 /// Checks that may guard a cleanup: `if (fs.existsSync(tmp)) fs.unlinkSync(tmp)`.

@@ -16,6 +16,7 @@ mod log_without_stack;
 mod logging;
 mod missing_await;
 mod missing_error_middleware;
+mod status;
 mod swallowed_catch;
 mod unchecked_find_result;
 mod unhandled_rejection;

@@ -7,9 +7,10 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, only_cleans_up};
+use crate::attempt::{Attempt, has_word, only_cleans_up};
 use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
 use crate::logging::{LogCall, is_debug_gate};
+use crate::status::answered_statuses;
 
 pub struct LogWithoutStack;
 
@@ -79,6 +80,73 @@ fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool 
     (attempt.parses && attempt.work.is_none()) || only_cleans_up(block, file)
 }
 
+/// Whether the handler's shape says the failure is expected and its message the whole story:
+/// it answers the request with a 4xx (a bad token, a missing record: the client's failure), or
+/// it is one attempt of a retry loop (it waits, or counts attempts), whose last failure is
+/// reported after the loop.
+fn expects_failure(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
+    if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
+        return false;
+    }
+    let statuses = answered_statuses(site.body, file);
+    if !statuses.is_empty() && statuses.iter().all(|status| (400..500).contains(status)) {
+        return true;
+    }
+    in_loop(site.node) && retries(site.body, file)
+}
+
+/// How many ancestors a look for an enclosing loop reads.
+const MAX_LOOP_DEPTH: usize = 8;
+
+/// Whether the node runs in a loop of its own function.
+fn in_loop(node: Node<'_>) -> bool {
+    std::iter::successors(node.parent(), Node::parent)
+        .take(MAX_LOOP_DEPTH)
+        .take_while(|ancestor| !is_function(*ancestor))
+        .any(|ancestor| {
+            matches!(
+                ancestor.kind(),
+                "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+            )
+        })
+}
+
+/// Whether a handler in a loop sets up another attempt: it sleeps or backs off, or reads a
+/// counter of attempts (`attempt`, `retries`, `tries`). Nested functions count: `await new
+/// Promise((resolve) => setTimeout(resolve, ms))` is how JavaScript sleeps.
+fn retries(body: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut stack = vec![body];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_VISITED {
+            return false;
+        }
+        let found = match node.kind() {
+            "call_expression" | "call" => {
+                node.child_by_field_name("function")
+                    .is_some_and(|function| {
+                        matches!(
+                            last_name(function, file),
+                            "sleep" | "setTimeout" | "delay" | "backoff" | "wait"
+                        )
+                    })
+            }
+            "identifier" | "property_identifier" => has_word(
+                file.text(node),
+                &["attempt", "attempts", "retry", "retries", "tries"],
+            ),
+            _ => false,
+        };
+        if found {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
 fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tree>> {
     // Cheap checks first: this runs on every call of every file.
     let python = !file.language.is_javascript_like();
@@ -105,6 +173,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         if path_to(site.body, node, site.name, file) != Path::Plain
             || handler_keeps_stack(site.body, site.name, file)
             || only_parses_or_cleans_up(&site, file)
+            || expects_failure(&site, file)
         {
             continue;
         }

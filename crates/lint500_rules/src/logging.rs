@@ -102,7 +102,10 @@ fn is_logger(mut receiver: Node<'_>, file: &FileModel<'_>) -> bool {
             .checked_sub("logger".len())
             .and_then(|start| name.get(start..))
             .is_some_and(|tail| tail.eq_ignore_ascii_case("logger"));
-        return ends_with_logger || matches!(name, "log" | "logging" | "winston" | "pino");
+        // `LOG = structlog.get_logger()` is as common as `log`.
+        return ends_with_logger
+            || name.eq_ignore_ascii_case("log")
+            || matches!(name, "logging" | "winston" | "pino");
     }
     false
 }

@@ -75,8 +75,10 @@ fn check_clause<'tree>(
         let around = Around::of(try_statement, file);
         let answer = handler.answer.map(|(_, answer)| answer);
         // A parse-or-default helper: nothing in the `try` can fail but the parse of plain
-        // values, and the default is the author's answer for bad input.
-        if attempt.parses && attempt.work.is_none() {
+        // values, and the default is the author's answer for bad input. Python probes objects
+        // the same way (EAFP: `obj.attr`, `getattr(...)`, an assignment the object may refuse)
+        // where JavaScript has `?.`.
+        if attempt.work.is_none() && (attempt.parses || python) {
             return;
         }
         // When nothing in the `try` can fail for a reason the caller must hear of (an outage, a
@@ -93,7 +95,7 @@ fn check_clause<'tree>(
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
         // left to lose.
-        if answer.is_none() && only_cleans_up(block, file) {
+        if answer.is_none() && (only_cleans_up(block, file) || around.in_finally()) {
             return;
         }
 
@@ -370,6 +372,14 @@ impl<'tree> Around<'tree> {
             }
         }
         Around { path }
+    }
+
+    /// Whether the `try` statement runs in a `finally` block of its function: cleanup, whose
+    /// own failure must not replace the outcome being cleaned up after.
+    fn in_finally(&self) -> bool {
+        self.path
+            .iter()
+            .any(|node| matches!(node.kind(), "finally_clause"))
     }
 
     /// The statement right after `path[index]` in its parent, comments aside.

@@ -273,7 +273,11 @@ fn is_python_lookup(
     match method {
         "find_unique" | "find_first" | "get_or_none" => true,
         "scalar_one_or_none" | "one_or_none" => arguments.named_child_count() == 0,
-        "first" | "last" => arguments.named_child_count() == 0 && is_query_chain(receiver, file),
+        "first" | "last" => {
+            arguments.named_child_count() == 0
+                && is_query_chain(receiver, file)
+                && !selects_only_aggregates(receiver, file)
+        }
         "get" => {
             let arguments = positional();
             is_session(receiver, file)
@@ -288,6 +292,40 @@ fn is_python_lookup(
         }
         _ => false,
     }
+}
+
+/// Whether the query selects only aggregates (`select(func.count(Doc.id), func.max(…))`,
+/// `session.query(func.sum(…).label("total"))`): it yields exactly one row, never none.
+fn selects_only_aggregates(receiver: Node<'_>, file: &FileModel<'_>) -> bool {
+    let is_aggregate = |column: Node<'_>| {
+        let text = file.text(column);
+        column.kind() == "call" && (text.starts_with("func.") || text.starts_with("sa.func."))
+    };
+    let mut stack = vec![receiver];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_STEPS * 8 {
+            return false;
+        }
+        if node.kind() == "call" {
+            let selects = node
+                .child_by_field_name("function")
+                .is_some_and(|function| {
+                    matches!(file.text(function), "select" | "sa.select")
+                        || (function.kind() == "attribute"
+                            && last_name(function, file) == Some("query"))
+                });
+            if let Some(arguments) = node.child_by_field_name("arguments").filter(|_| selects) {
+                let mut cursor = arguments.walk();
+                let columns: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+                return !columns.is_empty() && columns.into_iter().all(is_aggregate);
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
 
 /// A SQLAlchemy session by its name: `db`, `session`, `self.session`, `async_session`, `sess`.
