@@ -7,6 +7,7 @@
 
 mod async_callables;
 mod config;
+mod error_text;
 mod facts;
 mod grammar;
 mod model;
@@ -26,6 +27,9 @@ pub use config::{
     CONFIG_FILE_NAMES, CommandLineOverrides, Config, ConfigError, RuleOptions, RuleSelection,
     Settings,
 };
+pub use error_text::{
+    CarriedText, ErrorPart, ErrorText, carried_text, error_text, is_traceback_function, local_values,
+};
 pub use facts::javascript::has_token;
 pub use facts::process::is_shutdown_name;
 pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
@@ -38,7 +42,7 @@ pub use grammar::{ParseRefusal, parse};
 pub use model::{FileModel, TreeLint, WalkPlan, lint_tree};
 pub use paths::GlobList;
 pub use project::{Ecosystem, FileId, Package, PackageId, Project, ProjectFile, Resolved};
-pub use rule::{DiagnosticBuilder, ProjectContext, Rule, RuleContext, RuleSet};
+pub use rule::{DiagnosticBuilder, PendingFinding, ProjectContext, Rule, RuleContext, RuleSet};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use scope::{INCLUDE_KEYS, NotServerCode, ScopeIncludes};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};

@@ -7,9 +7,10 @@ use tree_sitter::{Node, Tree};
 
 use crate::async_callables::AsyncCallables;
 use crate::config::RuleOptions;
+use crate::error_text::ErrorTextHelpers;
 use crate::facts::{FactKind, FactsCollector, FileFacts, fact_kinds};
 use crate::grammar::grammar;
-use crate::rule::{Columns, RuleContext, RuleSet};
+use crate::rule::{Columns, PendingFinding, RuleContext, RuleSet};
 use crate::runner::panic_message;
 use crate::suppression::Suppressions;
 
@@ -22,6 +23,7 @@ pub struct FileModel<'tree> {
     frames: Frames<'tree>,
     root: Node<'tree>,
     async_callables: OnceCell<AsyncCallables>,
+    error_text_helpers: OnceCell<ErrorTextHelpers>,
     columns: Columns<'tree>,
 }
 
@@ -114,6 +116,15 @@ impl<'tree> FileModel<'tree> {
     pub fn async_callables(&self) -> &AsyncCallables {
         self.async_callables
             .get_or_init(|| AsyncCallables::of(self.root, self.source, self.language))
+    }
+
+    /// Whether the function the module's top level defines as `name` returns the message of
+    /// the error it is given (`getErrorMessage(err)`): `None` when the module defines no
+    /// function of that name. Read once per file, on first use.
+    pub fn error_text_helper(&self, name: &str) -> Option<bool> {
+        self.error_text_helpers
+            .get_or_init(|| ErrorTextHelpers::of(self.root, self))
+            .get(name)
     }
 
     /// The `catch` / `except` clauses around the current node, innermost first, stopping at
@@ -225,6 +236,9 @@ pub struct TreeLint {
     /// Where the first syntax error starts, if the file has one.
     pub first_syntax_error: Option<Position>,
     pub facts: FileFacts,
+    /// Findings that hold only if a function of another module is what the rule took it for;
+    /// the project view decides.
+    pub pending: Vec<PendingFinding>,
 }
 
 /// tree-sitter's symbol for ERROR nodes.
@@ -271,6 +285,7 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
         frames: Frames::default(),
         root: tree.root_node(),
         async_callables: OnceCell::new(),
+        error_text_helpers: OnceCell::new(),
         columns: Columns::new(source),
     };
     let mut lint = TreeLint {
@@ -279,6 +294,7 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
         panics: Vec::new(),
         first_syntax_error: first_syntax_error(tree, &model.columns),
         facts: FileFacts::default(),
+        pending: Vec::new(),
     };
     let mut facts = collect_facts.then(|| FactsCollector::new(language, options));
     // The block of the `try` statement just entered, when it has a handler: it is entered next.
@@ -430,6 +446,7 @@ fn run_rules<'tree>(
             meta,
             options: &options[index],
             diagnostics: &mut lint.diagnostics,
+            pending: &mut lint.pending,
         };
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
             rules.rule(index).check_node(node, &mut ctx)

@@ -5,6 +5,7 @@ use lint500_core::{Diagnostic, Label, Language, Position, RuleMeta, Span};
 use tree_sitter::Node;
 
 use crate::config::RuleOptions;
+use crate::facts::{Value, javascript, python};
 use crate::grammar::grammar;
 use crate::model::FileModel;
 use crate::project::{FileId, Project};
@@ -151,6 +152,31 @@ pub struct RuleContext<'a, 'tree> {
     pub(crate) meta: &'static RuleMeta,
     pub(crate) options: &'a RuleOptions,
     pub(crate) diagnostics: &'a mut Vec<Diagnostic>,
+    pub(crate) pending: &'a mut Vec<PendingFinding>,
+}
+
+/// A finding that holds only if `helper`, a function the file calls but does not define
+/// (`getErrorMessage` imported from `./utils`), returns the message of the error it is given.
+/// The project view resolves the name once every file's facts are in; a finding whose helper
+/// cannot be resolved, or is not one, is dropped.
+#[derive(Debug)]
+pub struct PendingFinding {
+    pub(crate) helper: Value,
+    pub(crate) diagnostic: Diagnostic,
+}
+
+impl PendingFinding {
+    /// Whether the helper, written in `file`, is a function that returns the error's message.
+    pub(crate) fn holds(&self, project: &Project, file: FileId) -> bool {
+        matches!(
+            project.resolve(file, &self.helper),
+            crate::Resolved::Function { function, .. } if function.returns_error_text
+        )
+    }
+
+    pub(crate) fn into_diagnostic(self) -> Diagnostic {
+        self.diagnostic
+    }
 }
 
 impl<'a, 'tree> RuleContext<'a, 'tree> {
@@ -185,6 +211,33 @@ impl<'a, 'tree> RuleContext<'a, 'tree> {
         DiagnosticBuilder {
             file: self.file,
             diagnostic: self.diagnostics.last_mut().expect("just pushed"),
+        }
+    }
+}
+
+impl<'tree> RuleContext<'_, 'tree> {
+    /// Reports a finding that holds only if `helper`, a callee the file does not define,
+    /// returns the message of the error it is given (see [`PendingFinding`]).
+    pub fn report_if_returns_error_text(
+        &mut self,
+        helper: Node<'_>,
+        node: Node<'_>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> DiagnosticBuilder<'_, 'tree> {
+        let helper = if self.file.language.is_javascript_like() {
+            javascript::value_of(helper, self.file)
+        } else {
+            python::value_of(helper, self.file, 0)
+        };
+        let span = self.file.span(node);
+        self.pending.push(PendingFinding {
+            helper,
+            diagnostic: new_diagnostic(self.meta, span, message.into(), help.into()),
+        });
+        DiagnosticBuilder {
+            file: self.file,
+            diagnostic: &mut self.pending.last_mut().expect("just pushed").diagnostic,
         }
     }
 }

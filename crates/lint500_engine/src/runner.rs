@@ -14,7 +14,7 @@ use crate::paths::{absolute, display_path};
 use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
 };
-use crate::rule::{ProjectContext, RuleSet};
+use crate::rule::{PendingFinding, ProjectContext, RuleSet};
 use crate::scope::{ImportShape, NotServerCode, Packages, SERVER_PACKAGES, unreachable_files};
 use crate::source::{SourceError, normalize_line_breaks, read_source};
 use crate::suppression::Suppressions;
@@ -144,6 +144,8 @@ struct FileOutcome {
     text_hash: Option<u64>,
     notices: Vec<Notice>,
     facts: FileFacts,
+    /// Findings that wait for the project view (see [`PendingFinding`]).
+    pending: Vec<PendingFinding>,
     /// Why the file, asked for, is not linted: it is not server code.
     not_server_code: Option<NotServerCode>,
     /// Not server code, but of a class the configuration brings back in (a test, a
@@ -171,6 +173,7 @@ impl FileOutcome {
             text_hash: None,
             notices,
             facts: FileFacts::default(),
+            pending: Vec::new(),
             not_server_code: None,
             included_by_key: false,
             import_shape: ImportShape::default(),
@@ -282,7 +285,8 @@ impl Linter {
                 .collect()
         });
         let has_facts = outcomes.iter().any(|outcome| !outcome.facts.is_empty());
-        if !project_rules.is_empty() || (reachability && has_facts) {
+        let has_pending = outcomes.iter().any(|outcome| !outcome.pending.is_empty());
+        if !project_rules.is_empty() || (has_facts && (reachability || has_pending)) {
             notices.extend(self.check_project(
                 &project_rules,
                 &mut outcomes,
@@ -459,6 +463,7 @@ impl Linter {
             panics,
             first_syntax_error,
             facts,
+            pending,
         } = lint;
 
         let notice = |kind, message| Notice {
@@ -505,6 +510,7 @@ impl Linter {
             text_hash: None,
             notices,
             facts,
+            pending: if linted_here { pending } else { Vec::new() },
             not_server_code,
             included_by_key: false,
             import_shape,
@@ -513,7 +519,10 @@ impl Linter {
             self.accept(&mut outcome, diagnostic);
         }
         // Project rules may report in a file with facts, even one without findings of its own.
-        if !outcome.diagnostics.is_empty() || !outcome.facts.is_empty() {
+        if !outcome.diagnostics.is_empty()
+            || !outcome.facts.is_empty()
+            || !outcome.pending.is_empty()
+        {
             outcome.text_hash = Some(text_hash(&source));
         }
         outcome
@@ -598,6 +607,14 @@ impl Linter {
                         panic_message(payload.as_ref())
                     ),
                 });
+            }
+        }
+        // Findings that hold if a helper of another module returns the error's message.
+        for (file, outcome) in outcomes.iter_mut().enumerate() {
+            for pending in std::mem::take(&mut outcome.pending) {
+                if pending.holds(&project, file) {
+                    found.push((file, pending.into_diagnostic()));
+                }
             }
         }
         drop(project);

@@ -170,6 +170,8 @@ impl JsFactsCollector {
                             .first_parameter
                             .as_deref()
                             .is_some_and(is_error_parameter))
+                    // Message helpers: another module's rules ask what they return.
+                    || function.returns_error_text
             },
         );
         let functions = &module.functions;
@@ -255,6 +257,7 @@ impl JsFactsCollector {
             never_rejects: is_async && never_rejects(node),
             returns_function: returned_function(node, ids.body),
             returns_app: returned_name(node, ids.body, file),
+            returns_error_text: crate::error_text::returns_error_text(node, file),
             enclosing: self
                 .open_functions
                 .last()

@@ -381,6 +381,9 @@ pub struct Function {
     /// const app = express(); …; return app; }`), by the name it returns; set only when the
     /// module binds that name to `express()`. An app factory's result is that app.
     pub returns_app: Option<String>,
+    /// Whether it returns the message of the error it is given as its first parameter
+    /// (`getErrorMessage(err)`): see [`crate::error_text::returns_error_text`].
+    pub returns_error_text: bool,
     /// The function this one is written in, by start byte.
     pub enclosing: Option<usize>,
     /// The functions of this module it calls by name, by start byte.

@@ -133,13 +133,14 @@ impl PyFactsCollector {
             }) => Some(*start),
             _ => None,
         };
-        // Coroutine functions: another module's call may forget to await them.
         link_and_trim_functions(
             &mut module.functions,
             &self.calls,
             source,
             callee,
-            |function| function.is_async && !function.is_generator,
+            // Coroutine functions: another module's call may forget to await them; message
+            // helpers: another module's rules ask what they return.
+            |function| (function.is_async && !function.is_generator) || function.returns_error_text,
         );
         let functions = &module.functions;
         let kept = |value: &Value| match value {
@@ -217,6 +218,7 @@ impl PyFactsCollector {
             never_rejects: false,
             returns_function: None,
             returns_app: None,
+            returns_error_text: crate::error_text::returns_error_text(node, file),
             enclosing,
             calls: Vec::new(),
             called_at_load: false,
@@ -670,7 +672,7 @@ fn argument<'tree>(
 }
 
 /// What an expression denotes, followed to [`MAX_VALUE_DEPTH`] levels.
-fn value_of(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
+pub(crate) fn value_of(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
     if depth > MAX_VALUE_DEPTH {
         return Value::Unknown;
     }
