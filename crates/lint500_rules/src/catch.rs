@@ -237,7 +237,7 @@ fn parameter_identifier(parameter: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// Whether a name says it holds an error: `err`, `error`, `e`, `ex`, `exception`, `dbError`.
-fn names_an_error(name: &str) -> bool {
+pub(crate) fn names_an_error(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     matches!(lower.as_str(), "e" | "ex" | "exc" | "exception")
         || lower.ends_with("err")

@@ -10,6 +10,7 @@ mod attempt;
 mod catch;
 mod client_in_handler;
 mod env_read_in_handler;
+mod error_leak_in_response;
 mod express;
 mod handlers;
 mod log_without_stack;
@@ -26,6 +27,7 @@ fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(async_handler_no_catch::AsyncHandlerNoCatch),
         Box::new(client_in_handler::ClientInHandler),
         Box::new(env_read_in_handler::EnvReadInHandler),
+        Box::new(error_leak_in_response::ErrorLeakInResponse),
         Box::new(log_without_stack::LogWithoutStack),
         Box::new(missing_await::MissingAwait),
         Box::new(missing_error_middleware::MissingErrorMiddleware),
