@@ -46,7 +46,7 @@ pub use rule::{DiagnosticBuilder, PendingFinding, ProjectContext, Rule, RuleCont
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use scope::{INCLUDE_KEYS, NotServerCode, ScopeIncludes};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
-pub use suppression::Suppressions;
+pub use suppression::{IdleSuppression, SuppressionContext, Suppressions};
 pub use unawaited::{
     PromiseUse, UnawaitedUse, callee_name, is_nested_scope, later_statements, unawaited_use,
 };

@@ -257,7 +257,9 @@ fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
         "parse" | "parseInt" | "parseFloat" | "Number" | "BigInt" | "decodeURIComponent"
         | "decodeURI" | "atob" | "int" | "float" | "Decimal" | "UUID" | "loads"
         | "fromisoformat" | "strptime" | "literal_eval" | "b64decode" | "urlsafe_b64decode"
-        | "ip_address" | "ip_network" | "fromhex" | "Fraction" | "urlparse" | "urlsplit" => true,
+        | "ip_address" | "ip_network" | "fromhex" | "Fraction" | "urlparse" | "urlsplit"
+        // pydantic's validation of outside data.
+        | "model_validate" | "model_validate_json" | "parse_obj" | "parse_raw" => true,
         _ => false,
     }
 }
@@ -418,6 +420,7 @@ const PURE_PYTHON: &[&str] = &[
     "casefold",
     "splitlines",
     "partition",
+    "rpartition",
     "fullmatch",
     "search",
     "compile",
