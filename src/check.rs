@@ -35,11 +35,13 @@ pub fn run(args: CheckArgs) -> u8 {
         exclude: args.exclude,
         max_file_size: args.max_file_size,
     };
-    let settings =
-        match config.and_then(|config| Settings::resolve(&config, overrides, rules, &cwd)) {
-            Ok(settings) => settings,
-            Err(err) => return fail(&err.to_string()),
-        };
+    let (settings, configured_baseline) = match config.and_then(|config| {
+        Settings::resolve(&config, overrides, rules, &cwd)
+            .map(|settings| (settings, config.baseline()))
+    }) {
+        Ok(resolved) => resolved,
+        Err(err) => return fail(&err.to_string()),
+    };
 
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -60,7 +62,7 @@ pub fn run(args: CheckArgs) -> u8 {
         })
         .collect();
     // A baseline is read before the run, so that a bad one fails fast.
-    let baseline = match (&args.write_baseline, &args.baseline, &settings.baseline) {
+    let baseline = match (&args.write_baseline, &args.baseline, &configured_baseline) {
         (Some(_), _, _) => None,
         (None, Some(path), _) | (None, None, Some(path)) => match Baseline::load(path) {
             Ok(baseline) => Some(baseline),

@@ -157,6 +157,15 @@ fn no_file_name_or_comment_starts_a_workflow_command() {
         "{}",
         run.stdout
     );
+    assert!(
+        run.stdout.contains(
+            "src/comment.js:1:1: warning[unused-ignore] `lint500-ignore` names `x\\n::error title=comment::pwned`"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Without the rule, the unknown id is a warning, escaped as well.
+    let run = run_beside_a_good_file(&project, &["--ignore", "unused-ignore"]);
     assert_warns(
         &run,
         "warning: src/comment.js: line 1: suppression comment names unknown rule `x\\n::error title=comment::pwned`",

@@ -195,6 +195,14 @@ impl Config {
         self.path.as_deref()
     }
 
+    /// The baseline file the configuration names, resolved against its folder.
+    pub fn baseline(&self) -> Option<PathBuf> {
+        self.file
+            .baseline
+            .as_ref()
+            .map(|baseline| self.dir.join(baseline))
+    }
+
     fn origin(&self) -> String {
         self.path
             .as_ref()
@@ -319,8 +327,6 @@ pub struct Settings {
     pub max_file_size: u64,
     /// The classes of files that are not server code that are linted all the same.
     pub includes: ScopeIncludes,
-    /// The baseline file the configuration names, resolved against its folder.
-    pub baseline: Option<PathBuf>,
 }
 
 impl Settings {
@@ -434,7 +440,6 @@ impl Settings {
         }
 
         Ok(Settings {
-            baseline: file.baseline.as_ref().map(|path| config.dir.join(path)),
             includes,
             enabled,
             severity,

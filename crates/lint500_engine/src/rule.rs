@@ -9,6 +9,7 @@ use crate::facts::{Value, javascript, python};
 use crate::grammar::grammar;
 use crate::model::FileModel;
 use crate::project::{FileId, Project};
+use crate::suppression::{IdleSuppression, SuppressionContext};
 
 /// A check on one file. A rule names the node kinds it wants per language; the engine's single
 /// walk hands it each such node together with the shared file model, so no rule walks the tree.
@@ -40,6 +41,18 @@ pub trait Rule: Send + Sync + RefUnwindSafe {
     /// For rules that need more than one file: runs once per run, after every file's facts are
     /// gathered, over the whole project view.
     fn check_project(&self, _project: &Project, _ctx: &mut ProjectContext<'_>) {}
+
+    /// Whether this is a rule about suppression comments themselves, which implements
+    /// [`Rule::check_suppressions`].
+    fn checks_suppressions(&self) -> bool {
+        false
+    }
+
+    /// For a rule about suppression comments: runs on each linted file once every other rule
+    /// is done, with the rules its comments name that suppressed nothing there (rules that
+    /// did not run on the file are left out; unknown ids are in).
+    fn check_suppressions(&self, _idle: &[IdleSuppression], _ctx: &mut SuppressionContext<'_>) {
+    }
 }
 
 struct RegisteredRule {

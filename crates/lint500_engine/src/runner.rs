@@ -14,10 +14,10 @@ use crate::paths::{absolute, display_path};
 use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
 };
-use crate::rule::{PendingFinding, ProjectContext, RuleSet};
+use crate::rule::{Columns, PendingFinding, ProjectContext, RuleSet};
 use crate::scope::{ImportShape, NotServerCode, Packages, SERVER_PACKAGES, unreachable_files};
 use crate::source::{SourceError, normalize_line_breaks, read_source};
-use crate::suppression::Suppressions;
+use crate::suppression::{IdleSuppression, SuppressionContext, Suppressions};
 use crate::walk::{SourceFile, WalkOptions, collect_files};
 
 /// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
@@ -136,6 +136,11 @@ struct FileOutcome {
     /// The rules enabled for this file, by index.
     enabled: Vec<bool>,
     suppressions: Suppressions,
+    /// Whether the file has a syntax error: a finding inside the broken code is lost, so its
+    /// suppression may look unused.
+    syntax_error: bool,
+    /// The rules that panicked on the file: their findings here are incomplete.
+    panicked: Vec<&'static str>,
     /// Findings after suppressions, with configured severities.
     diagnostics: Vec<Diagnostic>,
     /// A hash of the text the findings were made on: the text itself is not kept (the texts of
@@ -169,6 +174,8 @@ impl FileOutcome {
             read: false,
             enabled: Vec::new(),
             suppressions: Suppressions::default(),
+            syntax_error: false,
+            panicked: Vec::new(),
             diagnostics: Vec::new(),
             text_hash: None,
             notices,
@@ -294,6 +301,10 @@ impl Linter {
                 reachability,
             ));
         }
+        let project_ran = !project_rules.is_empty();
+        for outcome in &mut outcomes {
+            self.check_suppressions(outcome, project_ran);
+        }
 
         let mut run = LintRun::default();
         for mut outcome in outcomes {
@@ -417,6 +428,7 @@ impl Linter {
         };
         let display = display_path(&self.cwd, &file.path);
         let mut outcome = self.lint_text(&file, display, source, true, false, None);
+        self.check_suppressions(&mut outcome, false);
         outcome
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -459,12 +471,15 @@ impl Linter {
         drop(tree);
         let TreeLint {
             diagnostics,
-            suppressions,
+            mut suppressions,
             panics,
             first_syntax_error,
             facts,
             pending,
         } = lint;
+        if !suppressions.is_empty() {
+            suppressions.locate(&Columns::new(&source));
+        }
 
         let notice = |kind, message| Notice {
             path: display.clone(),
@@ -472,25 +487,16 @@ impl Linter {
             message,
         };
         let mut notices = Vec::new();
-        if linted_here {
-            if let Some(at) = first_syntax_error {
-                notices.push(notice(
-                    NoticeKind::SyntaxError,
-                    format!(
-                        "syntax error at {}:{}; the rest of the file was linted, nothing is reported inside the broken code",
-                        at.line, at.column
-                    ),
-                ));
-            }
-            for (line, rule) in suppressions.named_rules() {
-                if self.rules.index_of(rule).is_none() {
-                    notices.push(notice(
-                        NoticeKind::UnknownRuleInSuppression,
-                        format!("line {line}: suppression comment names unknown rule `{rule}`"),
-                    ));
-                }
-            }
+        if linted_here && let Some(at) = first_syntax_error {
+            notices.push(notice(
+                NoticeKind::SyntaxError,
+                format!(
+                    "syntax error at {}:{}; the rest of the file was linted, nothing is reported inside the broken code",
+                    at.line, at.column
+                ),
+            ));
         }
+        let panicked = panics.iter().map(|(rule, _)| *rule).collect();
         for (rule, message) in panics {
             notices.push(notice(
                 NoticeKind::InternalError,
@@ -506,6 +512,8 @@ impl Linter {
             read: true,
             enabled,
             suppressions,
+            syntax_error: first_syntax_error.is_some(),
+            panicked,
             diagnostics: Vec::new(),
             text_hash: None,
             notices,
@@ -519,7 +527,9 @@ impl Linter {
             self.accept(&mut outcome, diagnostic);
         }
         // Project rules may report in a file with facts, even one without findings of its own.
+        // The rule about suppression comments reports once every other rule is done.
         if !outcome.diagnostics.is_empty()
+            || !outcome.suppressions.is_empty()
             || !outcome.facts.is_empty()
             || !outcome.pending.is_empty()
         {
@@ -539,7 +549,7 @@ impl Linter {
             || !outcome.enabled.get(index).copied().unwrap_or(false)
             || outcome
                 .suppressions
-                .is_suppressed(diagnostic.rule, diagnostic.span.start.line)
+                .suppress(diagnostic.rule, diagnostic.span.start.line)
         {
             return;
         }
@@ -547,6 +557,85 @@ impl Linter {
             diagnostic.severity = self.settings.severity[index];
         }
         outcome.diagnostics.push(diagnostic);
+    }
+
+    /// Once every rule has reported in a linted file: hands the rules its suppression
+    /// comments name that suppressed nothing to the rules about suppressions
+    /// (`unused-ignore`). A rule that did not run on the file (not selected, ignored for the
+    /// file, a project rule when `project_ran` is false, one that panicked) is left out, and
+    /// so is every rule in a file with syntax errors, where findings in the broken code are
+    /// lost. Without a rule about suppressions, unknown rule ids are notices.
+    fn check_suppressions(&self, outcome: &mut FileOutcome, project_ran: bool) {
+        if !outcome.linted
+            || !outcome.read
+            || outcome.not_server_code.is_some()
+            || outcome.suppressions.is_empty()
+        {
+            return;
+        }
+        let enabled = |index: usize| outcome.enabled.get(index).copied().unwrap_or(false);
+        let checkers: Vec<usize> = (0..self.rules.len())
+            .filter(|&index| enabled(index) && self.rules.rule(index).checks_suppressions())
+            .collect();
+        if checkers.is_empty() {
+            let unknown: Vec<Notice> = outcome
+                .suppressions
+                .named_rules()
+                .filter(|(_, rule)| self.rules.index_of(rule).is_none())
+                .map(|(line, rule)| Notice {
+                    path: outcome.display.clone(),
+                    kind: NoticeKind::UnknownRuleInSuppression,
+                    message: format!("line {line}: suppression comment names unknown rule `{rule}`"),
+                })
+                .collect();
+            outcome.notices.extend(unknown);
+            return;
+        }
+        let checked = |rule: &str| {
+            self.rules.index_of(rule).is_some_and(|index| {
+                enabled(index)
+                    && !outcome.syntax_error
+                    && !outcome.panicked.contains(&rule)
+                    && (project_ran || self.rules.rule(index).project_dependencies().is_empty())
+            })
+        };
+        let idle = outcome
+            .suppressions
+            .idle(|rule| self.rules.index_of(rule).is_some(), checked);
+        if idle.is_empty() {
+            return;
+        }
+        let mut found = Vec::new();
+        for index in checkers {
+            let meta = self.rules.meta(index);
+            // A comment that names the rule about suppressions is never reported by it.
+            let idle: Vec<IdleSuppression> = idle
+                .iter()
+                .filter(|suppression| suppression.rule != meta.id)
+                .cloned()
+                .collect();
+            let mut ctx = SuppressionContext {
+                meta,
+                diagnostics: &mut found,
+            };
+            let checked = panic::catch_unwind(AssertUnwindSafe(|| {
+                self.rules.rule(index).check_suppressions(&idle, &mut ctx)
+            }));
+            if let Err(payload) = checked {
+                outcome.notices.push(Notice {
+                    path: outcome.display.clone(),
+                    kind: NoticeKind::InternalError,
+                    message: format!(
+                        "internal error: rule `{}` panicked ({})",
+                        meta.id,
+                        panic_message(payload.as_ref())
+                    ),
+                });
+            }
+        }
+        for diagnostic in found {
+            self.accept(outcome, diagnostic);
+        }
     }
 
     /// Runs the project rules over every file's facts and adds their findings to the linted

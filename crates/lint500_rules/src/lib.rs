@@ -21,6 +21,7 @@ mod status;
 mod swallowed_catch;
 mod unchecked_find_result;
 mod unhandled_rejection;
+mod unused_ignore;
 
 fn rules() -> Vec<Box<dyn Rule>> {
     vec![
@@ -34,6 +35,7 @@ fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(swallowed_catch::SwallowedCatch),
         Box::new(unchecked_find_result::UncheckedFindResult),
         Box::new(unhandled_rejection::UnhandledRejection),
+        Box::new(unused_ignore::UnusedIgnore),
     ]
 }
 
