@@ -106,7 +106,7 @@ fn leaf<'tree>(
                 }
                 _ => {}
             }
-            if !on_error {
+            if !on_error || function.kind() == "identifier" && BUILTINS.contains(&callee) {
                 return None;
             }
             match function.kind() {
@@ -135,6 +135,31 @@ fn leaf<'tree>(
         _ => None,
     }
 }
+
+/// Built-in functions of either language that take the error and are no helper of the project.
+const BUILTINS: &[&str] = &[
+    "Boolean",
+    "Number",
+    "Array",
+    "Object",
+    "require",
+    "type",
+    "isinstance",
+    "issubclass",
+    "getattr",
+    "hasattr",
+    "id",
+    "bool",
+    "len",
+    "print",
+    "vars",
+    "dir",
+    "format",
+    "list",
+    "dict",
+    "tuple",
+    "callable",
+];
 
 /// Python's `traceback` functions that render the traceback (not `format_exception_only`).
 pub fn is_traceback_function(name: &str) -> bool {

@@ -136,7 +136,10 @@ impl<'tree> ErrorSite<'tree> {
             let first = parameter_identifier(*parameters.first()?)?;
             if parameters.len() == 4 && names_an_error(file.text(first)) {
                 (first, Role::Known { catches_all: true })
-            } else if matches!(function.kind(), "arrow_function" | "function_expression") {
+            } else if matches!(function.kind(), "arrow_function" | "function_expression")
+                || (parameters.len() == 1 && names_an_error(file.text(first)))
+            {
+                // Inline, or a declared `function onCrash(err)` registered by name.
                 (first, Role::MaybeProcessListener)
             } else {
                 return None;
@@ -269,12 +272,126 @@ fn is_process_listener(function: Node<'_>, file: &FileModel<'_>) -> bool {
         )
     };
     listens().unwrap_or(false)
+        || registered_by_name(function, file, |call, name| {
+            let Some(callee) = call.child_by_field_name("function") else {
+                return None;
+            };
+            let arguments = call.child_by_field_name("arguments")?;
+            let event = arguments.named_child(0)?;
+            let listens = callee
+                .child_by_field_name("object")
+                .is_some_and(|object| file.text(object) == "process")
+                && matches!(
+                    last_name(callee, file),
+                    "on" | "once" | "addListener" | "prependListener" | "prependOnceListener"
+                )
+                && matches!(
+                    file.text(event).trim_matches(['\'', '"']),
+                    "uncaughtException" | "unhandledRejection" | "uncaughtExceptionMonitor"
+                );
+            let handler = arguments.named_child(1)?;
+            (listens && file.text(handler) == name).then_some(())
+        })
+        .is_some()
+}
+
+/// How many top-level statements a look for a registration by name reads.
+const MAX_STATEMENTS: usize = 512;
+
+/// Whether the module's top level registers the named `function` with a call that `registers`
+/// accepts (given the call and the function's name; it answers what the registration says,
+/// for FastAPI whether it is for every exception). `process.on('uncaughtException',
+/// onCrash)`, `app.add_exception_handler(Exception, unhandled)`, `FastAPI(exception_handlers=
+/// {Exception: unhandled})`. Only functions defined at the top level are looked for.
+fn registered_by_name<T>(
+    function: Node<'_>,
+    file: &FileModel<'_>,
+    registers: impl Fn(Node<'_>, &str) -> Option<T>,
+) -> Option<T> {
+    let name = function.child_by_field_name("name")?;
+    let name = file.text(name);
+    let mut module = function.parent()?;
+    if module.kind() == "decorated_definition" || module.kind() == "export_statement" {
+        module = module.parent()?;
+    }
+    if !matches!(module.kind(), "program" | "module") {
+        return None;
+    }
+    let mut cursor = module.walk();
+    for statement in module.named_children(&mut cursor).take(MAX_STATEMENTS) {
+        // `process.on(…)`, `app.add_exception_handler(…)`, `app = FastAPI(…)`.
+        let expression = match statement.kind() {
+            "expression_statement" => statement.named_child(0),
+            "lexical_declaration" | "variable_declaration" => statement
+                .named_child(0)
+                .and_then(|declarator| declarator.child_by_field_name("value")),
+            _ => None,
+        };
+        let expression = match expression {
+            Some(expression) if expression.kind() == "assignment" => {
+                expression.child_by_field_name("right")
+            }
+            other => other,
+        };
+        let Some(call) =
+            expression.filter(|call| matches!(call.kind(), "call" | "call_expression"))
+        else {
+            continue;
+        };
+        if let Some(found) = registers(call, name) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// FastAPI: whether a call registers the handler `name`, and if so whether for every exception:
+/// `app.add_exception_handler(Exception, handler)`, `FastAPI(exception_handlers={Exception:
+/// handler})`.
+fn exception_handler_registration(
+    call: Node<'_>,
+    name: &str,
+    file: &FileModel<'_>,
+) -> Option<bool> {
+    let callee = call.child_by_field_name("function")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    let broad = |exception: Node<'_>| {
+        let text = file.text(exception);
+        is_broad_exception_name(text)
+            || text == "500"
+            || text.ends_with("_500_INTERNAL_SERVER_ERROR")
+    };
+    if last_name(callee, file) == "add_exception_handler" {
+        let exception = arguments.named_child(0)?;
+        let handler = arguments.named_child(1)?;
+        return (file.text(handler) == name).then(|| broad(exception));
+    }
+    let mut cursor = arguments.walk();
+    let handlers = arguments
+        .named_children(&mut cursor)
+        .filter(|argument| argument.kind() == "keyword_argument")
+        .find(|argument| {
+            argument
+                .child_by_field_name("name")
+                .is_some_and(|keyword| file.text(keyword) == "exception_handlers")
+        })?
+        .child_by_field_name("value")?;
+    let mut cursor = handlers.walk();
+    let entry = handlers
+        .named_children(&mut cursor)
+        .filter(|pair| pair.kind() == "pair")
+        .find(|pair| {
+            pair.child_by_field_name("value")
+                .is_some_and(|value| file.text(value) == name)
+        })?;
+    Some(entry.child_by_field_name("key").is_some_and(broad))
 }
 
 /// Python: whether a function is a FastAPI exception handler, and if so whether it is registered
 /// for every exception (`Exception`, `BaseException`, or status 500). A handler is recognised by
-/// its decorator, `@app.exception_handler(…)`, or, registered elsewhere, by its signature:
-/// `(request: Request, exc: Exception)`.
+/// its decorator, `@app.exception_handler(…)`, by its registration at the module's top level
+/// (`app.add_exception_handler(Exception, handler)`, `FastAPI(exception_handlers={…})`), or,
+/// registered elsewhere, by its signature: `(request: Request, exc: Exception)`.
 fn exception_handler_scope(function: Node<'_>, file: &FileModel<'_>) -> Option<bool> {
     let decorators = function
         .parent()
@@ -312,6 +429,11 @@ fn exception_handler_scope(function: Node<'_>, file: &FileModel<'_>) -> Option<b
         [request, exception] => (*request, *exception),
         _ => return None,
     };
+    if let Some(broad) = registered_by_name(function, file, |call, name| {
+        exception_handler_registration(call, name, file)
+    }) {
+        return Some(broad);
+    }
     let takes_request = annotation(request).ends_with("Request")
         || parameter_identifier(request).is_some_and(|name| file.text(name) == "request");
     (takes_request && is_broad_exception_name(&annotation(exception))).then_some(true)

@@ -4,7 +4,9 @@
 //! `f"{e}"` …) and so loses, for good, the stack trace that says where the error came from.
 
 use lint500_core::Language;
-use lint500_engine::{FileModel, Rule, RuleContext};
+use lint500_engine::{
+    ErrorPart, ErrorText, FileModel, Rule, RuleContext, error_text, is_traceback_function,
+};
 use tree_sitter::Node;
 
 use crate::attempt::{Attempt, has_word, only_cleans_up};
@@ -44,7 +46,17 @@ impl Rule for LogWithoutStack {
         let Some(finding) = find(node, ctx.file()) else {
             return;
         };
-        let report = ctx.report(finding.culprit, finding.message, finding.help);
+        let report = match finding.helper {
+            // `logger.error(getErrorMessage(err))` with the helper imported: a finding only if
+            // the project view finds that it returns the message.
+            Some(helper) => ctx.report_if_returns_error_text(
+                helper,
+                finding.culprit,
+                finding.message,
+                finding.help,
+            ),
+            None => ctx.report(finding.culprit, finding.message, finding.help),
+        };
         if let Some(binding) = finding.binding {
             report.label(binding, "the error is caught here");
         }
@@ -55,6 +67,8 @@ impl Rule for LogWithoutStack {
 struct Finding<'tree> {
     culprit: Node<'tree>,
     binding: Option<Node<'tree>>,
+    /// The helper of another module the culprit calls, whose result decides the finding.
+    helper: Option<Node<'tree>>,
     message: String,
     help: String,
 }
@@ -184,6 +198,10 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         return Some(Finding {
             culprit: culprit.node,
             binding: Some(site.binding),
+            helper: match culprit.form {
+                Form::Helper(callee) => Some(callee),
+                _ => None,
+            },
             message,
             help,
         });
@@ -210,20 +228,24 @@ enum Place<'tree> {
 
 /// What a message-only argument is, for the message.
 #[derive(Clone, Copy)]
-enum Form {
-    /// `err.message`, `String(err)`, `str(e)`, `e.args`: the span's text says it.
+enum Form<'tree> {
+    /// `err.message`, `String(err)`, `str(e)`, `e.args`, a helper of the module that returns
+    /// the message: the span's text says it.
     Explicit,
     /// The error itself turned into text by the surrounding expression.
     AsText,
     /// Python: the exception object as the message or a `%s` argument.
     Bare,
+    /// The error handed to a function of another module (the callee), which may return its
+    /// message (`getErrorMessage(err)`) or render the stack (`formatError(err)`).
+    Helper(Node<'tree>),
 }
 
 /// The expression that carries only the message.
 #[derive(Clone, Copy)]
 struct Culprit<'tree> {
     node: Node<'tree>,
-    form: Form,
+    form: Form<'tree>,
 }
 
 /// What the arguments of one logging call do with the caught error.
@@ -232,11 +254,27 @@ struct Scan<'tree> {
     keeps_stack: bool,
     message: Option<Culprit<'tree>>,
     bare: Option<Node<'tree>>,
+    /// A call that hands the error to a function of another module, and that function.
+    helper: Option<(Node<'tree>, Node<'tree>)>,
 }
 
 impl<'tree> Scan<'tree> {
-    fn message(&mut self, node: Node<'tree>, form: Form) {
+    fn message(&mut self, node: Node<'tree>, form: Form<'tree>) {
         self.message.get_or_insert(Culprit { node, form });
+    }
+
+    /// Records what the shared reading of the error's text says of `node`; whether it said
+    /// anything.
+    fn error_text(&mut self, node: Node<'tree>, name: &str, file: &FileModel<'tree>) -> bool {
+        match error_text(node, name, file) {
+            Some(ErrorText::Part(ErrorPart::Message)) => self.message(node, Form::Explicit),
+            Some(ErrorText::Part(ErrorPart::Stack)) => self.keeps_stack = true,
+            Some(ErrorText::Helper { callee }) => {
+                self.helper.get_or_insert((node, callee));
+            }
+            None => return false,
+        }
+        true
     }
 }
 
@@ -250,12 +288,19 @@ fn message_only_argument<'tree>(
     if scan.keeps_stack {
         return None;
     }
-    scan.message.or_else(|| {
-        scan.bare.map(|bare| Culprit {
-            node: bare,
-            form: Form::Bare,
+    scan.message
+        .or_else(|| {
+            scan.bare.map(|bare| Culprit {
+                node: bare,
+                form: Form::Bare,
+            })
         })
-    })
+        .or_else(|| {
+            scan.helper.map(|(call, callee)| Culprit {
+                node: call,
+                form: Form::Helper(callee),
+            })
+        })
 }
 
 /// Reads the call's arguments with an explicit stack and a node budget; `None` when the budget
@@ -363,14 +408,7 @@ fn visit_javascript<'tree>(
                 return;
             };
             if is_name(object, name, file) {
-                match node
-                    .child_by_field_name("property")
-                    .map(|property| file.text(property))
-                {
-                    Some("message") => scan.message(node, Form::Explicit),
-                    Some("stack") => scan.keeps_stack = true,
-                    _ => {}
-                }
+                scan.error_text(node, name, file);
             } else {
                 stack.push((object, Place::Nested));
             }
@@ -382,20 +420,11 @@ fn visit_javascript<'tree>(
             ) else {
                 return;
             };
-            let first_argument = arguments.named_child(0);
             let receiver = (function.kind() == "member_expression")
                 .then(|| function.child_by_field_name("object"))
                 .flatten();
             let on_error = receiver.is_some_and(|receiver| is_name(receiver, name, file));
-            let method = function
-                .child_by_field_name("property")
-                .map(|property| file.text(property));
-            let stringifies = function.kind() == "identifier"
-                && file.text(function) == "String"
-                && first_argument.is_some_and(|argument| is_name(argument, name, file));
-            if stringifies || (on_error && method == Some("toString")) {
-                scan.message(node, Form::Explicit);
-            } else {
+            if !scan.error_text(node, name, file) {
                 push_children(arguments, Place::Opaque, stack);
                 if !on_error {
                     stack.push((function, Place::Nested));
@@ -435,19 +464,6 @@ fn visit_javascript<'tree>(
     }
 }
 
-/// `traceback` functions that render the traceback (not `format_exception_only`).
-fn is_traceback_function(name: &str) -> bool {
-    matches!(
-        name,
-        "format_exc"
-            | "format_exception"
-            | "print_exc"
-            | "print_exception"
-            | "format_tb"
-            | "extract_tb"
-    )
-}
-
 fn visit_python<'tree>(
     node: Node<'tree>,
     place: Place<'tree>,
@@ -471,14 +487,7 @@ fn visit_python<'tree>(
                 return;
             };
             if is_name(object, name, file) {
-                match node
-                    .child_by_field_name("attribute")
-                    .map(|attribute| file.text(attribute))
-                {
-                    Some("args") => scan.message(node, Form::Explicit),
-                    Some("__traceback__") => scan.keeps_stack = true,
-                    _ => {}
-                }
+                scan.error_text(node, name, file);
             } else {
                 stack.push((object, Place::Nested));
             }
@@ -495,17 +504,11 @@ fn visit_python<'tree>(
                 return;
             }
             let callee = last_name(function, file);
-            let first_argument = arguments.named_child(0);
             let receiver = (function.kind() == "attribute")
                 .then(|| function.child_by_field_name("object"))
                 .flatten();
-            if function.kind() == "identifier"
-                && matches!(callee, "str" | "repr")
-                && first_argument.is_some_and(|argument| is_name(argument, name, file))
-            {
-                scan.message(node, Form::Explicit);
-            } else if is_traceback_function(callee) {
-                scan.keeps_stack = true;
+            if scan.error_text(node, name, file) {
+                // `str(e)`, `repr(e)`, `traceback.format_exc()`, `error_message(e)`.
             } else if function.kind() == "identifier"
                 && matches!(
                     callee,
@@ -887,7 +890,7 @@ fn describe(
 ) -> (String, String) {
     let lost = if python { "traceback" } else { "stack trace" };
     let message = match culprit.form {
-        Form::Explicit => match short(file.text(culprit.node)) {
+        Form::Explicit | Form::Helper(_) => match short(file.text(culprit.node)) {
             Some(text) => format!("`{text}` is logged without its {lost}"),
             None => format!("The message of `{name}` is logged without its {lost}"),
         },
