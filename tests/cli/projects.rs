@@ -282,3 +282,23 @@ fn a_server_started_with_lenient_unhandled_rejections_is_reported_where_it_liste
         finding.message
     );
 }
+
+#[test]
+fn a_message_helper_of_another_module_is_followed_when_one_file_is_linted() {
+    let root = project("error-text-express");
+    let (run, findings) = lint(&root, &["src/routes/users.js"]);
+    let lines: BTreeSet<(u32, String)> = findings
+        .iter()
+        .map(|finding| (finding.line, finding.rule.clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        BTreeSet::from([
+            (14, "log-without-stack".to_string()),
+            (15, "error-leak-in-response".to_string()),
+            (34, "error-leak-in-response".to_string()),
+        ]),
+        "{}",
+        run.stdout
+    );
+}
