@@ -19,6 +19,17 @@ router.post("/", async (req, res) => {
   }
 });
 
+router.patch("/:id", async (req, res) => {
+  try {
+    const order = await prisma.order.update({ where: { id: req.params.id }, data: req.body });
+    res.json(order);
+  } catch (err) {
+    console.error("could not update order", err);
+    // The database's own words go to the client: table names, constraints, values.
+    res.status(500).json({ error: err.message });
+  }
+});
+
 router.delete("/:id", async (req, res) => {
   try {
     await prisma.order.delete({ where: { id: req.params.id } });
