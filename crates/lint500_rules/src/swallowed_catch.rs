@@ -9,7 +9,7 @@ use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
 use crate::attempt::{Attempt, callee_of, only_cleans_up};
-use crate::catch::{caught_name, handler_body, is_broad_except, unwrap_expression};
+use crate::catch::{caught_name, handler_body, is_broad_except, is_function, unwrap_expression};
 use crate::logging::LogCall;
 
 const JS_HELP: &str = "Log the error with its stack, rethrow it, pass it to `next(err)`, \
@@ -76,9 +76,9 @@ fn check_clause<'tree>(
         let answer = handler.answer.map(|(_, answer)| answer);
         // A parse-or-default helper: nothing in the `try` can fail but the parse of plain
         // values, and the default is the author's answer for bad input. Python probes objects
-        // the same way (EAFP: `obj.attr`, `getattr(...)`, an assignment the object may refuse)
-        // where JavaScript has `?.`.
-        if attempt.work.is_none() && (attempt.parses || python) {
+        // and libraries the same way (EAFP: `obj.attr`, `getattr(...)`, an assignment the
+        // object may refuse, a library's lookup) where JavaScript has `?.`.
+        if (attempt.parses && attempt.work.is_none()) || (python && attempt.real_work.is_none()) {
             return;
         }
         // When nothing in the `try` can fail for a reason the caller must hear of (an outage, a
@@ -90,7 +90,10 @@ fn check_clause<'tree>(
         {
             return;
         }
-        if handler.goes_on && is_probe_loop(&around, python, file) {
+        if handler.goes_on && is_probe_loop(&around, block, python, file) {
+            return;
+        }
+        if python && excused_for_linters(clause, file) {
             return;
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
@@ -505,7 +508,7 @@ fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
 /// next when it fails, and the code after the loop throws or reports when none succeeded
 /// (`throw new Error('no config found')`, `raise LookupError(…)`, `logger.error(…)`, `if
 /// (!found) throw …`, Python's `for … else: raise`). The failures are the search, not lost.
-fn is_probe_loop(around: &Around<'_>, python: bool, file: &FileModel<'_>) -> bool {
+fn is_probe_loop(around: &Around<'_>, block: Node<'_>, python: bool, file: &FileModel<'_>) -> bool {
     let loops = around
         .path
         .iter()
@@ -525,10 +528,66 @@ fn is_probe_loop(around: &Around<'_>, python: bool, file: &FileModel<'_>) -> boo
     let else_body = the_loop
         .child_by_field_name("alternative")
         .and_then(|else_clause| else_clause.child_by_field_name("body"));
-    else_body.is_some_and(|body| reports(body, python, file, true))
+    ends_search(block)
+        || else_body.is_some_and(|body| reports(body, python, file, true))
         || around
             .next_statement(index)
             .is_some_and(|statement| reports(statement, python, file, true))
+}
+
+/// Whether the `try` block leaves the loop when it succeeds (`return locator`, `break`): the
+/// loop looks for the first candidate that works, and a failure only moves on to the next.
+fn ends_search(block: Node<'_>) -> bool {
+    let mut stack = vec![block];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_SEARCH_NODES {
+            return false;
+        }
+        match node.kind() {
+            "return_statement" | "break_statement" => return true,
+            // A nested loop's `break` leaves that loop only.
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => continue,
+            _ if is_function(node) => continue,
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// How many nodes a look for a `return` or `break` in a `try` block reads.
+const MAX_SEARCH_NODES: usize = 256;
+
+/// Whether the `except` line tells Ruff, flake8 or Pylint that the broad handler is meant
+/// (`# noqa: BLE001`, `# noqa: E722`, `# pylint: disable=broad-except`): the author has
+/// already answered this finding.
+fn excused_for_linters(clause: Node<'_>, file: &FileModel<'_>) -> bool {
+    let line = file.source[clause.start_byte()..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let Some((_, comment)) = line.split_once('#') else {
+        return false;
+    };
+    const CODES: &[&str] = &[
+        "BLE001",
+        "E722",
+        "S110",
+        "S112",
+        "SIM105",
+        "broad-except",
+        "bare-except",
+        "broad-exception-caught",
+        "W0703",
+        "W0702",
+    ];
+    let comment = comment.trim();
+    comment == "noqa"
+        || (comment.starts_with("noqa") || comment.contains("pylint: disable"))
+            && CODES.iter().any(|code| comment.contains(code))
 }
 
 /// Whether a statement (or a block's statements) throws, raises or logs a failure; with
