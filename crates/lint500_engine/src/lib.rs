@@ -19,6 +19,7 @@ mod runner;
 mod scope;
 mod source;
 mod suppression;
+mod suppression_comments;
 mod unawaited;
 mod walk;
 
@@ -47,6 +48,7 @@ pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, Ru
 pub use scope::{INCLUDE_KEYS, NotServerCode, ScopeIncludes};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::{IdleSuppression, SuppressionContext, Suppressions};
+pub use suppression_comments::{Insertion, Suppressor};
 pub use unawaited::{
     PromiseUse, UnawaitedUse, callee_name, is_nested_scope, later_statements, unawaited_use,
 };

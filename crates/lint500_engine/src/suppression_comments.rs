@@ -1,4 +1,5 @@
-//! Where the "Ignore <rule>" quick fixes write their `lint500-ignore` comments.
+//! Where `lint500-ignore` comments are written: by the language server's "Ignore <rule>"
+//! quick fixes and by `lint500 --add-ignore`, one placement for both.
 //!
 //! On a line: a rule is added to a `lint500-ignore:` comment that already covers the line;
 //! otherwise the comment goes at the end of the line, or alone on a new line above it when the
@@ -16,10 +17,8 @@ use std::ops::Range;
 use lint500_core::Language;
 use tree_sitter::Tree;
 
-use crate::text::LineIndex;
-
-const LINE_DIRECTIVE: &str = "lint500-ignore:";
-const FILE_DIRECTIVE: &str = "lint500-ignore-file:";
+use crate::grammar::parse;
+use crate::suppression::{FILE_DIRECTIVE, LINE_DIRECTIVE, directive};
 
 /// Text to insert at a byte offset.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,7 +29,7 @@ pub struct Insertion {
 
 /// A document parsed once to place suppression comments in it.
 pub struct Suppressor<'a> {
-    index: LineIndex<'a>,
+    index: Lines<'a>,
     language: Language,
     tree: Tree,
     /// In document order; their ends are in order too.
@@ -44,9 +43,9 @@ pub struct Suppressor<'a> {
 impl<'a> Suppressor<'a> {
     /// `None` when the parser refuses the text (see `lint500_engine::parse`).
     pub fn new(text: &'a str, language: Language) -> Option<Suppressor<'a>> {
-        let tree = lint500_engine::parse(text, language).ok()?;
+        let tree = parse(text, language).ok()?;
         let comments = comments(&tree);
-        let index = LineIndex::new(text);
+        let index = Lines::new(text);
         let mut line_directives: Vec<(usize, Range<usize>)> = comments
             .iter()
             .filter_map(|comment| Some((covered_line(&index, comment)?, comment.clone())))
@@ -63,17 +62,30 @@ impl<'a> Suppressor<'a> {
         })
     }
 
-    pub fn index(&self) -> &LineIndex<'a> {
-        &self.index
-    }
-
     /// Suppresses `rule` on 0-based `line`; `None` when it already is or no place is safe.
     pub fn ignore_on_line(&self, line: usize, rule: &str) -> Option<Insertion> {
+        self.ignore_rules_on_line(line, &[rule], None)
+    }
+
+    /// Suppresses `rules` on 0-based `line`, a new comment giving `reason` after ` -- `;
+    /// `None` when all of them already are or no place is safe. A comment that covers the
+    /// line already gets the rules it lacks, and keeps its own reason.
+    pub fn ignore_rules_on_line(
+        &self,
+        line: usize,
+        rules: &[&str],
+        reason: Option<&str>,
+    ) -> Option<Insertion> {
         let text = self.index.text();
         let bytes = self.index.line_bytes(line)?;
         if let Some(comment) = self.line_directive_covering(line) {
-            return add_to_directive(text, comment, LINE_DIRECTIVE, rule);
+            return add_to_directive(text, comment, LINE_DIRECTIVE, rules);
         }
+        let rule = rules.join(", ");
+        let rule = match reason {
+            Some(reason) => format!("{rule} -- {reason}"),
+            None => rule,
+        };
         let code_end = bytes.start + text[bytes.clone()].trim_end().len();
         let ends_with_comment = self
             .comments
@@ -118,7 +130,7 @@ impl<'a> Suppressor<'a> {
             .iter()
             .find(|comment| text[(*comment).clone()].contains(FILE_DIRECTIVE))
         {
-            return add_to_directive(text, comment, FILE_DIRECTIVE, rule);
+            return add_to_directive(text, comment, FILE_DIRECTIVE, &[rule]);
         }
         let mut line = usize::from(text.starts_with("#!"));
         let is_coding_line = |line: usize| {
@@ -198,9 +210,47 @@ impl<'a> Suppressor<'a> {
     }
 }
 
+/// Where each line of a text starts.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The 0-based line holding byte `offset` (clamped to the text).
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// The byte range of 0-based `line` without its line break, or `None` past the last line.
+    fn line_bytes(&self, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line)?;
+        let next = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let content = &self.text[start..next];
+        let end = start + content.trim_end_matches('\n').trim_end_matches('\r').len();
+        Some(start..end)
+    }
+}
+
 /// The line a `lint500-ignore:` comment covers, if `comment` is one: alone on its line, the
 /// next line; after code, its own (the engine's rule).
-fn covered_line(index: &LineIndex, comment: &Range<usize>) -> Option<usize> {
+fn covered_line(index: &Lines, comment: &Range<usize>) -> Option<usize> {
     let text = index.text();
     let body = &text[comment.clone()];
     if !body.contains(LINE_DIRECTIVE) || body.contains(FILE_DIRECTIVE) {
@@ -218,30 +268,32 @@ fn covered_line(index: &LineIndex, comment: &Range<usize>) -> Option<usize> {
     })
 }
 
-/// Adds `rule` to the rule list after `marker` in `comment`, before any ` -- reason` or `*/`,
-/// reading the list as the engine does; `None` when the rule is listed already.
+/// Adds `rules` to the rule list after `marker` in `comment`, before any ` -- reason` or
+/// `*/`, reading the list as the engine does; `None` when every rule is listed already.
 fn add_to_directive(
     text: &str,
     comment: &Range<usize>,
     marker: &str,
-    rule: &str,
+    rules: &[&str],
 ) -> Option<Insertion> {
     let body = &text[comment.clone()];
+    let listed = directive(body, marker)?;
     let list_start = body.find(marker)? + marker.len();
     let rest = body[list_start..].trim_end().trim_end_matches("*/");
     let list = rest.split(" --").next().unwrap_or(rest).trim_end();
-    let mut ids = list.split(',').map(str::trim).filter(|id| !id.is_empty());
-    let empty = list.trim().is_empty();
-    if ids.any(|id| id == rule) {
+    let mut missing: Vec<&str> = rules
+        .iter()
+        .copied()
+        .filter(|rule| !listed.iter().any(|id| id == rule))
+        .collect();
+    missing.dedup();
+    if missing.is_empty() {
         return None;
     }
+    let separator = if listed.is_empty() { " " } else { ", " };
     Some(Insertion {
         at: comment.start + list_start + list.len(),
-        text: if empty {
-            format!(" {rule}")
-        } else {
-            format!(", {rule}")
-        },
+        text: format!("{separator}{}", missing.join(", ")),
     })
 }
 
@@ -331,6 +383,34 @@ mod tests {
         );
         let listed = "a(); // lint500-ignore: rule-a\n";
         assert_eq!(on_line(listed, Language::JavaScript, 1), None);
+    }
+
+    #[test]
+    fn several_rules_and_a_reason_go_in_one_comment() {
+        let js = "a();\nb(); // lint500-ignore: rule-a -- kept\n";
+        let suppressor = Suppressor::new(js, Language::JavaScript).expect("parses");
+        let fixed = |line, reason| {
+            let insertion = suppressor.ignore_rules_on_line(line, &["rule-a", "rule-b"], reason)?;
+            Some(apply(js, insertion))
+        };
+        assert_eq!(
+            fixed(0, Some("TODO")).as_deref(),
+            Some(
+                "a(); // lint500-ignore: rule-a, rule-b -- TODO\nb(); // lint500-ignore: rule-a -- kept\n"
+            )
+        );
+        // A comment covering the line gets the missing rule and keeps its reason.
+        assert_eq!(
+            fixed(1, Some("TODO")).as_deref(),
+            Some("a();\nb(); // lint500-ignore: rule-a, rule-b -- kept\n")
+        );
+        let py = "x = f()  # why\n";
+        let insertion = Suppressor::new(py, Language::Python)
+            .and_then(|s| s.ignore_rules_on_line(0, &["rule-a"], Some("TODO: check")));
+        assert_eq!(
+            insertion.map(|insertion| apply(py, insertion)).as_deref(),
+            Some("# lint500-ignore: rule-a -- TODO: check\nx = f()  # why\n")
+        );
     }
 
     #[test]

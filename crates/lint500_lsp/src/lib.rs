@@ -9,7 +9,6 @@
 //! a byte stream, for fuzzing.
 
 mod server;
-mod suppress;
 mod text;
 mod transport;
 

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::RecvTimeoutError;
 use lint500_core::{Language, Severity, excerpt};
 use lint500_engine::{
-    CONFIG_FILE_NAMES, CommandLineOverrides, Config, FileFindings, Linter, Overlays, RunOptions,
-    Settings,
+    CONFIG_FILE_NAMES, CommandLineOverrides, Config, FileFindings, Insertion, Linter, Overlays,
+    RunOptions, Settings, Suppressor,
 };
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -31,7 +31,6 @@ use lsp_types::{
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::suppress::{Insertion, Suppressor};
 use crate::text::{LineIndex, PositionEncoding};
 use crate::{Error, log, popup_text};
 
@@ -561,9 +560,10 @@ impl Server {
         let Some(suppressor) = Suppressor::new(&document.text, document.language) else {
             return Vec::new();
         };
+        let index = LineIndex::new(&document.text);
         let action =
             |title: String, diagnostics: Vec<lsp_types::Diagnostic>, insertion: Insertion| {
-                let at = suppressor.index().position(insertion.at, self.encoding);
+                let at = index.position(insertion.at, self.encoding);
                 let edit = TextEdit::new(lsp_types::Range::new(at, at), insertion.text);
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title,

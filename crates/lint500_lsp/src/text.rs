@@ -91,27 +91,10 @@ impl<'a> LineIndex<'a> {
         checkpoints
     }
 
-    pub fn text(&self) -> &'a str {
-        self.text
-    }
-
     /// The 0-based line holding byte `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         self.line_starts.partition_point(|&start| start <= offset) - 1
-    }
-
-    /// The byte range of 0-based `line` without its line break, or `None` past the last line.
-    pub fn line_bytes(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let start = *self.line_starts.get(line)?;
-        let next = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let content = &self.text[start..next];
-        let end = start + content.trim_end_matches('\n').trim_end_matches('\r').len();
-        Some(start..end)
     }
 
     /// The LSP position of byte `offset`, clamped to the text and to a character boundary.
@@ -189,9 +172,6 @@ mod tests {
             index.position(x, PositionEncoding::Utf8),
             Position::new(1, 6)
         );
-        assert_eq!(index.line_bytes(0), Some(0..1));
-        assert_eq!(index.line_bytes(2), Some(text.len() - 4..text.len()));
-        assert_eq!(index.line_bytes(3), None);
         // Inside a character and past the end: clamped, never a panic.
         assert_eq!(
             index.position(x - 1, PositionEncoding::Utf16),
