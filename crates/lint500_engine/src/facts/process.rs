@@ -141,6 +141,14 @@ fn sequence_ending(statements: &[Node<'_>], file: &FileModel<'_>, depth: usize) 
                 };
                 let returns = |node: Option<Node<'_>>| node.is_some_and(may_return);
                 let (then_returns, else_returns) = (returns(consequence), returns(alternative));
+                if then_returns
+                    && alternative.is_none()
+                    && is_reentry_guard(statement, &statements[index + 1..], file)
+                {
+                    // `if (shuttingDown) return; shuttingDown = true; …`: a second call leaves
+                    // the first to end the process.
+                    continue;
+                }
                 if !then_returns && !else_returns {
                     parts.push(Ending::all(vec![branch(consequence), branch(alternative)]));
                     continue;
@@ -288,6 +296,35 @@ fn call_ending(call: Node<'_>, file: &FileModel<'_>, depth: usize) -> Ending {
         }
     }
     Ending::any(parts)
+}
+
+/// `if (flag) return;` followed by `flag = true`: the guard of a function that runs once.
+fn is_reentry_guard(statement: Node<'_>, rest: &[Node<'_>], file: &FileModel<'_>) -> bool {
+    let Some(mut condition) = statement.child_by_field_name("condition") else {
+        return false;
+    };
+    while condition.kind() == "parenthesized_expression" {
+        match condition.named_child(0) {
+            Some(inner) => condition = inner,
+            None => return false,
+        }
+    }
+    if !matches!(condition.kind(), "identifier" | "member_expression") {
+        return false;
+    }
+    let flag = file.text(condition);
+    rest.iter().any(|later| {
+        later.kind() == "expression_statement"
+            && later.named_child(0).is_some_and(|expression| {
+                expression.kind() == "assignment_expression"
+                    && expression
+                        .child_by_field_name("left")
+                        .is_some_and(|left| file.text(left) == flag)
+                    && expression
+                        .child_by_field_name("right")
+                        .is_some_and(|right| file.text(right) == "true")
+            })
+    })
 }
 
 /// `process`, `global.process`, `globalThis.process`.
