@@ -11,6 +11,7 @@ use lint500_report::{
 };
 
 use crate::baseline::{self, Baseline};
+use crate::edit;
 use crate::statistics;
 use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat, print_error,
@@ -62,6 +63,11 @@ pub fn run(args: CheckArgs) -> u8 {
         })
         .collect();
     // A baseline is read before the run, so that a bad one fails fast.
+    if let Some(reason) = &args.add_ignore
+        && let Err(message) = edit::check_reason(reason)
+    {
+        return fail(&message);
+    }
     let baseline = match (&args.write_baseline, &args.baseline, &configured_baseline) {
         (Some(_), _, _) => None,
         (None, Some(path), _) | (None, None, Some(path)) => match Baseline::load(path) {
@@ -84,6 +90,10 @@ pub fn run(args: CheckArgs) -> u8 {
 
     if args.show_files {
         return show_files(&run);
+    }
+    if let Some(reason) = &args.add_ignore {
+        print_notices(&run);
+        return add_ignores(&run, &cwd, reason);
     }
     if let Some(path) = &args.write_baseline {
         print_notices(&run);
@@ -151,6 +161,40 @@ pub fn run(args: CheckArgs) -> u8 {
     }
 
     exit_code(&run)
+}
+
+/// `--add-ignore`: comments for every finding; exit 0 when each got one.
+fn add_ignores(run: &LintRun, cwd: &Path, reason: &str) -> u8 {
+    let added = edit::add_ignores(run, cwd, reason);
+    for (path, message) in &added.failed {
+        print_error(&format!(
+            "error: {}: not changed: {message}",
+            path.display()
+        ));
+    }
+    for (path, line) in &added.unplaced {
+        print_error(&format!(
+            "warning: {}:{line}: no place for a comment on this line (it starts inside a string or template literal); its findings stay",
+            path.display()
+        ));
+    }
+    let comments = if added.comments == 1 {
+        "comment"
+    } else {
+        "comments"
+    };
+    let files = if added.files == 1 { "file" } else { "files" };
+    print_error(&format!(
+        "added {} lint500-ignore {comments} to {} {files}",
+        added.comments, added.files
+    ));
+    if run.has_errors() || !added.failed.is_empty() {
+        EXIT_ERROR
+    } else if added.unplaced.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 /// Prints the run's notices on standard error and returns them for the report.

@@ -3,6 +3,7 @@
 mod baseline;
 mod catalogue;
 mod check;
+mod edit;
 mod statistics;
 
 use std::io::{self, Write};
@@ -119,6 +120,18 @@ struct CheckArgs {
     /// `baseline` in the config
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+
+    /// Add a `lint500-ignore: RULE -- REASON` comment for every finding (at the end of its
+    /// line, or alone above it) and write the files; the reason defaults to a TODO to search for
+    #[arg(
+        long,
+        value_name = "REASON",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = edit::DEFAULT_REASON,
+        conflicts_with_all = ["write_baseline", "statistics"]
+    )]
+    add_ignore: Option<String>,
 
     /// Print how many findings each rule has, most frequent first, instead of the findings
     /// (text, or JSON with `--format json`)

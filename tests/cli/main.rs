@@ -1,6 +1,7 @@
 //! End-to-end tests of the lint500 binary: exit codes, formats, configuration, suppression,
 //! walking, determinism and bad input.
 
+mod add_ignore;
 mod bad_input;
 mod baseline;
 mod ci_formats;

@@ -64,17 +64,21 @@ impl<'a> Suppressor<'a> {
 
     /// Suppresses `rule` on 0-based `line`; `None` when it already is or no place is safe.
     pub fn ignore_on_line(&self, line: usize, rule: &str) -> Option<Insertion> {
-        self.ignore_rules_on_line(line, &[rule], None)
+        self.ignore_rules_on_line(line, &[rule], None, &[])
     }
 
     /// Suppresses `rules` on 0-based `line`, a new comment giving `reason` after ` -- `;
     /// `None` when all of them already are or no place is safe. A comment that covers the
-    /// line already gets the rules it lacks, and keeps its own reason.
+    /// line already gets the rules it lacks, and keeps its own reason. A comment goes above
+    /// rather than at the end of the line when the end lies inside one of the `flagged` byte
+    /// ranges (the findings'): a comment inside an empty `catch` block would change the code
+    /// the rule judges.
     pub fn ignore_rules_on_line(
         &self,
         line: usize,
         rules: &[&str],
         reason: Option<&str>,
+        flagged: &[Range<usize>],
     ) -> Option<Insertion> {
         let text = self.index.text();
         let bytes = self.index.line_bytes(line)?;
@@ -115,11 +119,34 @@ impl<'a> Suppressor<'a> {
                 text: format!("{indent}{directive}{}", self.line_break),
             })
         };
+        // Between JSX children neither `//` nor a line above is a comment; a JSX expression
+        // holding a block comment is, and is read as a comment after code on its line.
+        let in_jsx = || {
+            self.in_jsx_children(code_end).then(|| Insertion {
+                at: code_end,
+                text: format!(" {{/* {LINE_DIRECTIVE} {rule} */}}"),
+            })
+        };
+        let inside_finding = flagged
+            .iter()
+            .any(|range| range.start < code_end && code_end < range.end);
         if ends_with_comment {
             above()
+        } else if inside_finding {
+            above().or_else(at_end).or_else(in_jsx)
         } else {
-            at_end().or_else(above)
+            at_end().or_else(above).or_else(in_jsx)
         }
+    }
+
+    /// Whether byte `at` lies between the children of a JSX element, where `{…}` may go.
+    fn in_jsx_children(&self, at: usize) -> bool {
+        let text = self.index.text();
+        if !self.language.is_javascript_like() || at >= text.len() || at == 0 {
+            return false;
+        }
+        let node = self.tree.root_node().descendant_for_byte_range(at, at + 1);
+        node.is_some_and(|node| matches!(node.kind(), "jsx_text" | "jsx_element"))
     }
 
     /// Suppresses `rule` in the whole file; `None` when it already is.
@@ -390,7 +417,8 @@ mod tests {
         let js = "a();\nb(); // lint500-ignore: rule-a -- kept\n";
         let suppressor = Suppressor::new(js, Language::JavaScript).expect("parses");
         let fixed = |line, reason| {
-            let insertion = suppressor.ignore_rules_on_line(line, &["rule-a", "rule-b"], reason)?;
+            let insertion =
+                suppressor.ignore_rules_on_line(line, &["rule-a", "rule-b"], reason, &[])?;
             Some(apply(js, insertion))
         };
         assert_eq!(
@@ -406,10 +434,21 @@ mod tests {
         );
         let py = "x = f()  # why\n";
         let insertion = Suppressor::new(py, Language::Python)
-            .and_then(|s| s.ignore_rules_on_line(0, &["rule-a"], Some("TODO: check")));
+            .and_then(|s| s.ignore_rules_on_line(0, &["rule-a"], Some("TODO: check"), &[]));
         assert_eq!(
             insertion.map(|insertion| apply(py, insertion)).as_deref(),
             Some("# lint500-ignore: rule-a -- TODO: check\nx = f()  # why\n")
+        );
+        // The end of the line lies inside the flagged catch block: the comment goes above.
+        let block = "try {\n  a();\n} catch (e) {\n}\n";
+        let catch = block.find("catch").unwrap_or_default()..block.len() - 1;
+        let insertion = Suppressor::new(block, Language::JavaScript)
+            .and_then(|s| s.ignore_rules_on_line(2, &["rule-a"], None, &[catch]));
+        assert_eq!(
+            insertion
+                .map(|insertion| apply(block, insertion))
+                .as_deref(),
+            Some("try {\n  a();\n// lint500-ignore: rule-a\n} catch (e) {\n}\n")
         );
     }
 
@@ -463,7 +502,15 @@ mod tests {
         );
         // Inside JSX children a `//` would be text; the fix goes above the element's line.
         let jsx = "const el = (\n  <div>\n    {items.map((i) => f(i))}\n  </div>\n);\n";
-        assert_eq!(on_line(jsx, Language::Tsx, 3), None);
+        assert_eq!(
+            on_line(jsx, Language::Tsx, 3).as_deref(),
+            Some(
+                "const el = (\n  <div>\n    {items.map((i) => f(i))} {/* lint500-ignore: rule-a */}\n  </div>\n);\n"
+            )
+        );
+        // Inside an opening tag's attributes there is no place.
+        let attributes = "const el = (\n  <div\n    className={f()}\n  >x</div>\n);\n";
+        assert_eq!(on_line(attributes, Language::JavaScript, 3), None);
         assert_eq!(
             on_line(jsx, Language::Tsx, 1).as_deref(),
             Some(
