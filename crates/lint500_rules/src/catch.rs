@@ -273,9 +273,7 @@ fn is_process_listener(function: Node<'_>, file: &FileModel<'_>) -> bool {
     };
     listens().unwrap_or(false)
         || registered_by_name(function, file, |call, name| {
-            let Some(callee) = call.child_by_field_name("function") else {
-                return None;
-            };
+            let callee = call.child_by_field_name("function")?;
             let arguments = call.child_by_field_name("arguments")?;
             let event = arguments.named_child(0)?;
             let listens = callee
