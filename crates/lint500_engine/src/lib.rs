@@ -29,7 +29,8 @@ pub use config::{
     Settings,
 };
 pub use error_text::{
-    CarriedText, ErrorPart, ErrorText, carried_text, error_text, is_traceback_function, local_values,
+    CarriedText, ErrorPart, ErrorText, carried_text, error_text, is_traceback_function,
+    local_values,
 };
 pub use facts::javascript::has_token;
 pub use facts::process::is_shutdown_name;
