@@ -9,11 +9,11 @@ use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singlet
 use super::env;
 use super::process::{
     ERROR_EVENTS, LISTENER_METHODS, function_ending, ignores_first_argument, is_process,
-    settle_endings,
+    listener_functions, settle_endings,
 };
 use super::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Ending, Export, FactKind, Function,
-    Import, Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration, Value,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Export, FactKind, Function, Import,
+    Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration, Value,
     link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_shadowed, never_rejects};
@@ -124,7 +124,7 @@ impl JsFactsCollector {
         let mut module = self.module;
         env::settle_reads(&mut module.functions, &self.env_tested);
         settle_endings(&mut module.functions, &module.bindings, &module.imports);
-        let listener_handlers = self.listener_handlers;
+        let listener_functions = listener_functions(&module, &self.listener_handlers);
         let bindings = &module.bindings;
         let callee = |name: &str| match bindings.iter().find(|binding| binding.name == name) {
             Some(Binding {
@@ -162,14 +162,7 @@ impl JsFactsCollector {
                     || function.returns_function.is_some()
                     || function.returns_app.is_some()
                     // What a process listener here or in another module may be.
-                    || function.ending != Ending::Never
-                    || function.ignores_first_argument
-                    || listener_handlers.contains(&function.start_byte)
-                    || (function.enclosing.is_none()
-                        && function
-                            .first_parameter
-                            .as_deref()
-                            .is_some_and(is_error_parameter))
+                    || listener_functions.contains(&function.start_byte)
                     // Message helpers: another module's rules ask what they return.
                     || function.returns_error_text
             },
@@ -1168,14 +1161,6 @@ pub fn has_token(node: Node<'_>, token: &str) -> bool {
     node.children(&mut cursor)
         .take_while(|child| !child.is_named() || child.kind() == "decorator")
         .any(|child| child.kind() == token)
-}
-
-/// First parameter names that say a function is given an error or a rejection reason.
-fn is_error_parameter(name: &str) -> bool {
-    matches!(
-        name,
-        "err" | "error" | "e" | "ex" | "exception" | "reason" | "rejection" | "cause"
-    )
 }
 
 fn is_identifier(text: &str) -> bool {

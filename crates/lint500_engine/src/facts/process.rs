@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use super::javascript::value_of;
-use super::{Binding, Ending, Function, Import, Value};
+use super::{Binding, Ending, Function, Import, JsModule, Value};
 use crate::model::FileModel;
 use crate::unawaited::is_nested_scope;
 
@@ -555,4 +555,58 @@ fn settle(
             }
         }
     }
+}
+
+/// The functions of a module a process listener may be, here or in another module: those
+/// given as listeners here (`inline`: written in place; or named), and the exported ones
+/// that end the process, ignore their first argument or take an error as it.
+pub(crate) fn listener_functions(module: &JsModule, inline: &[usize]) -> HashSet<usize> {
+    let function_of = |value: &Value| match value {
+        Value::Function(start) => Some(*start),
+        Value::Name(name) => match module.binding(name) {
+            Some(Value::Function(start)) => Some(*start),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut found: HashSet<usize> = inline.iter().copied().collect();
+    found.extend(
+        module
+            .process_listeners
+            .iter()
+            .filter_map(|listener| function_of(&listener.handler)),
+    );
+    let mut exported = Vec::new();
+    for export in &module.exports {
+        match &export.value {
+            Value::Object(members) => {
+                exported.extend(members.iter().filter_map(|(_, value)| function_of(value)));
+            }
+            value => exported.extend(function_of(value)),
+        }
+    }
+    found.extend(exported.into_iter().filter(|start| {
+        module
+            .functions
+            .binary_search_by_key(start, |function| function.start_byte)
+            .ok()
+            .map(|index| &module.functions[index])
+            .is_some_and(|function| {
+                function.ending != Ending::Never
+                    || function.ignores_first_argument
+                    || function
+                        .first_parameter
+                        .as_deref()
+                        .is_some_and(is_error_parameter)
+            })
+    }));
+    found
+}
+
+/// First parameter names that say a function is given an error or a rejection reason.
+fn is_error_parameter(name: &str) -> bool {
+    matches!(
+        name,
+        "err" | "error" | "e" | "ex" | "exception" | "reason" | "rejection" | "cause"
+    )
 }
