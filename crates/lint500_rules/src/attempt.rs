@@ -48,12 +48,16 @@ impl<'tree> Attempt<'tree> {
             match node.kind() {
                 "await_expression" | "await" => {
                     // `await request.json()`: the body's parse, awaited.
-                    let awaited = node.named_child(0).map(unwrap_expression);
-                    if awaited.is_some_and(|awaited| {
-                        matches!(awaited.kind(), "call" | "call_expression")
-                            && is_parse_call(awaited, file)
-                    }) {
+                    let awaited = node
+                        .named_child(0)
+                        .map(unwrap_expression)
+                        .filter(|awaited| matches!(awaited.kind(), "call" | "call_expression"));
+                    if awaited.is_some_and(|call| is_parse_call(call, file)) {
                         attempt.parses = true;
+                        continue;
+                    }
+                    if awaited.is_some_and(|call| drives_browser(call, file)) {
+                        attempt.work.get_or_insert(node);
                         continue;
                     }
                     attempt.work.get_or_insert(node);
@@ -172,7 +176,11 @@ fn does_real_work(call: Node<'_>, file: &FileModel<'_>) -> bool {
         let Some(object) = object else {
             break;
         };
-        receivers_are_io |= names_io(last_name(object, file));
+        let name = last_name(object, file);
+        if names_browser_automation(name) {
+            return false;
+        }
+        receivers_are_io |= names_io(name);
         node = object;
     }
     let root = file.text(node);
@@ -209,6 +217,39 @@ fn names_io(name: &str) -> bool {
         "pool",
     ];
     has_word(name, IO_WORDS)
+}
+
+/// Whether a receiver is driven by a browser automation library (Playwright, Puppeteer,
+/// Selenium): `page`, `locator`, `frame`, `element_handle`, `driver`. Its calls fail whenever
+/// an element detaches or a page navigates: expected, not an outage.
+fn names_browser_automation(name: &str) -> bool {
+    has_word(
+        name,
+        &["page", "locator", "frame", "element", "handle", "driver"],
+    )
+}
+
+/// Whether a call drives a browser: `page.click(…)`, `self.page.locator(sel).count()`.
+fn drives_browser(call: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut node = call;
+    for _ in 0..MAX_RECEIVERS {
+        let next = match node.kind() {
+            "call_expression" | "call" => node.child_by_field_name("function"),
+            "member_expression" | "attribute" => {
+                let object = node.child_by_field_name("object");
+                if object.is_some_and(|object| names_browser_automation(last_name(object, file))) {
+                    return true;
+                }
+                object
+            }
+            _ => None,
+        };
+        let Some(next) = next else {
+            return false;
+        };
+        node = next;
+    }
+    false
 }
 
 /// Whether one of the words of a name, in snake or camel case (`prismaClient`, `redis_cache`),

@@ -98,7 +98,7 @@ fn check_clause<'tree>(
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
         // left to lose.
-        if answer.is_none() && (only_cleans_up(block, file) || around.in_finally()) {
+        if answer.is_none() && (only_cleans_up(block, file) || around.cleans_up_after()) {
             return;
         }
 
@@ -377,12 +377,17 @@ impl<'tree> Around<'tree> {
         Around { path }
     }
 
-    /// Whether the `try` statement runs in a `finally` block of its function: cleanup, whose
-    /// own failure must not replace the outcome being cleaned up after.
-    fn in_finally(&self) -> bool {
-        self.path
-            .iter()
-            .any(|node| matches!(node.kind(), "finally_clause"))
+    /// Whether the `try` statement cleans up after another outcome: it runs in a `finally`
+    /// block, or in a handler that rethrows its error (`except BaseException: …; raise`), and
+    /// its own failure must not replace that outcome.
+    fn cleans_up_after(&self) -> bool {
+        self.path.iter().any(|node| match node.kind() {
+            "finally_clause" => true,
+            "catch_clause" | "except_clause" => handler_body(*node)
+                .and_then(last_statement)
+                .is_some_and(|last| matches!(last.kind(), "throw_statement" | "raise_statement")),
+            _ => false,
+        })
     }
 
     /// The statement right after `path[index]` in its parent, comments aside.
