@@ -229,8 +229,22 @@ fn names_browser_automation(name: &str) -> bool {
     )
 }
 
-/// Whether a call drives a browser: `page.click(…)`, `self.page.locator(sel).count()`.
-fn drives_browser(call: Node<'_>, file: &FileModel<'_>) -> bool {
+/// Whether a call drives a browser: `page.click(…)`, `self.page.locator(sel).count()`, also
+/// under a timeout (`asyncio.wait_for(locator.count(), 1.0)`).
+fn drives_browser(mut call: Node<'_>, file: &FileModel<'_>) -> bool {
+    for _ in 0..MAX_RECEIVERS {
+        if !matches!(callee_of(call, file), Some(("wait_for" | "shield", _))) {
+            break;
+        }
+        match call
+            .child_by_field_name("arguments")
+            .and_then(|arguments| arguments.named_child(0))
+            .filter(|inner| matches!(inner.kind(), "call" | "call_expression"))
+        {
+            Some(inner) => call = inner,
+            None => return false,
+        }
+    }
     let mut node = call;
     for _ in 0..MAX_RECEIVERS {
         let next = match node.kind() {

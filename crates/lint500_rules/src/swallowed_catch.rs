@@ -93,7 +93,7 @@ fn check_clause<'tree>(
         if handler.goes_on && is_probe_loop(&around, block, python, file) {
             return;
         }
-        if python && excused_for_linters(clause, file) {
+        if python && (excused_for_linters(clause, file) || drains_cancelled_task(clause, file)) {
             return;
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
@@ -565,6 +565,13 @@ fn ends_search(block: Node<'_>) -> bool {
 
 /// How many nodes a look for a `return` or `break` in a `try` block reads.
 const MAX_SEARCH_NODES: usize = 256;
+
+/// Whether the handler names `CancelledError` beside the broad type (`except
+/// (asyncio.CancelledError, Exception): pass`): the `try` waits for a task it cancelled, whose
+/// own outcome no longer matters.
+fn drains_cancelled_task(clause: Node<'_>, file: &FileModel<'_>) -> bool {
+    caught_types(clause).is_some_and(|types| file.text(types).contains("CancelledError"))
+}
 
 /// Whether the `except` line tells Ruff, flake8 or Pylint that the broad handler is meant
 /// (`# noqa: BLE001`, `# noqa: E722`, `# pylint: disable=broad-except`): the author has
