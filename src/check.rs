@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use lint500_core::printable;
+use lint500_core::{Applicability, printable};
 use lint500_engine::{CommandLineOverrides, Config, LintRun, Linter, RunOptions, Settings};
 use lint500_report::{
     ActiveRule, FileReport, Format, Report, ReportOptions, RunNotice, summary_line, write_report,
@@ -12,6 +12,7 @@ use lint500_report::{
 
 use crate::baseline::{self, Baseline};
 use crate::edit;
+use crate::fix;
 use crate::statistics;
 use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat, print_error,
@@ -78,15 +79,16 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let enabled = settings.enabled.clone();
     let ran = |id: &str| rules.index_of(id).is_some_and(|index| enabled[index]);
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return fail("--unsafe-fixes goes with --fix or --diff");
+    }
     let linter = Linter::new(rules, settings, cwd.clone());
-    let mut run = linter.run(
-        &paths,
-        RunOptions {
-            threads,
-            parse_only: args.parse_only,
-            force_exclude: args.force_exclude,
-        },
-    );
+    let options = RunOptions {
+        threads,
+        parse_only: args.parse_only,
+        force_exclude: args.force_exclude,
+    };
+    let mut run = linter.run(&paths, options);
 
     if args.show_files {
         return show_files(&run);
@@ -113,6 +115,47 @@ pub fn run(args: CheckArgs) -> u8 {
             Err(message) => fail(&message),
         };
     }
+    let mut fixed_count = None;
+    if args.fix || args.diff {
+        let keep = |run: &mut LintRun| {
+            if let Some(baseline) = &baseline {
+                baseline.apply(run, &cwd, ran);
+            }
+        };
+        keep(&mut run);
+        if args.diff {
+            print_notices(&run);
+        }
+        let failed_run = run.has_errors();
+        let fixed = fix::fix(
+            &linter,
+            &paths,
+            options,
+            &cwd,
+            run,
+            args.unsafe_fixes,
+            &keep,
+        );
+        for (path, message) in &fixed.refused {
+            print_error(&format!("warning: {}: {message}", path.display()));
+        }
+        if args.diff {
+            return print_diff(&fixed, args.output.as_deref(), failed_run);
+        }
+        let failed = fix::write(&fixed, &cwd);
+        for (path, message) in &failed {
+            print_error(&format!("error: {}: not fixed: {message}", path.display()));
+        }
+        let written: usize = fixed
+            .files
+            .iter()
+            .filter(|(path, _)| !failed.iter().any(|(failed, _)| failed == *path))
+            .map(|(_, file)| file.count)
+            .sum();
+        fixed_count = Some((written, !failed.is_empty()));
+        // What remains is reported as a run without fixes would report it.
+        run = linter.run(&paths, options);
+    }
     let baselined = baseline
         .as_ref()
         .map(|baseline| baseline.apply(&mut run, &cwd, ran));
@@ -125,8 +168,28 @@ pub fn run(args: CheckArgs) -> u8 {
         if let Some(outcome) = &baselined {
             line += &format!(", {} baselined", outcome.baselined);
         }
+        if let Some((fixed, _)) = fixed_count {
+            line += &format!(", {fixed} fixed");
+        }
         line
     };
+    if fixed_count.is_some() && !args.unsafe_fixes {
+        let unsafe_left = run
+            .diagnostics()
+            .filter(|(_, diagnostic)| {
+                diagnostic
+                    .fix
+                    .as_ref()
+                    .is_some_and(|fix| fix.applicability == Applicability::Unsafe)
+            })
+            .count();
+        if unsafe_left > 0 {
+            let fixes = if unsafe_left == 1 { "fix" } else { "fixes" };
+            print_error(&format!(
+                "{unsafe_left} unsafe {fixes} left: --unsafe-fixes makes them (review them)"
+            ));
+        }
+    }
     if args.statistics {
         let counts = statistics::counts(&run);
         let text = match args.format {
@@ -156,11 +219,41 @@ pub fn run(args: CheckArgs) -> u8 {
     if let Err(err) = write_output(&report, args.format, args.output.as_deref(), color) {
         return fail(&format!("cannot write the report: {err}"));
     }
-    if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise) || baselined.is_some() {
+    if matches!(args.format, OutputFormat::Pretty | OutputFormat::Concise)
+        || baselined.is_some()
+        || fixed_count.is_some()
+    {
         print_error(&summary(&files));
     }
-
+    if fixed_count.is_some_and(|(_, failed)| failed) {
+        return EXIT_ERROR;
+    }
     exit_code(&run)
+}
+
+/// `--diff`: the fixes as a unified diff; exit 1 when there is one.
+fn print_diff(fixed: &fix::Fixed, output: Option<&Path>, failed_run: bool) -> u8 {
+    if let Err(err) = write_text(&fix::diff(fixed), output) {
+        return fail(&format!("cannot write the diff: {err}"));
+    }
+    let fixes = if fixed.count() == 1 { "fix" } else { "fixes" };
+    let files = if fixed.files.len() == 1 {
+        "file"
+    } else {
+        "files"
+    };
+    print_error(&format!(
+        "{} {fixes} would be made in {} {files}",
+        fixed.count(),
+        fixed.files.len()
+    ));
+    if failed_run {
+        EXIT_ERROR
+    } else if fixed.files.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 /// `--add-ignore`: comments for every finding; exit 0 when each got one.

@@ -1,5 +1,6 @@
 //! Writing to the files linted: `--add-ignore` puts a `lint500-ignore` comment on every line
-//! with findings, in the place the language server's quick fix would put it.
+//! with findings, in the place the language server's quick fix would put it; `--fix` writes
+//! the text its fixes made.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -107,6 +108,30 @@ pub fn rewrite(
     let new_raw = format!("{}{}", &raw[..bom], apply(&raw[bom..], replacements));
     write_atomically(&path, &new_raw).map_err(|err| err.to_string())?;
     Ok(apply(&file.source, replacements))
+}
+
+/// Writes `fixed`, the text as linted (`linted`) with fixes made, to the file at `path`, whose
+/// text on disk must still be `linted`; a byte-order mark is kept, and so are old Mac line
+/// breaks where the file has no others.
+pub fn write_fixed(path: &Path, linted: &str, fixed: &str) -> Result<(), String> {
+    let raw = std::fs::read_to_string(path).map_err(|err| err.to_string())?;
+    let bom = if raw.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let on_disk = &raw[bom..];
+    if !same_text(on_disk, linted) {
+        return Err("the file changed since it was linted; run lint500 again".into());
+    }
+    let body = if on_disk == linted {
+        fixed.to_string()
+    } else if !on_disk.contains('\n') {
+        fixed.replace('\n', "\r")
+    } else {
+        return Err("its line breaks are a mix of \\r and others; fix it by hand".into());
+    };
+    write_atomically(path, &format!("{}{body}", &raw[..bom])).map_err(|err| err.to_string())
 }
 
 /// `text` with `replacements` made (ranges of `text`, not overlapping, in any order).

@@ -4,6 +4,7 @@ mod baseline;
 mod catalogue;
 mod check;
 mod edit;
+mod fix;
 mod statistics;
 
 use std::io::{self, Write};
@@ -132,6 +133,24 @@ struct CheckArgs {
         conflicts_with_all = ["write_baseline", "statistics"]
     )]
     add_ignore: Option<String>,
+
+    /// Apply the fixes that change nothing but what a log records, write the files, and report
+    /// what remains
+    #[arg(long, conflicts_with_all = ["write_baseline", "add_ignore", "show_files"])]
+    fix: bool,
+
+    /// Print the fixes `--fix` would make as a unified diff and write nothing (exit 1 when
+    /// there is one)
+    #[arg(
+        long,
+        conflicts_with_all = ["fix", "write_baseline", "add_ignore", "show_files", "statistics"]
+    )]
+    diff: bool,
+
+    /// With `--fix` or `--diff`, apply unsafe fixes too (an `await` inserted), which may change
+    /// what the code does: review them
+    #[arg(long)]
+    unsafe_fixes: bool,
 
     /// Print how many findings each rule has, most frequent first, instead of the findings
     /// (text, or JSON with `--format json`)

@@ -625,3 +625,77 @@ fn a_configuration_error_shows_a_glimpse_of_the_file() {
     let log = client.shutdown();
     assert!(log.lines().all(|line| line.len() < 5_000), "{log}");
 }
+
+#[test]
+fn fixes_are_offered_as_quick_fixes() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().expect("canonical path");
+    let mut client = Client::start(&root);
+    client.initialize(&root, &["utf-16"]);
+    let uri = file_uri(&root.join("app.js"));
+    // The emoji before the call: edits count UTF-16 code units like diagnostics do.
+    let line = "try { load(); } catch (err) { console.error('😀', err.message); }";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "javascript", "version": 1,
+            "text": format!("{line}\n")}}),
+    );
+    let published = client.diagnostics(&uri);
+    assert_eq!(codes(&published), ["log-without-stack"]);
+    let logged = published["diagnostics"][0].clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": logged["range"],
+            "context": {"diagnostics": [logged]}}),
+    );
+    let actions = actions["result"].as_array().expect("code actions");
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|action| action["title"].as_str().expect("title"))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Log `err` itself, with its stack",
+            "Ignore log-without-stack on this line",
+            "Ignore log-without-stack in this file"
+        ]
+    );
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    let start = utf16_len(&line[..line.find("err.message").expect("err.message")]);
+    let end = start + "err.message".len();
+    assert_eq!(
+        fix["edit"]["changes"][&uri],
+        json!([{"range": range((0, start), (0, end)), "newText": "err"}])
+    );
+
+    // Once the text changes, the fix of the old text is not offered for it.
+    let fixed = line.replace("err.message", "err");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": format!("{fixed}\n")}]}),
+    );
+    let stale = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": logged["range"],
+            "context": {"diagnostics": [logged]}}),
+    );
+    let stale_titles: Vec<&str> = stale["result"]
+        .as_array()
+        .expect("code actions")
+        .iter()
+        .map(|action| action["title"].as_str().expect("title"))
+        .collect();
+    assert!(
+        !stale_titles.contains(&"Log `err` itself, with its stack"),
+        "{stale}"
+    );
+    // The fix, applied as the editor would, resolves the finding.
+    let published = client.diagnostics(&uri);
+    assert_eq!(published["version"], 2);
+    assert_eq!(published["diagnostics"], json!([]));
+    client.shutdown();
+}

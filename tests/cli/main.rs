@@ -6,6 +6,7 @@ mod bad_input;
 mod baseline;
 mod ci_formats;
 mod config;
+mod fix;
 mod formats;
 mod hostile;
 mod projects;

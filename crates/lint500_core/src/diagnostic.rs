@@ -54,6 +54,72 @@ pub struct Label {
     pub message: String,
 }
 
+/// Whether a fix can be applied without a look: a safe fix changes nothing but what a log
+/// records; an unsafe one may change what the code does (an `await` inserted), and is applied
+/// only when asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// Text to put in place of a byte range of the file as it was linted (empty: an insertion).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            range: at..at,
+            text: text.into(),
+        }
+    }
+
+    pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
+        Edit {
+            range,
+            text: text.into(),
+        }
+    }
+}
+
+/// A change of the source that resolves a finding: edits that do not overlap, all or none.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    /// What the fix does, for people: "Use `logger.exception`".
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
+    }
+
+    pub fn unsafe_edits(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix {
+            title: title.into(),
+            applicability: Applicability::Unsafe,
+            edits,
+        }
+    }
+
+    /// The first byte an edit touches and the last, for telling fixes that overlap apart.
+    pub fn bounds(&self) -> Option<Range<usize>> {
+        let start = self.edits.iter().map(|edit| edit.range.start).min()?;
+        let end = self.edits.iter().map(|edit| edit.range.end).max()?;
+        Some(start..end)
+    }
+}
+
 /// One finding of one rule in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -63,6 +129,8 @@ pub struct Diagnostic {
     pub help: String,
     pub span: Span,
     pub labels: Vec<Label>,
+    /// A change that resolves the finding, when the rule knows one for sure.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {

@@ -6,7 +6,7 @@ mod language;
 mod printable;
 mod rule_meta;
 
-pub use diagnostic::{Diagnostic, Label, Position, Severity, Span};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Position, Severity, Span};
 pub use language::{Language, LanguageFamily, is_test_path};
 pub use printable::{excerpt, needs_escape, printable};
 pub use rule_meta::{RuleMeta, RuleMetaError};

@@ -1,7 +1,7 @@
 use std::cell::OnceCell;
 use std::panic::RefUnwindSafe;
 
-use lint500_core::{Diagnostic, Label, Language, Position, RuleMeta, Span};
+use lint500_core::{Diagnostic, Fix, Label, Language, Position, RuleMeta, Span};
 use tree_sitter::Node;
 
 use crate::config::RuleOptions;
@@ -270,6 +270,12 @@ impl DiagnosticBuilder<'_, '_> {
         });
         self
     }
+
+    /// Attaches a change that resolves the finding (see [`Fix`]).
+    pub fn fix(self, fix: Fix) -> Self {
+        self.diagnostic.fix = Some(fix);
+        self
+    }
 }
 
 /// Turns tree-sitter points (row, byte column) into 1-based lines and character columns, at a
@@ -375,6 +381,7 @@ fn new_diagnostic(
         help,
         span,
         labels: Vec::new(),
+        fix: None,
     }
 }
 

@@ -183,6 +183,7 @@ impl SuppressionContext<'_> {
             help: help.into(),
             span,
             labels: Vec::new(),
+            fix: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
     }

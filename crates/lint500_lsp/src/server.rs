@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::RecvTimeoutError;
-use lint500_core::{Language, Severity, excerpt};
+use lint500_core::{Applicability, Fix, Language, Severity, excerpt};
 use lint500_engine::{
     CONFIG_FILE_NAMES, CommandLineOverrides, Config, FileFindings, Insertion, Linter, Overlays,
     RunOptions, Settings, Suppressor,
@@ -100,6 +100,15 @@ struct Document {
     language: Language,
     text: String,
     version: i32,
+    /// The fixes of the findings last published, and the text they are for.
+    fixes: Option<Fixes>,
+}
+
+/// The fixes of a document's findings: each with the range and rule of its finding, as
+/// published, and its edits as byte ranges of `text`.
+struct Fixes {
+    text: String,
+    found: Vec<(lsp_types::Range, &'static str, Fix)>,
 }
 
 /// The settings for the documents of one folder, or why there are none.
@@ -288,6 +297,7 @@ impl Server {
                 language,
                 text: item.text,
                 version: item.version,
+                fixes: None,
             },
         );
         self.lint_open_documents();
@@ -395,14 +405,17 @@ impl Server {
             let published = match &*self.linter_for(&folder) {
                 FolderLinter::BadConfig(message) => {
                     self.show_error_once(message);
-                    uris.iter().map(|uri| (uri, Vec::new())).collect()
+                    uris.iter().map(|uri| (uri, Vec::new(), None)).collect()
                 }
                 FolderLinter::Ready { linter, cwd } => {
                     self.run_linter(linter, cwd, &uris, &overlays)
                 }
             };
-            for (uri, diagnostics) in published {
-                let version = self.documents.get(uri).map(|document| document.version);
+            for (uri, diagnostics, fixes) in published {
+                let version = self.documents.get_mut(uri).map(|document| {
+                    document.fixes = fixes;
+                    document.version
+                });
                 self.publish(uri.clone(), diagnostics, version);
             }
         }
@@ -416,7 +429,7 @@ impl Server {
         cwd: &Path,
         uris: &'u [Uri],
         overlays: &Overlays,
-    ) -> Vec<(&'u Uri, Vec<lsp_types::Diagnostic>)> {
+    ) -> Vec<(&'u Uri, Vec<lsp_types::Diagnostic>, Option<Fixes>)> {
         let paths: Vec<PathBuf> = uris
             .iter()
             .filter_map(|uri| self.documents.get(uri))
@@ -442,7 +455,19 @@ impl Server {
                 let diagnostics = findings
                     .map(|file| self.to_lsp(uri, file))
                     .unwrap_or_default();
-                (uri, diagnostics)
+                let fixes = findings.map(|file| Fixes {
+                    text: file.source.clone(),
+                    found: file
+                        .diagnostics
+                        .iter()
+                        .zip(&diagnostics)
+                        .filter_map(|(finding, published)| {
+                            let fix = finding.fix.clone()?;
+                            Some((published.range, finding.rule, fix))
+                        })
+                        .collect(),
+                });
+                (uri, diagnostics, fixes)
             })
             .collect()
     }
@@ -576,7 +601,7 @@ impl Server {
                     ..CodeAction::default()
                 })
             };
-        let mut actions = Vec::new();
+        let mut actions = self.fix_actions(uri, document, &ours, &index);
         let mut lines_done = HashSet::new();
         for &(diagnostic, rule) in &ours {
             let line = diagnostic.range.start.line as usize;
@@ -600,6 +625,62 @@ impl Server {
                 let title = format!("Ignore {rule} in this file");
                 actions.push(action(title, of_rule, insertion));
             }
+        }
+        actions
+    }
+
+    /// The fixes of the client's diagnostics that are the findings last published for the text
+    /// the document holds: safe ones preferred, unsafe ones said to be so.
+    fn fix_actions(
+        &self,
+        uri: &Uri,
+        document: &Document,
+        ours: &[(&lsp_types::Diagnostic, &'static str)],
+        index: &LineIndex,
+    ) -> Vec<CodeActionOrCommand> {
+        let Some(fixes) = document
+            .fixes
+            .as_ref()
+            .filter(|fixes| fixes.text == document.text)
+        else {
+            return Vec::new();
+        };
+        let mut actions = Vec::new();
+        for &(diagnostic, rule) in ours {
+            let Some((_, _, fix)) = fixes
+                .found
+                .iter()
+                .find(|(range, id, _)| *range == diagnostic.range && *id == rule)
+            else {
+                continue;
+            };
+            let edits = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    TextEdit::new(
+                        index.range(edit.range.clone(), self.encoding),
+                        edit.text.clone(),
+                    )
+                })
+                .collect();
+            let safe = fix.applicability == Applicability::Safe;
+            let title = if safe {
+                fix.title.clone()
+            } else {
+                format!("{} (unsafe: review it)", fix.title)
+            };
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), edits)])),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: Some(safe),
+                ..CodeAction::default()
+            }));
         }
         actions
     }

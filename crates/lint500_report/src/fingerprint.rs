@@ -219,6 +219,7 @@ mod tests {
                 end: position,
             },
             labels: Vec::new(),
+            fix: None,
         }
     }
 

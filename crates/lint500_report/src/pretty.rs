@@ -534,6 +534,7 @@ mod tests {
             help: String::new(),
             span,
             labels,
+            fix: None,
         }
     }
 

@@ -65,6 +65,7 @@ fn app_diagnostics() -> Vec<Diagnostic> {
                 span: span_of(APP_JS, "db.find(req.params.id)", 0),
                 message: "this can reject".into(),
             }],
+            fix: None,
         },
         Diagnostic {
             rule: "null-property-access",
@@ -73,6 +74,7 @@ fn app_diagnostics() -> Vec<Diagnostic> {
             help: "answer 404 when `user` is null".into(),
             span: span_of(APP_JS, "user.name", 0),
             labels: Vec::new(),
+            fix: None,
         },
     ]
 }
@@ -88,6 +90,7 @@ fn items_diagnostics() -> Vec<Diagnostic> {
             span: span_of(ITEMS_PY, "items[item_id]", 0),
             message: "a KeyError here is swallowed".into(),
         }],
+        fix: None,
     }]
 }
 

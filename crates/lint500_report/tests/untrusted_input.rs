@@ -81,6 +81,7 @@ fn swallowed(span: Span, labels: Vec<Label>) -> Diagnostic {
         help: format!("rethrow {INJECTION}"),
         span,
         labels,
+        fix: None,
     }
 }
 

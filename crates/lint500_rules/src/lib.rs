@@ -12,6 +12,7 @@ mod client_in_handler;
 mod env_read_in_handler;
 mod error_leak_in_response;
 mod express;
+mod fixes;
 mod handlers;
 mod log_without_stack;
 mod logging;

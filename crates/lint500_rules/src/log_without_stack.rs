@@ -3,7 +3,7 @@
 //! logging call that records only the error's message (`err.message`, `String(err)`, `str(e)`,
 //! `f"{e}"` …) and so loses, for good, the stack trace that says where the error came from.
 
-use lint500_core::Language;
+use lint500_core::{Fix, Language};
 use lint500_engine::{
     ErrorPart, ErrorText, FileModel, Rule, RuleContext, error_text, is_traceback_function,
 };
@@ -11,6 +11,7 @@ use tree_sitter::Node;
 
 use crate::attempt::{Attempt, has_word, only_cleans_up};
 use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
+use crate::fixes;
 use crate::logging::{LogCall, is_debug_gate};
 use crate::status::answered_statuses;
 
@@ -57,8 +58,12 @@ impl Rule for LogWithoutStack {
             ),
             None => ctx.report(finding.culprit, finding.message, finding.help),
         };
-        if let Some(binding) = finding.binding {
-            report.label(binding, "the error is caught here");
+        let report = match finding.binding {
+            Some(binding) => report.label(binding, "the error is caught here"),
+            None => report,
+        };
+        if let Some(fix) = finding.fix {
+            report.fix(fix);
         }
     }
 }
@@ -71,6 +76,7 @@ struct Finding<'tree> {
     helper: Option<Node<'tree>>,
     message: String,
     help: String,
+    fix: Option<Fix>,
 }
 
 /// Checks each error that arrives around `node`, innermost first; an inner site that binds the
@@ -195,6 +201,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
             continue;
         };
         let (message, help) = describe(&call, culprit, site.name, file, python);
+        let fix = fixes::log_without_stack(&call, culprit.node, site.name, site.node, file);
         return Some(Finding {
             culprit: culprit.node,
             binding: Some(site.binding),
@@ -204,6 +211,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
             },
             message,
             help,
+            fix,
         });
     }
     None

@@ -13,6 +13,7 @@ use lint500_engine::{
 };
 use tree_sitter::Node;
 
+use crate::fixes;
 use crate::handlers::HANDLER_FRAMEWORKS;
 
 pub struct MissingAwait;
@@ -111,9 +112,22 @@ impl Rule for MissingAwait {
         let name = shown(callee_name(callee, file).as_deref());
         let variable = found.variable.map(|variable| file.text(variable));
         let message = message(found.how, &name, variable, known, python);
-        let diagnostic = ctx.report(call, message, help(found.how, &name, python));
+        // The value is used, in an async function: `await` it (the fix of a dropped promise
+        // may as well be a `.catch`, or a task kept, and is the author's choice).
+        let fix = file
+            .enclosing_function()
+            .filter(|&function| {
+                found.how.reads_value()
+                    && is_async(function)
+                    && fixes::may_await(call, function, python)
+            })
+            .map(|_| fixes::insert_await(call.byte_range(), found.how, found.variable.is_some()));
+        let mut diagnostic = ctx.report(call, message, help(found.how, &name, python));
         if let Some(site) = found.label_site(call) {
-            diagnostic.label(site, use_label(found.how, python));
+            diagnostic = diagnostic.label(site, use_label(found.how, python));
+        }
+        if let Some(fix) = fix {
+            diagnostic.fix(fix);
         }
     }
 
@@ -160,6 +174,13 @@ impl Rule for MissingAwait {
                         span,
                         message: use_label(call.how, python).into(),
                     });
+                }
+                if call.in_async_function && call.how.reads_value() {
+                    diagnostic.fix = Some(fixes::insert_await(
+                        call.span.bytes(),
+                        call.how,
+                        call.variable.is_some(),
+                    ));
                 }
             }
         }

@@ -1,0 +1,36 @@
+const express = require('express');
+
+const app = express();
+
+app.get('/users/:id', async (req, res) => {
+  try {
+    res.json(await users.find(req.params.id));
+  } catch (err) {
+    console.error('failed to load user', err.message);
+    res.status(500).json({ error: 'internal' });
+  }
+});
+
+app.post('/orders', async (req, res) => {
+  try {
+    res.json(await orders.create(req.body));
+  } catch (e) {
+    console.error(`order failed: ${e.message}`);
+    res.status(500).end();
+  }
+});
+
+app.delete('/orders/:id', async (req, res) => {
+  try {
+    await orders.remove(req.params.id);
+    res.status(204).end();
+  } catch (error) {
+    console.warn('remove failed: ' + String(error));
+    res.status(500).end();
+  }
+});
+
+app.use((err, req, res, next) => {
+  console.error(String(err));
+  res.status(500).json({ error: 'internal' });
+});
