@@ -211,8 +211,9 @@ impl<'tree> Lookup<'tree> {
 
 /// Prisma `<client>.<model>.findUnique/findFirst`; Mongoose, Sequelize and TypeORM
 /// `findOne`/`findById`/`findByPk`/`findOneBy` on a model (`User`, `db.User`, `this.userModel`),
-/// a repository (`userRepository`, `this.repo`, `getRepository(User)`) or an entity manager
-/// called with an entity class (`manager.findOne(User, …)`).
+/// TypeORM's `findOne`/`findOneBy` on a repository (`userRepository`, `this.repo`,
+/// `getRepository(User)`) or an entity manager called with an entity class
+/// (`manager.findOne(User, …)`).
 fn is_javascript_lookup(
     method: &str,
     receiver: Node<'_>,
@@ -232,10 +233,13 @@ fn is_javascript_lookup(
                 return false;
             };
             let lower = name.to_ascii_lowercase();
-            if starts_uppercase(name)
-                || lower.ends_with("repository")
-                || lower.ends_with("repo")
-                || name.ends_with("Model")
+            if starts_uppercase(name) || name.ends_with("Model") {
+                return true;
+            }
+            // TypeORM's repositories have `findOne` and `findOneBy`; a `findById` on a
+            // repository is the project's own wrapper, which may well throw a 404 itself.
+            if (lower.ends_with("repository") || lower.ends_with("repo"))
+                && matches!(method, "findOne" | "findOneBy")
             {
                 return true;
             }
