@@ -217,8 +217,37 @@ fi
   cat "$scratch/good.log"
   fail "the mirror's hook failed on a clean file"
 }
-unset PIP_FIND_LINKS
 pass "pre-commit try-repo on the mirror installs the wheel, fails on bad.py (swallowed-catch), passes good.ts"
+
+# On the demo, the mirror's hook (from a .pre-commit-config.yaml, with concise output) reports
+# what the native binary reports on the files pre-commit hands it.
+cp -r "$repo/demo" demo
+cat > .pre-commit-config.yaml << YAML
+repos:
+  - repo: $scratch/mirror
+    rev: $(git -C "$scratch/mirror" rev-parse HEAD)
+    hooks:
+      - id: lint500
+        args: [--format, concise, --color, never]
+YAML
+git add demo .pre-commit-config.yaml
+set +e
+PRE_COMMIT_HOME="$scratch/pre-commit-home" "$python" -m pre_commit run --all-files > "$scratch/demo.log" 2>&1
+code=$?
+set -e
+finding='^[^ ]+:[0-9]+:[0-9]+: (error|warning)\['
+grep -E "$finding" "$scratch/demo.log" | sort > "$scratch/hook-findings.txt" || true
+mapfile -t hook_files < <(git ls-files -- '*.js' '*.mjs' '*.cjs' '*.jsx' '*.ts' '*.tsx' '*.py' '*.pyi')
+"$native" --force-exclude --format concise --color never "${hook_files[@]}" 2> /dev/null |
+  grep -E "$finding" | sort > "$scratch/native-findings.txt" || true
+if [[ "$code" != 1 ]] || [[ ! -s "$scratch/hook-findings.txt" ]] ||
+  ! cmp -s "$scratch/native-findings.txt" "$scratch/hook-findings.txt"; then
+  cat "$scratch/demo.log"
+  diff "$scratch/native-findings.txt" "$scratch/hook-findings.txt" >&2 || true
+  fail "the mirror's hook (exit $code) does not report the native binary's findings on the demo"
+fi
+unset PIP_FIND_LINKS
+pass "the mirror's hook reports the native binary's $(wc -l < "$scratch/hook-findings.txt") findings on the demo and the two test files"
 
 # --- the Action and the release -------------------------------------------------------------
 cd "$repo"
