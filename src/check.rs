@@ -18,6 +18,9 @@ use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OutputFormat, print_error,
 };
 
+/// The cache's folder, in the folder of the configuration or of the first path.
+const CACHE_DIR: &str = ".lint500_cache";
+
 /// Width of the pretty report when standard output is not a terminal.
 const DEFAULT_WIDTH: usize = 100;
 
@@ -37,9 +40,10 @@ pub fn run(args: CheckArgs) -> u8 {
         exclude: args.exclude,
         max_file_size: args.max_file_size,
     };
-    let (settings, configured_baseline) = match config.and_then(|config| {
+    let (settings, configured_baseline, config_folder) = match config.and_then(|config| {
+        let folder = config.path().and_then(Path::parent).map(Path::to_path_buf);
         Settings::resolve(&config, overrides, rules, &cwd)
-            .map(|settings| (settings, config.baseline()))
+            .map(|settings| (settings, config.baseline(), folder))
     }) {
         Ok(resolved) => resolved,
         Err(err) => return fail(&err.to_string()),
@@ -82,7 +86,14 @@ pub fn run(args: CheckArgs) -> u8 {
     if args.unsafe_fixes && !args.fix && !args.diff {
         return fail("--unsafe-fixes goes with --fix or --diff");
     }
-    let linter = Linter::new(rules, settings, cwd.clone());
+    let mut linter = Linter::new(rules, settings, cwd.clone());
+    if !args.no_cache && !args.parse_only {
+        let dir = match &args.cache_dir {
+            Some(dir) => cwd.join(dir),
+            None => cache_folder(config_folder.as_deref(), &cwd, &paths),
+        };
+        linter = linter.with_cache(&dir);
+    }
     let options = RunOptions {
         threads,
         parse_only: args.parse_only,
@@ -229,6 +240,22 @@ pub fn run(args: CheckArgs) -> u8 {
         return EXIT_ERROR;
     }
     exit_code(&run)
+}
+
+/// Where the cache goes by default: `.lint500_cache/` next to the configuration file, or else in
+/// the first folder linted (the folder of the first file).
+fn cache_folder(config_folder: Option<&Path>, cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    let base = config_folder.map(Path::to_path_buf).unwrap_or_else(|| {
+        let first = cwd.join(paths.first().map_or(Path::new("."), PathBuf::as_path));
+        if first.is_dir() {
+            first
+        } else {
+            first
+                .parent()
+                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+        }
+    });
+    base.join(CACHE_DIR)
 }
 
 /// `--diff`: the fixes as a unified diff; exit 1 when there is one.

@@ -152,6 +152,15 @@ struct CheckArgs {
     #[arg(long)]
     unsafe_fixes: bool,
 
+    /// Lint every file again: do not read nor write the cache
+    #[arg(long)]
+    no_cache: bool,
+
+    /// Keep the cache in DIR instead of `.lint500_cache` next to the configuration (or in the
+    /// first folder linted)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+
     /// Print how many findings each rule has, most frequent first, instead of the findings
     /// (text, or JSON with `--format json`)
     #[arg(long, conflicts_with = "show_files")]

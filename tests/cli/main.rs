@@ -3,6 +3,7 @@
 
 mod add_ignore;
 mod bad_input;
+mod cache;
 mod baseline;
 mod ci_formats;
 mod config;

@@ -26,14 +26,14 @@ impl fmt::Display for Severity {
 }
 
 /// A place in a file as people count it: 1-based line, 1-based column in Unicode characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     pub line: u32,
     pub column: u32,
 }
 
 /// A source range: byte offsets for slicing the text, positions for showing it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub start_byte: usize,
     pub end_byte: usize,
@@ -48,7 +48,7 @@ impl Span {
 }
 
 /// A secondary span that gives a finding its context ("the error is caught here").
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     pub span: Span,
     pub message: String,
@@ -57,14 +57,14 @@ pub struct Label {
 /// Whether a fix can be applied without a look: a safe fix changes nothing but what a log
 /// records; an unsafe one may change what the code does (an `await` inserted), and is applied
 /// only when asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Applicability {
     Safe,
     Unsafe,
 }
 
 /// Text to put in place of a byte range of the file as it was linted (empty: an insertion).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Edit {
     pub range: Range<usize>,
     pub text: String,
@@ -87,7 +87,7 @@ impl Edit {
 }
 
 /// A change of the source that resolves a finding: edits that do not overlap, all or none.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fix {
     /// What the fix does, for people: "Use `logger.exception`".
     pub title: String,

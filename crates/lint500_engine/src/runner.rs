@@ -20,6 +20,8 @@ use crate::source::{SourceError, normalize_line_breaks, read_source};
 use crate::suppression::{IdleSuppression, SuppressionContext, Suppressions};
 use crate::walk::{SourceFile, WalkOptions, collect_files};
 
+mod cache;
+
 /// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
 pub type Overlays = HashMap<PathBuf, String>;
 
@@ -28,6 +30,8 @@ pub struct Linter {
     rules: &'static RuleSet,
     settings: Settings,
     cwd: PathBuf,
+    /// What linting each file gave last time, when the run keeps a cache.
+    cache: Option<Box<cache::Cache>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -49,14 +53,16 @@ pub struct FileFindings {
 }
 
 /// Something the run has to tell about a path besides findings.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Notice {
     pub path: PathBuf,
     pub kind: NoticeKind,
     pub message: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum NoticeKind {
     /// A path given on the command line that does not exist: the run fails.
     MissingPath,
@@ -213,7 +219,16 @@ impl Linter {
             rules,
             settings,
             cwd,
+            cache: None,
         }
+    }
+
+    /// Keeps what linting each file gives in the folder `dir` (created if need be), and reuses
+    /// it for a file whose text, settings and place in the run are unchanged. Without a
+    /// folder that can be created, runs go without a cache.
+    pub fn with_cache(mut self, dir: &Path) -> Linter {
+        self.cache = cache::Cache::open(dir).map(Box::new);
+        self
     }
 
     pub fn rules(&self) -> &'static RuleSet {
@@ -343,6 +358,9 @@ impl Linter {
         run.notices = notices;
         run.scope.sort();
         run.files.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(cache) = &self.cache {
+            cache.save();
+        }
         run
     }
 
@@ -406,7 +424,7 @@ impl Linter {
                 let included = why.is_some_and(|why| self.settings.includes.includes(why));
                 let not_server_code = why.filter(|_| !included);
                 let mut outcome =
-                    self.lint_text(file, display, source, linted, facts, not_server_code);
+                    self.lint_text_cached(file, display, source, linted, facts, not_server_code);
                 outcome.included_by_key = included;
                 outcome
             }

@@ -5,6 +5,7 @@
 //! that outlived the code it excused can be reported (`unused-ignore`).
 
 use lint500_core::{Diagnostic, Position, RuleMeta, Span};
+use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Point};
 
 use crate::rule::Columns;
@@ -13,22 +14,32 @@ pub(crate) const LINE_DIRECTIVE: &str = "lint500-ignore:";
 pub(crate) const FILE_DIRECTIVE: &str = "lint500-ignore-file:";
 
 /// The suppression comments of one file.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Suppressions {
     directives: Vec<Directive>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Directive {
     /// The comment, located in characters by [`Suppressions::locate`].
     span: Span,
+    #[serde(with = "PointDef")]
     start_point: Point,
+    #[serde(with = "PointDef")]
     end_point: Point,
     /// The 1-based line it covers; `None` for the whole file.
     covered: Option<u32>,
     rules: Vec<String>,
     /// By rule: whether it suppressed a finding.
     used: Vec<bool>,
+}
+
+/// A tree-sitter point, for the cache.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Point")]
+struct PointDef {
+    row: usize,
+    column: usize,
 }
 
 /// A rule named in a suppression comment that suppressed nothing.

@@ -14,7 +14,7 @@ const MAX_WRAPPERS: usize = 16;
 const MAX_VISITED: usize = 2_000;
 
 /// A use of a promise or coroutine as if it were its value, or dropped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PromiseUse {
     /// `p.name`, `p.save()`: read from the promise (`.then`/`.catch`/`.finally` excepted).
     Member,

@@ -27,7 +27,7 @@ use javascript::JsFactsCollector;
 use python::PyFactsCollector;
 
 /// The facts of one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     /// JavaScript and TypeScript modules: imports, exports, functions, Express registrations.
     pub module: Option<JsModule>,
@@ -137,7 +137,7 @@ impl FactsCollector {
 }
 
 /// What a Python module imports, binds at module level, defines and registers with FastAPI.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PyModule {
     /// `import a.b as c` (the whole module, [`Imported::Namespace`]) and `from .b import c`
     /// ([`Imported::Named`]); the specifier is the module as written (`os`, `app.deps`,
@@ -185,7 +185,7 @@ impl PyModule {
 /// function tests (`if (!process.env.KEY) …`, a variable read into and then tested), and those
 /// in a create-once initialiser (`if (!client) { client = … }` on a module-level binding).
 /// A function records each variable once, at its first such read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnvRead {
     /// The whole read: `os.environ["KEY"]`, `os.getenv("KEY")`, `process.env.KEY`.
     pub span: Span,
@@ -198,7 +198,7 @@ pub struct EnvRead {
 
 /// A pooled client (a database engine, connection pool or cache client) constructed inside a
 /// function: `new PrismaClient()`, `mysql.createPool(…)`, `create_engine(…)`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClientConstruction {
     /// The construction: the `new` expression or the call.
     pub span: Span,
@@ -211,7 +211,7 @@ pub struct ClientConstruction {
 }
 
 /// What a JavaScript or TypeScript module imports, exports, defines and registers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct JsModule {
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
@@ -236,7 +236,7 @@ pub struct JsModule {
 }
 
 /// A listener added to `process` for an error nothing else caught.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProcessListener {
     /// `uncaughtException` or `unhandledRejection`.
     pub event: String,
@@ -248,7 +248,7 @@ pub struct ProcessListener {
 }
 
 /// `receiver.listen(…)`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListenCall {
     pub receiver: Value,
     /// `receiver.listen`.
@@ -257,7 +257,7 @@ pub struct ListenCall {
 
 /// Whether a function ends the process (exits, aborts, throws, or signals itself to stop) on
 /// every path, as far as its own module tells: calls of imported functions stay open.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Ending {
     #[default]
     Never,
@@ -273,7 +273,7 @@ pub enum Ending {
 /// A call of an imported name whose result is not awaited and is used as if it were its
 /// value, or dropped (`const user = getUser(id); user.name`, `users.remove(id);`). Whether
 /// that is wrong depends on the callee, in another module: the project view tells.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnawaitedCall {
     pub callee: Value,
     /// The callee as a dotted name (`getUser`, `users.remove`), when it is one.
@@ -288,7 +288,7 @@ pub struct UnawaitedCall {
 }
 
 /// A name bound by an import or a `require`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     pub local: String,
     pub specifier: String,
@@ -296,7 +296,7 @@ pub struct Import {
 }
 
 /// Which part of a module an import takes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Imported {
     /// `import x from` — the default export (`module.exports` of a CommonJS module).
     Default,
@@ -307,7 +307,7 @@ pub enum Imported {
 }
 
 /// A value a module exports under a name; `default` is also what `module.exports = …` sets.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Export {
     pub name: String,
     pub value: Value,
@@ -315,14 +315,14 @@ pub struct Export {
 
 pub const DEFAULT_EXPORT: &str = "default";
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Binding {
     pub name: String,
     pub value: Value,
 }
 
 /// What an expression denotes, as far as syntax tells.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// A function written here, by the byte where it starts.
     Function(usize),
@@ -344,7 +344,7 @@ pub enum Value {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     pub callee: Value,
     pub span: Span,
@@ -353,7 +353,7 @@ pub struct Call {
     pub arguments: Vec<Value>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     pub start_byte: usize,
     pub name: Option<String>,
@@ -415,7 +415,7 @@ impl Function {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Class {
     pub name: Option<String>,
     /// Methods and function-valued fields, by name.
@@ -423,7 +423,7 @@ pub struct Class {
 }
 
 /// A call shaped like an Express registration: `receiver.method(path?, ...handlers)`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Registration {
     pub receiver: Value,
     /// `get`, `post`, …, `all`, `use`.
