@@ -455,6 +455,9 @@ fn find<'tree>(
     if !python && let Some(found) = find_in_promise_all(lookup, file) {
         return found;
     }
+    if !python && let Some(found) = find_in_callback(lookup, file) {
+        return found;
+    }
     let value = value_of(lookup, file, python)?;
     let parent = value.parent()?;
     match parent.kind() {
@@ -510,6 +513,98 @@ fn find<'tree>(
         }
         _ => None,
     }
+}
+
+/// A lookup whose result arrives in a callback: Mongoose's `User.findById(id, (err, user) =>
+/// …)` and `.exec((err, doc) => …)`, or a promise chain `.findOne(…).then((user) => …)`. The
+/// parameter is followed through the callback's body. `None` when the lookup hands its result
+/// to no callback; `Some(None)` when it does but nothing unguarded follows.
+fn find_in_callback<'tree>(
+    lookup: &Lookup<'tree>,
+    file: &FileModel<'tree>,
+) -> Option<Option<(Node<'tree>, Option<&'tree str>)>> {
+    let last_argument = || {
+        let arguments = lookup.call.child_by_field_name("arguments")?;
+        let mut cursor = arguments.walk();
+        arguments.named_children(&mut cursor).last()
+    };
+    let chained = || {
+        let member = lookup
+            .call
+            .parent()
+            .filter(|parent| parent.kind() == "member_expression")?;
+        let method = file.text(member.child_by_field_name("property")?);
+        let call = member
+            .parent()
+            .filter(|parent| parent.kind() == "call_expression")?;
+        let callback = call.child_by_field_name("arguments")?.named_child(0)?;
+        match method {
+            "then" => Some((callback, 0)),
+            "exec" => Some((callback, 1)),
+            _ => None,
+        }
+    };
+    let (callback, index) = last_argument()
+        .filter(|argument| is_callback(*argument))
+        .map(|callback| (callback, 1))
+        .or_else(chained)?;
+    let parameters = callback_parameters(callback);
+    // `(err, user)` for Node-style callbacks: a lone parameter there is the error.
+    if index == 1 && parameters.len() < 2 {
+        return None;
+    }
+    let parameter = *parameters.get(index)?;
+    let variable = file.text(parameter);
+    let body = callback.child_by_field_name("body")?;
+    let mut search = Search {
+        variable,
+        file,
+        python: false,
+        visited: 0,
+    };
+    let statements: Vec<Node<'tree>> = if body.kind() == "statement_block" {
+        let mut cursor = body.walk();
+        body.named_children(&mut cursor).collect()
+    } else {
+        vec![body]
+    };
+    for statement in statements {
+        match search.statement(statement) {
+            Outcome::Continue => {}
+            Outcome::Stop => return Some(None),
+            Outcome::Found(node) => return Some(Some((node, Some(variable)))),
+        }
+    }
+    Some(None)
+}
+
+fn is_callback(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "arrow_function" | "function_expression" | "function"
+    )
+}
+
+/// The names a callback binds, in order: `user` in `(user) => …`, `user => …`, `function (err,
+/// user: User) {…}`; a destructuring pattern ends the list.
+fn callback_parameters(callback: Node<'_>) -> Vec<Node<'_>> {
+    if let Some(single) = callback.child_by_field_name("parameter") {
+        return vec![single];
+    }
+    let Some(parameters) = callback.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = parameters.walk();
+    parameters
+        .named_children(&mut cursor)
+        .map(|parameter| match parameter.kind() {
+            "required_parameter" | "optional_parameter" => parameter
+                .child_by_field_name("pattern")
+                .unwrap_or(parameter),
+            _ => parameter,
+        })
+        .take_while(|parameter| parameter.kind() == "identifier")
+        .collect()
 }
 
 /// A lookup among the promises of `const [a, b] = await Promise.all([lookup, …])`: its
