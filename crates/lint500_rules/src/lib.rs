@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use lint500_engine::{Rule, RuleSet};
 
+mod async_apis;
 mod async_handler_no_catch;
 mod attempt;
 mod catch;

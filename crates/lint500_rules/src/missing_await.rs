@@ -13,6 +13,7 @@ use lint500_engine::{
 };
 use tree_sitter::Node;
 
+use crate::async_apis::is_async_client_call;
 use crate::fixes;
 use crate::handlers::HANDLER_FRAMEWORKS;
 
@@ -235,6 +236,9 @@ fn known_callee(callee: Node<'_>, file: &FileModel<'_>, python: bool) -> Option<
             "attribute" => {
                 let object = callee.child_by_field_name("object")?;
                 let method = text(callee.child_by_field_name("attribute")?);
+                if is_async_client_call(object, method, file) {
+                    return Some(Callee::Library);
+                }
                 if object.kind() != "identifier" {
                     return None;
                 }
