@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lint500_core::{Language, Span};
 
@@ -11,6 +12,7 @@ use crate::facts::{
     Call, Class, DEFAULT_EXPORT, FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS,
     PyModule, Value,
 };
+use crate::module_paths::{NodeEntries, TsPaths, source_of_built};
 use crate::source::read_discovered;
 
 /// How many steps (bindings, imports, re-exports) one resolution may take: cycles between
@@ -114,6 +116,8 @@ pub struct Package {
     pub name: Option<String>,
     /// The `scripts` of a `package.json`: (name, command), sorted by name.
     pub scripts: Vec<(String, String)>,
+    /// Its `package.json`'s `imports` and entry points.
+    entries: Arc<NodeEntries>,
 }
 
 impl Package {
@@ -242,6 +246,9 @@ pub struct Project {
     files: Vec<ProjectFile>,
     by_path: HashMap<PathBuf, FileId>,
     packages: Vec<Package>,
+    /// By file: the module paths of the nearest `tsconfig.json` / `jsconfig.json` (JavaScript
+    /// and TypeScript files whose configuration declares any).
+    ts_paths: Vec<Option<Arc<TsPaths>>>,
 }
 
 impl Project {
@@ -255,6 +262,7 @@ impl Project {
         let mut packages: Vec<Package> = Vec::new();
         let mut package_of_folder: HashMap<(PathBuf, Ecosystem), PackageId> = HashMap::new();
         let mut project_files = Vec::with_capacity(files.len());
+        let mut ts_paths = Vec::with_capacity(files.len());
         for ProjectFileInput {
             path,
             display,
@@ -264,6 +272,10 @@ impl Project {
         {
             let ecosystem = Ecosystem::of(language);
             let key = (path.parent().unwrap_or(root).to_path_buf(), ecosystem);
+            ts_paths.push(match ecosystem {
+                Ecosystem::Node => manifests.ts_paths(&key.0),
+                Ecosystem::Python => None,
+            });
             let package = match package_of_folder.get(&key) {
                 Some(&package) => package,
                 None => {
@@ -286,6 +298,10 @@ impl Project {
                                 scripts: match ecosystem {
                                     Ecosystem::Node => read_scripts(&package_root),
                                     Ecosystem::Python => Vec::new(),
+                                },
+                                entries: match ecosystem {
+                                    Ecosystem::Node => manifests.entries(&package_root),
+                                    Ecosystem::Python => Arc::default(),
                                 },
                                 root: package_root,
                                 ecosystem,
@@ -329,7 +345,44 @@ impl Project {
             files: project_files,
             by_path,
             packages,
+            ts_paths,
         }
+    }
+
+    /// Takes the facts back from every file, by file id: the runner gathers more of them when
+    /// the files that have facts import files that have none.
+    pub(crate) fn into_facts(self) -> Vec<FileFacts> {
+        self.files.into_iter().map(|file| file.facts).collect()
+    }
+
+    /// The project files that `file` imports, as far as they resolve (for Python, `from . import
+    /// users` imports the module `users` when there is one).
+    pub(crate) fn imported_files(&self, file: FileId) -> Vec<FileId> {
+        let facts = &self.files[file].facts;
+        let mut found = Vec::new();
+        if let Some(module) = &facts.module {
+            found.extend(
+                module
+                    .specifiers
+                    .iter()
+                    .filter_map(|specifier| self.resolve_module(file, specifier)),
+            );
+        }
+        if let Some(module) = &facts.python {
+            for import in &module.imports {
+                if let Imported::Named(name) = &import.imported {
+                    let separator = if import.specifier.ends_with('.') {
+                        ""
+                    } else {
+                        "."
+                    };
+                    let submodule = format!("{}{separator}{name}", import.specifier);
+                    found.extend(self.resolve_module(file, &submodule));
+                }
+                found.extend(self.resolve_module(file, &import.specifier));
+            }
+        }
+        found
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &ProjectFile)> {
@@ -390,22 +443,27 @@ impl Project {
         }
     }
 
-    /// The project file a relative specifier names, resolved from `from` as Node and
-    /// TypeScript do: the exact file, then with each extension, then `index` files, and a
-    /// `.js` specifier that means a `.ts` file.
+    /// The project file a specifier names, resolved from `from` as Node and TypeScript do:
+    /// a relative specifier from the importing file's folder; otherwise as the project
+    /// configures it (see [`Project::resolve_configured`]). Python imports as Python finds them.
     pub fn resolve_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
         if self.files.get(from)?.language == Language::Python {
             return self.resolve_python_module(from, specifier);
         }
-        if !(specifier.starts_with("./")
+        if specifier.starts_with("./")
             || specifier.starts_with("../")
             || specifier == "."
-            || specifier == "..")
+            || specifier == ".."
         {
-            return None;
+            let folder = self.files[from].path.parent()?;
+            return self.resolve_path(crate::paths::absolute(folder, Path::new(specifier)));
         }
-        let folder = self.files[from].path.parent()?;
-        let base = crate::paths::absolute(folder, Path::new(specifier));
+        self.resolve_configured(from, specifier)
+    }
+
+    /// The project file at `base`: the exact file, then with each extension, then `index`
+    /// files, and a `.js` path that means a `.ts` file.
+    fn resolve_path(&self, base: PathBuf) -> Option<FileId> {
         let find = |path: PathBuf| self.by_path.get(&path).copied();
         if let Some(found) = find(base.clone()) {
             return Some(found);
@@ -437,11 +495,52 @@ impl Project {
         with_extension(&base).or_else(|| with_extension(&base.join("index")))
     }
 
+    /// A non-relative specifier that names a module of the project: a `package.json` import
+    /// (`#db`, `#lib/*`) of the importing file's package, a TypeScript path alias
+    /// (`@/controllers/users`) or a name under `baseUrl` of the nearest `tsconfig.json`, or a
+    /// package of the workspace by its name (`@acme/db`, `@acme/db/client`) through its
+    /// entry points. Targets outside the project resolve to nothing.
+    fn resolve_configured(&self, from: FileId, specifier: &str) -> Option<FileId> {
+        let package = self.package_of(from);
+        if specifier.starts_with('#') {
+            return self.resolve_targets(&package.root, package.entries.import_targets(specifier));
+        }
+        if let Some(paths) = self.ts_paths.get(from).and_then(Option::as_ref)
+            && let Some(found) = paths
+                .candidates(specifier)
+                .into_iter()
+                .find_map(|candidate| self.resolve_path(candidate))
+        {
+            return Some(found);
+        }
+        let name = package_of(specifier);
+        let subpath = format!(".{}", &specifier[name.len()..]);
+        self.packages
+            .iter()
+            .filter(|package| {
+                package.ecosystem == Ecosystem::Node && package.name.as_deref() == Some(name)
+            })
+            .find_map(|package| {
+                self.resolve_targets(&package.root, package.entries.export_targets(&subpath))
+            })
+    }
+
+    /// The first of `targets` (relative to `root`) that is a project file, or whose source is
+    /// (`./dist/db.js` built from `./src/db.ts`).
+    fn resolve_targets(&self, root: &Path, targets: Vec<String>) -> Option<FileId> {
+        let at = |target: &str| self.resolve_path(crate::paths::absolute(root, Path::new(target)));
+        targets.iter().find_map(|target| {
+            at(target).or_else(|| source_of_built(target).and_then(|source| at(&source)))
+        })
+    }
+
     /// The project file a Python import names: relative (`.deps`, `..core.config`, `.`) from
     /// the importing file's package, absolute (`app.deps`) from the roots Python would search:
-    /// the package's root, its `src/` folder, and the folder above the file's top-level
-    /// package (the highest folder of `__init__.py` files around it). `a.b` is `a/b.py` or
-    /// `a/b/__init__.py`.
+    /// the package's root, its `src/` folder, the folder above the file's top-level package
+    /// (the highest folder of `__init__.py` files around it), and then, for namespace
+    /// packages without `__init__.py` (a service run from its own folder of a larger
+    /// repository), the folders above the file up to the package's root, nearest first.
+    /// `a.b` is `a/b.py` or `a/b/__init__.py`.
     fn resolve_python_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
         let path = &self.files[from].path;
         let dots = specifier.chars().take_while(|&c| c == '.').count();
@@ -460,11 +559,20 @@ impl Project {
             {
                 top = parent;
             }
-            vec![
+            let mut bases = vec![
                 package_root.clone(),
                 package_root.join("src"),
                 top.to_path_buf(),
-            ]
+            ];
+            bases.extend(
+                path.ancestors()
+                    .skip(2)
+                    .take_while(|folder| {
+                        folder.starts_with(package_root) && *folder != package_root
+                    })
+                    .map(Path::to_path_buf),
+            );
+            bases
         };
         bases.into_iter().find_map(|base| {
             let mut module = base;
@@ -768,6 +876,11 @@ pub(crate) struct Manifests {
     dependencies: [HashMap<PathBuf, HashMap<String, String>>; 2],
     /// Folder with a `package.json` → its `name`.
     names: HashMap<PathBuf, Option<String>>,
+    /// Folder with a `package.json` → its `imports` and entry points.
+    entries: HashMap<PathBuf, Arc<NodeEntries>>,
+    /// Folder → the module paths of the nearest `tsconfig.json` / `jsconfig.json` at or above
+    /// it, when that declares any.
+    ts_paths_of_folder: HashMap<PathBuf, Option<Arc<TsPaths>>>,
 }
 
 impl Manifests {
@@ -815,6 +928,38 @@ impl Manifests {
                 Some(json.get("name")?.as_str()?.to_string())
             })
             .clone()
+    }
+
+    /// The `imports` and entry points of the `package.json` in `folder`.
+    pub(crate) fn entries(&mut self, folder: &Path) -> Arc<NodeEntries> {
+        self.entries
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| Arc::new(NodeEntries::read(folder)))
+            .clone()
+    }
+
+    /// The module paths of the `tsconfig.json` or `jsconfig.json` nearest `folder` (in it or
+    /// the closest folder above), each configuration read once.
+    pub(crate) fn ts_paths(&mut self, folder: &Path) -> Option<Arc<TsPaths>> {
+        let mut unknown = Vec::new();
+        let mut found = None;
+        for candidate in folder.ancestors() {
+            if let Some(known) = self.ts_paths_of_folder.get(candidate) {
+                found = known.clone();
+                break;
+            }
+            unknown.push(candidate.to_path_buf());
+            if let Some(file) = TsPaths::file_in(candidate) {
+                found = TsPaths::load(&file)
+                    .filter(|paths| !paths.is_empty())
+                    .map(Arc::new);
+                break;
+            }
+        }
+        for folder in unknown {
+            self.ts_paths_of_folder.insert(folder, found.clone());
+        }
+        found
     }
 
     /// Whether the package of `folder`, or a workspace above it, declares one of `names`:
@@ -937,11 +1082,16 @@ impl FactScope {
 
     /// Whether to gather the facts of `file`, whose text is `source`. Reading its import lines
     /// is far cheaper than gathering facts from every file of a folder no manifest describes.
+    /// A module that exports a serverless or Next.js handler by its shape has facts wherever
+    /// it is: Lambda code depends on no framework (the modules it imports get theirs once the
+    /// project view can resolve them).
     pub(crate) fn wants_facts(&self, file: &Path, language: Language, source: &str) -> bool {
+        let shaped =
+            || !self.dependencies.is_empty() && crate::scope::exports_handler_shape(file, source);
         match self.need(file, language) {
             FactsNeed::Yes => true,
-            FactsNeed::IfNamed => imports_any(source, &self.dependencies, language),
-            FactsNeed::No => false,
+            FactsNeed::IfNamed => imports_any(source, &self.dependencies, language) || shaped(),
+            FactsNeed::No => shaped(),
         }
     }
 }
@@ -1032,6 +1182,83 @@ mod tests {
             .collect();
         let project = Project::new(inputs, &root, &mut Manifests::default());
         (dir, project)
+    }
+
+    /// A project of the files `(relative path, text)` under a temporary folder: JavaScript and
+    /// TypeScript files get their facts, the others (manifests, `tsconfig.json`) are only
+    /// written. File ids follow the order of the source files given.
+    fn javascript_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let root = dir.path().to_path_buf();
+        let mut inputs = Vec::new();
+        for (path, text) in files {
+            let absolute = root.join(path);
+            std::fs::create_dir_all(absolute.parent().expect("a folder")).expect("folder");
+            std::fs::write(&absolute, text).expect("write");
+            let Some(language) = Language::from_path(&absolute) else {
+                continue;
+            };
+            let tree = parse(text, language).expect("parses");
+            let facts = lint_tree(text, &tree, language, &WalkPlan::facts_only(&NO_RULES)).facts;
+            inputs.push(ProjectFileInput {
+                path: absolute,
+                display: PathBuf::from(path),
+                language,
+                facts,
+            });
+        }
+        let project = Project::new(inputs, &root, &mut Manifests::default());
+        (dir, project)
+    }
+
+    #[test]
+    fn javascript_specifiers_resolve_through_aliases_package_imports_and_workspaces() {
+        let (dir, project) = javascript_project(&[
+            (
+                "package.json",
+                r##"{ "workspaces": ["apps/*", "packages/*"] }"##,
+            ),
+            (
+                "apps/api/package.json",
+                r##"{ "name": "@acme/api", "imports": { "#db": "./src/db.js", "#lib/*": { "types": "./src/lib/*.d.ts", "default": "./src/lib/*.js" } } }"##,
+            ),
+            (
+                "apps/api/tsconfig.json",
+                "// app\n{ \"extends\": \"../../tsconfig.base\", \"compilerOptions\": { \"baseUrl\": \"src\", }, }",
+            ),
+            (
+                "tsconfig.base.json",
+                r#"{ "compilerOptions": { "paths": { "@/*": ["*"], "@outside/*": ["../../../elsewhere/*"] } } }"#,
+            ),
+            (
+                "packages/db/package.json",
+                r#"{ "name": "@acme/db", "main": "./dist/index.js", "exports": { ".": "./dist/index.js", "./orders": "./src/orders.ts" } }"#,
+            ),
+            ("apps/api/src/server.ts", "export {};\n"),
+            ("apps/api/src/controllers/users.ts", "export {};\n"),
+            ("apps/api/src/db.ts", "export {};\n"),
+            ("apps/api/src/lib/mail.ts", "export {};\n"),
+            ("packages/db/src/index.ts", "export {};\n"),
+            ("packages/db/src/orders.ts", "export {};\n"),
+        ]);
+        let [server, users, db, mail, index, orders] = [0, 1, 2, 3, 4, 5];
+        let resolve = |specifier: &str| project.resolve_module(server, specifier);
+        // `paths` of the extended file, resolved from the `baseUrl` of the extending one.
+        assert_eq!(resolve("@/controllers/users"), Some(users));
+        assert_eq!(resolve("controllers/users"), Some(users));
+        assert_eq!(resolve("#db"), Some(db));
+        assert_eq!(resolve("#lib/mail"), Some(mail));
+        // A built entry point stands for its source.
+        assert_eq!(resolve("@acme/db"), Some(index));
+        assert_eq!(resolve("@acme/db/orders"), Some(orders));
+        assert_eq!(resolve("@outside/x"), None);
+        assert_eq!(resolve("#other"), None);
+        assert_eq!(resolve("express"), None);
+        assert_eq!(resolve("./db"), Some(db));
+        // Without a tsconfig.json above it, the workspace package still resolves by name.
+        assert_eq!(project.resolve_module(orders, "@/controllers/users"), None);
+        assert_eq!(project.resolve_module(orders, "@acme/db"), Some(index));
+        drop(dir);
     }
 
     fn python(project: &Project, file: FileId) -> &PyModule {

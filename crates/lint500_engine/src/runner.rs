@@ -22,6 +22,17 @@ use crate::walk::{SourceFile, WalkOptions, collect_files};
 
 mod cache;
 
+/// How many imports away from a file with facts the facts of imported files are gathered.
+const MAX_IMPORT_ROUNDS: usize = 8;
+
+/// The facts of a file gathered after the per-file pass, because a file with facts imports it.
+struct Gathered {
+    facts: FileFacts,
+    import_shape: ImportShape,
+    /// The hash of the text they were gathered from.
+    text_hash: u64,
+}
+
 /// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
 pub type Overlays = HashMap<PathBuf, String>;
 
@@ -306,6 +317,33 @@ impl Linter {
                 })
                 .collect()
         });
+        if !options.parse_only {
+            // A handler by its shape, in a package that names no framework: the package's
+            // other files are read as for one that does, even when only that file is linted.
+            let more =
+                self.shaped_package_files(&outcomes, &scope, &mut manifests, &walk, overlays);
+            for file in &more {
+                scope.add(&file.path, file.language, &mut manifests);
+            }
+            let more: Vec<FileOutcome> = pool.install(|| {
+                more.par_iter()
+                    .with_max_len(1)
+                    .map(|file| {
+                        let job = Job {
+                            file,
+                            linted: false,
+                            scope: &scope,
+                            packages: &packages,
+                        };
+                        self.lint_file(&job, false, overlays)
+                    })
+                    .collect()
+            });
+            outcomes.extend(more);
+            if outcomes.iter().any(|outcome| !outcome.facts.is_empty()) {
+                self.gather_imported_facts(&mut outcomes, &mut manifests, &pool, overlays);
+            }
+        }
         let has_facts = outcomes.iter().any(|outcome| !outcome.facts.is_empty());
         let has_pending = outcomes.iter().any(|outcome| !outcome.pending.is_empty());
         if !project_rules.is_empty() || (has_facts && (reachability || has_pending)) {
@@ -430,6 +468,122 @@ impl Linter {
             }
             Err(err) => FileOutcome::skipped(file, display, linted, &err),
         }
+    }
+
+    /// The files of the packages of linted files that have facts only because they export a
+    /// handler by its shape (their manifest names no framework), not linted nor read yet.
+    fn shaped_package_files(
+        &self,
+        outcomes: &[FileOutcome],
+        scope: &FactScope,
+        manifests: &mut Manifests,
+        walk: &WalkOptions,
+        overlays: &Overlays,
+    ) -> Vec<SourceFile> {
+        let roots: BTreeSet<PathBuf> = outcomes
+            .iter()
+            .filter(|outcome| {
+                outcome.linted
+                    && !outcome.facts.is_empty()
+                    && scope.need(&outcome.path, outcome.language) != FactsNeed::Yes
+            })
+            .filter_map(|outcome| {
+                manifests.nearest(outcome.path.parent()?, Ecosystem::of(outcome.language))
+            })
+            .collect();
+        if roots.is_empty() {
+            return Vec::new();
+        }
+        let roots: Vec<PathBuf> = roots.into_iter().collect();
+        let (found, _) = collect_files(&roots, walk, overlays);
+        let known: HashSet<&Path> = outcomes
+            .iter()
+            .map(|outcome| outcome.path.as_path())
+            .collect();
+        found
+            .into_iter()
+            .filter(|file| !known.contains(file.path.as_path()))
+            .collect()
+    }
+
+    /// Gathers the facts of the files that files with facts import, and of what those import
+    /// in turn: a serverless handler's package names no framework (Lambda code depends on
+    /// none), nor does the workspace package or aliased module that holds its database code,
+    /// yet the project rules follow the handler there. Files are resolved by the project view
+    /// (relative imports, path aliases, package imports, workspace packages, Python modules).
+    fn gather_imported_facts(
+        &self,
+        outcomes: &mut [FileOutcome],
+        manifests: &mut Manifests,
+        pool: &rayon::ThreadPool,
+        overlays: &Overlays,
+    ) {
+        let root = project_root(&self.cwd);
+        let mut tried: HashSet<FileId> = HashSet::new();
+        // Each round reaches one more import away; a chain longer than this is left out.
+        for _ in 0..MAX_IMPORT_ROUNDS {
+            let files = outcomes
+                .iter_mut()
+                .map(|outcome| ProjectFileInput {
+                    path: outcome.path.clone(),
+                    display: outcome.display.clone(),
+                    language: outcome.language,
+                    facts: std::mem::take(&mut outcome.facts),
+                })
+                .collect();
+            let project = Project::new(files, &root, manifests);
+            let mut wanted: Vec<FileId> = project
+                .files()
+                .filter(|(_, file)| !file.facts.is_empty())
+                .flat_map(|(id, _)| project.imported_files(id))
+                .filter(|&target| {
+                    project.file(target).facts.is_empty()
+                        && outcomes[target].read
+                        && tried.insert(target)
+                })
+                .collect();
+            wanted.sort_unstable();
+            for (outcome, facts) in outcomes.iter_mut().zip(project.into_facts()) {
+                outcome.facts = facts;
+            }
+            if wanted.is_empty() {
+                return;
+            }
+            let gathered: Vec<(FileId, Option<Gathered>)> = pool.install(|| {
+                wanted
+                    .par_iter()
+                    .with_max_len(1)
+                    .map(|&id| (id, self.facts_of(&outcomes[id], overlays)))
+                    .collect()
+            });
+            for (id, gathered) in gathered {
+                if let Some(gathered) = gathered {
+                    let outcome = &mut outcomes[id];
+                    outcome.facts = gathered.facts;
+                    outcome.import_shape = gathered.import_shape;
+                    // Project rules may now report in this file: the report reads it again.
+                    outcome.text_hash.get_or_insert(gathered.text_hash);
+                }
+            }
+        }
+    }
+
+    /// The facts of a file read before without them.
+    fn facts_of(&self, outcome: &FileOutcome, overlays: &Overlays) -> Option<Gathered> {
+        let source = self.text_of(&outcome.path, overlays).ok()?;
+        let tree = parse(&source, outcome.language).ok()?;
+        let enabled = vec![false; self.rules.len()];
+        let plan = WalkPlan {
+            rules: self.rules,
+            enabled: &enabled,
+            options: &self.settings.options,
+            collect_facts: true,
+        };
+        Some(Gathered {
+            facts: lint_tree(&source, &tree, outcome.language, &plan).facts,
+            import_shape: ImportShape::of(&source, outcome.language),
+            text_hash: text_hash(&source),
+        })
     }
 
     /// Lints `source` as the contents of the file at `path`, on its own: no project rules.

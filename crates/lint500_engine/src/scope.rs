@@ -509,6 +509,51 @@ fn is_entry(project: &Project, id: FileId, package: &Package, shapes: &[ImportSh
         || module.exports.iter().any(|export| export.name == "handler")
 }
 
+/// The HTTP methods a Next.js App Router `route` module exports as handlers
+/// (`export async function GET(request)`).
+pub const NEXT_ROUTE_METHODS: &[&str] =
+    &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// The parameter names a Lambda-style handler takes first (`(event, context, callback)`).
+pub const EVENT_PARAMETERS: &[&str] = &["event", "_event", "evt"];
+
+/// Whether the JavaScript module at `path`, whose text is `source`, exports something shaped
+/// like a serverless or Next.js handler, read from its text alone (cheap enough for every
+/// file of a package that names no framework): an export named `handler`, an exported
+/// function taking Lambda's `(event, context)`, an HTTP method of a Next.js `route` module,
+/// or a default export under an `api/` folder. The project view then decides by the facts.
+pub(crate) fn exports_handler_shape(path: &Path, source: &str) -> bool {
+    if Language::from_path(path).is_none_or(|language| !language.is_javascript_like()) {
+        return false;
+    }
+    let in_api_folder = path
+        .parent()
+        .is_some_and(|folder| folder.components().any(|part| part.as_os_str() == "api"));
+    let route_module = path.file_stem().is_some_and(|stem| stem == "route");
+    let lambda_signature = EVENT_PARAMETERS
+        .iter()
+        .any(|event| source.contains(&format!("({event}, context")));
+    lambda_signature
+        || source.lines().any(|line| {
+            let line = line.trim_start();
+            let exported = line.starts_with("export ")
+                || line.starts_with("exports.")
+                || line.starts_with("module.exports");
+            exported
+                && (line.contains("handler")
+                    || EVENT_PARAMETERS.iter().any(|event| {
+                        line.contains(&format!("({event}"))
+                            || line.contains(&format!("{event} =>"))
+                            || line.contains(&format!("async {event}"))
+                    })
+                    || (in_api_folder && line.starts_with("export default"))
+                    || (route_module
+                        && NEXT_ROUTE_METHODS
+                            .iter()
+                            .any(|method| line.contains(&format!(" {method}")))))
+        })
+}
+
 /// Route handlers (`app/**/route.ts`), API routes (`pages/api/**`), and `middleware.ts` /
 /// `instrumentation.ts`, with or without a `src/` folder.
 fn is_next_server_file(relative: &Path) -> bool {
@@ -592,7 +637,7 @@ fn is_external(specifier: &str, package: &Package) -> bool {
         || package.dependencies.contains_key(&format!("@types/{name}"))
 }
 
-const NODE_BUILTINS: &[&str] = &[
+pub(crate) const NODE_BUILTINS: &[&str] = &[
     "assert",
     "async_hooks",
     "buffer",

@@ -64,6 +64,10 @@ fn message(client: &ClientConstruction, function: &RequestTimeFunction<'_>) -> S
             Some(name) => format!("`{name}`, which only request handlers call"),
             None => "a function only request handlers call".to_string(),
         },
+        RequestTime::Called => match &function.function.name {
+            Some(name) => format!("`{name}`, which a request handler calls"),
+            None => "a function a request handler calls".to_string(),
+        },
     };
     format!(
         "A pooled client (`{}`) is created in {place}: each call opens its own connections, which leak and exhaust the database's limit under load",

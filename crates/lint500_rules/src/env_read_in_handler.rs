@@ -99,12 +99,19 @@ fn message(read: &EnvRead, language: Language, function: &RequestTimeFunction<'_
         RequestTime::Handler(HandlerKind::FastApiDependency) => {
             "a FastAPI dependency, which runs on every request".to_string()
         }
+        RequestTime::Handler(HandlerKind::Serverless) => {
+            "a serverless handler, on every invocation".to_string()
+        }
         RequestTime::Handler(_) | RequestTime::Nested => {
             "a request handler, on every request".to_string()
         }
         RequestTime::Helper => match &function.function.name {
             Some(name) => format!("`{name}`, which only request handlers call"),
             None => "a function only request handlers call".to_string(),
+        },
+        RequestTime::Called => match &function.function.name {
+            Some(name) => format!("`{name}`, which a request handler calls"),
+            None => "a function a request handler calls".to_string(),
         },
     };
     let variable = match &read.variable {

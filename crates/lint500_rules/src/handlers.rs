@@ -4,27 +4,35 @@
 //! - Express: functions registered on an app or router (`app.get`, `router.use`,
 //!   `router.route(path).post`, …), inline, local, imported or passed through a wrapper
 //!   (`asyncHandler(fn)`: both the wrapper's result and `fn` run per request);
-//! - serverless and Next-style: `exports.handler` / `export const handler` anywhere, the
-//!   default export of a module under an `api/` folder, and `GET`/`POST`/… of Next's `route`
-//!   modules;
+//! - serverless and Next-style, by shape wherever they are and whatever the package depends
+//!   on: `exports.handler` / `export const handler` / `export async function handler`, any
+//!   exported function taking Lambda's `(event[, context[, callback]])`, the default export of
+//!   a module under an `api/` folder, and `GET`/`POST`/… of Next's `route` modules;
 //! - FastAPI: functions decorated with `@app.get(…)` / `@router.post(…)` / … (or given to
 //!   `add_api_route`) on an app made by `FastAPI()` or a router made by `APIRouter()`, and the
 //!   dependency functions `Depends(fn)` / `Security(fn)` name anywhere in the project.
 //!
-//! [`request_time_functions`] adds what runs inside them: functions written in a handler, and
-//! helpers of the same module that only request-time functions call.
+//! [`request_time_functions`] adds what runs inside them: functions written in a handler,
+//! helpers of the same module that only request-time functions call, and the functions of
+//! other modules they call by an imported name.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use lint500_core::{Span, is_test_path};
-use lint500_engine::{DEFAULT_EXPORT, FileId, Function, Project, ProjectFile, Resolved, Value};
+use lint500_engine::{
+    Call, DEFAULT_EXPORT, EVENT_PARAMETERS, FileId, Function, MODULE_EXPORTS, NEXT_ROUTE_METHODS,
+    Project, ProjectFile, Resolved, Value,
+};
 
 use crate::express::registrations;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HandlerKind {
     Express,
+    /// A Lambda-style function: `handler`, or an export taking `(event, context)`.
     Serverless,
+    /// A Next.js API route or App Router route handler, a Vercel function.
+    ApiRoute,
     FastApiRoute,
     /// A function FastAPI calls for each request that depends on it.
     FastApiDependency,
@@ -48,6 +56,8 @@ pub(crate) enum RequestTime {
     Nested,
     /// A function of its module that only request-time functions call.
     Helper,
+    /// A function of another module that a request-time function calls by an imported name.
+    Called,
 }
 
 pub(crate) struct RequestTimeFunction<'p> {
@@ -71,12 +81,12 @@ pub(crate) const HANDLER_FRAMEWORKS: &[&str] = &[
     "fastapi",
 ];
 
+/// How many wrappers around a handler are looked through (`withA(withB(handler))`).
+const MAX_WRAPPERS: usize = 4;
+
 /// Names that mean a FastAPI app or router when their value cannot be followed
 /// (`def register(app: FastAPI)`), in a package that uses FastAPI.
 const FASTAPI_RECEIVER_NAMES: &[&str] = &["app", "router", "api", "api_router"];
-
-/// HTTP method exports of Next's `route` modules (`app/api/users/route.ts`).
-const NEXT_ROUTE_EXPORTS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// Every request handler of the project, each function once (its first registration wins).
 /// Test files are left out, and so are cached functions (`@lru_cache`): they run once.
@@ -95,11 +105,8 @@ pub(crate) fn handlers(project: &Project) -> Vec<Handler<'_>> {
             continue;
         }
         if project_file.facts.module.is_some() {
-            for name in serverless_exports(project, file, project_file) {
-                if let Resolved::Function { file, function } = project.resolve_export(file, name, 0)
-                {
-                    found.add(file, function, HandlerKind::Serverless, None);
-                }
+            for (file, function, kind) in serverless_exports(project, file, project_file) {
+                found.add(file, function, kind, None);
             }
         }
         let Some(module) = &project_file.facts.python else {
@@ -126,8 +133,10 @@ pub(crate) fn handlers(project: &Project) -> Vec<Handler<'_>> {
 }
 
 /// The handlers and everything that runs inside them: functions written in a request-time
-/// function, and functions of the same module that are called only by request-time functions
-/// (not while the module loads, not from startup code, not from other functions).
+/// function; functions of the same module that are called only by request-time functions
+/// (not while the module loads, not from startup code, not from other functions); and
+/// functions of other modules that a request-time function calls by an imported name
+/// (`createLead(…)`, `users.create(…)`), unless their module calls them while it loads.
 pub(crate) fn request_time_functions(project: &Project) -> Vec<RequestTimeFunction<'_>> {
     let mut found: Vec<RequestTimeFunction<'_>> = handlers(project)
         .into_iter()
@@ -138,69 +147,113 @@ pub(crate) fn request_time_functions(project: &Project) -> Vec<RequestTimeFuncti
             registered: handler.registered,
         })
         .collect();
-    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for (index, function) in found.iter().enumerate() {
-        by_file.entry(function.file).or_default().push(index);
+    // By file: start byte → where the handler it runs for is registered.
+    let mut request_time: HashMap<FileId, HashMap<usize, Option<(FileId, Span)>>> = HashMap::new();
+    for function in &found {
+        request_time
+            .entry(function.file)
+            .or_default()
+            .insert(function.function.start_byte, function.registered);
     }
-    let mut files: Vec<FileId> = by_file.keys().copied().collect();
-    files.sort_unstable();
-    for file in files {
+    // Files to look at again, in order: each time one gains a request-time function.
+    let mut pending: BTreeSet<FileId> = request_time.keys().copied().collect();
+    while let Some(file) = pending.pop_first() {
         let functions = module_functions(project, file);
-        let mut callers: HashMap<usize, Vec<usize>> = HashMap::new();
+        let known = request_time.entry(file).or_default();
+        extend_within_module(file, functions, known, &mut found);
+        let known = &request_time[&file];
+        let mut reached = Vec::new();
         for caller in functions {
-            for &callee in &caller.calls {
-                callers.entry(callee).or_default().push(caller.start_byte);
+            let Some(&registered) = known.get(&caller.start_byte) else {
+                continue;
+            };
+            for callee in &caller.imported_calls {
+                if let Resolved::Function {
+                    file: defined,
+                    function,
+                } = project.resolve(file, callee)
+                    && defined != file
+                    && !function.cached
+                    && !function.called_at_load
+                {
+                    reached.push((defined, function, registered));
+                }
             }
         }
-        // Start byte → where the handler it runs for is registered.
-        let mut request_time: HashMap<usize, Option<(FileId, Span)>> = by_file[&file]
-            .iter()
-            .map(|&index| (found[index].function.start_byte, found[index].registered))
-            .collect();
-        // Functions come in source order, so one round reaches every nested function; a helper
-        // may wait for its callers. Each round adds a function or ends.
-        loop {
-            let mut added = false;
-            for function in functions {
-                if request_time.contains_key(&function.start_byte) || function.cached {
-                    continue;
-                }
-                let nested_in = function
-                    .enclosing
-                    .and_then(|enclosing| request_time.get(&enclosing).copied());
-                let helper_of = || {
-                    let callers = callers.get(&function.start_byte)?;
-                    if function.called_at_load {
-                        return None;
-                    }
-                    callers
-                        .iter()
-                        .map(|caller| request_time.get(caller).copied())
-                        .collect::<Option<Vec<_>>>()
-                        .and_then(|registered| registered.into_iter().next())
-                };
-                let (why, registered) = match nested_in {
-                    Some(registered) => (RequestTime::Nested, registered),
-                    None => match helper_of() {
-                        Some(registered) => (RequestTime::Helper, registered),
-                        None => continue,
-                    },
-                };
-                request_time.insert(function.start_byte, registered);
-                found.push(RequestTimeFunction {
-                    file,
-                    function,
-                    why,
-                    registered,
-                });
-                added = true;
+        for (defined, function, registered) in reached {
+            let known = request_time.entry(defined).or_default();
+            if known.contains_key(&function.start_byte) {
+                continue;
             }
-            if !added {
-                break;
-            }
+            known.insert(function.start_byte, registered);
+            found.push(RequestTimeFunction {
+                file: defined,
+                function,
+                why: RequestTime::Called,
+                registered,
+            });
+            pending.insert(defined);
         }
     }
     found
+}
+
+/// Adds to `known` (and `found`) the functions of `file` that run inside its request-time
+/// functions: those written in one, and those only request-time functions call.
+fn extend_within_module<'p>(
+    file: FileId,
+    functions: &'p [Function],
+    known: &mut HashMap<usize, Option<(FileId, Span)>>,
+    found: &mut Vec<RequestTimeFunction<'p>>,
+) {
+    let mut callers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for caller in functions {
+        for &callee in &caller.calls {
+            callers.entry(callee).or_default().push(caller.start_byte);
+        }
+    }
+    // Functions come in source order, so one round reaches every nested function; a helper
+    // may wait for its callers. Each round adds a function or ends.
+    loop {
+        let mut added = false;
+        for function in functions {
+            if known.contains_key(&function.start_byte) || function.cached {
+                continue;
+            }
+            let nested_in = function
+                .enclosing
+                .and_then(|enclosing| known.get(&enclosing).copied());
+            let helper_of = || {
+                let callers = callers.get(&function.start_byte)?;
+                if function.called_at_load {
+                    return None;
+                }
+                callers
+                    .iter()
+                    .map(|caller| known.get(caller).copied())
+                    .collect::<Option<Vec<_>>>()
+                    .and_then(|registered| registered.into_iter().next())
+            };
+            let (why, registered) = match nested_in {
+                Some(registered) => (RequestTime::Nested, registered),
+                None => match helper_of() {
+                    Some(registered) => (RequestTime::Helper, registered),
+                    None => continue,
+                },
+            };
+            known.insert(function.start_byte, registered);
+            found.push(RequestTimeFunction {
+                file,
+                function,
+                why,
+                registered,
+            });
+            added = true;
+        }
+        if !added {
+            break;
+        }
+    }
 }
 
 /// Handlers gathered once each.
@@ -251,24 +304,106 @@ fn functions_of<'p>(
     functions
 }
 
-/// The names a JavaScript module exports as serverless or Next-style handlers.
-fn serverless_exports(
-    project: &Project,
+/// The functions a JavaScript module exports as serverless or Next-style handlers: its
+/// `handler` export; an exported function shaped like a Lambda handler, taking `(event[,
+/// context[, callback]])`; the default export of a module under an `api/` folder (Next's
+/// `pages/api`, Vercel functions); and the HTTP methods of Next's `route` modules.
+fn serverless_exports<'p>(
+    project: &'p Project,
     file: FileId,
-    project_file: &ProjectFile,
-) -> Vec<&'static str> {
+    project_file: &'p ProjectFile,
+) -> Vec<(FileId, &'p Function, HandlerKind)> {
     let path = relative_to_package(project, file, project_file);
-    let mut names = vec!["handler"];
+    let mut names: Vec<(&str, HandlerKind)> = vec![("handler", HandlerKind::Serverless)];
     let in_api_folder = path
         .parent()
         .is_some_and(|folder| folder.components().any(|part| part.as_os_str() == "api"));
     if in_api_folder {
-        names.push(DEFAULT_EXPORT);
+        names.push((DEFAULT_EXPORT, HandlerKind::ApiRoute));
     }
     if path.file_stem().is_some_and(|stem| stem == "route") {
-        names.extend_from_slice(NEXT_ROUTE_EXPORTS);
+        names.extend(
+            NEXT_ROUTE_METHODS
+                .iter()
+                .map(|method| (*method, HandlerKind::ApiRoute)),
+        );
     }
-    names
+    let mut found: Vec<(FileId, &Function, HandlerKind)> = Vec::new();
+    for (name, kind) in names {
+        match project.resolve_export(file, name, 0) {
+            Resolved::Function { file, function } => found.push((file, function, kind)),
+            // `export default withAuth(handler)`, `withMiddleware('verify')(handler)`.
+            Resolved::CallResult { file, call } => found.extend(
+                wrapped(project, file, call)
+                    .into_iter()
+                    .map(|(file, function)| (file, function, kind)),
+            ),
+            _ => {}
+        }
+    }
+    // Lambda handlers go by any name (`module.exports.create = (event, context, cb) => …`).
+    let Some(module) = &project_file.facts.module else {
+        return found;
+    };
+    let mut exported: Vec<&str> = Vec::new();
+    for export in &module.exports {
+        match (&export.value, export.name.as_str()) {
+            (Value::Object(members), MODULE_EXPORTS) => {
+                exported.extend(members.iter().map(|(name, _)| name.as_str()));
+            }
+            (_, MODULE_EXPORTS | DEFAULT_EXPORT) => {}
+            (_, name) => exported.push(name),
+        }
+    }
+    for name in exported {
+        if let Resolved::Function { file, function } = project.resolve_export(file, name, 0)
+            && is_lambda_shaped(function)
+        {
+            found.push((file, function, HandlerKind::Serverless));
+        }
+    }
+    found
+}
+
+/// The functions a wrapper call is given: its arguments, and those of the calls that made the
+/// wrapper (`withMiddleware('verify')(handler)`), a few levels deep.
+fn wrapped<'p>(project: &'p Project, file: FileId, call: &'p Call) -> Vec<(FileId, &'p Function)> {
+    let mut found = Vec::new();
+    let mut call = Some(call);
+    for _ in 0..MAX_WRAPPERS {
+        let Some(current) = call else {
+            break;
+        };
+        for argument in &current.arguments {
+            match project.resolve(file, argument) {
+                Resolved::Function { file, function } => found.push((file, function)),
+                Resolved::CallResult { file, call } if argument_is_call(argument) => {
+                    found.extend(wrapped(project, file, call));
+                }
+                _ => {}
+            }
+        }
+        call = match &current.callee {
+            Value::Call(inner) => Some(inner),
+            _ => None,
+        };
+    }
+    found
+}
+
+/// Whether a wrapper's argument is itself a wrapped handler written in place
+/// (`withA(withB(handler))`): only those are followed, not calls through names.
+fn argument_is_call(argument: &Value) -> bool {
+    matches!(argument, Value::Call(_))
+}
+
+/// `(event)`, `(event, context)` or `(event, context, callback)`: what Lambda calls.
+fn is_lambda_shaped(function: &Function) -> bool {
+    function.arity <= 3
+        && function
+            .first_parameter
+            .as_deref()
+            .is_some_and(|first| EVENT_PARAMETERS.contains(&first))
 }
 
 /// Whether a decorator's receiver is a FastAPI app or router: resolved to `FastAPI()` /

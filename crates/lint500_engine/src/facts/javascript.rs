@@ -256,7 +256,9 @@ impl JsFactsCollector {
                 .last()
                 .map(|&index| self.module.functions[index].start_byte),
             calls: Vec::new(),
+            imported_calls: Vec::new(),
             called_at_load: false,
+            calls_project_imports: false,
             cached: false,
             env_reads: Vec::new(),
             env_tested: Vec::new(),
@@ -703,8 +705,9 @@ impl JsFactsCollector {
         });
     }
 
-    /// A call of an imported name (`getUser(id)`, `users.getUser(id)`) whose result, if it is
-    /// a promise, is not awaited: the project view decides whether the callee is async.
+    /// A call of an imported name (`getUser(id)`, `users.getUser(id)`): recorded for the
+    /// function making it, and, when its result, if it is a promise, is not awaited, for the
+    /// project view to decide whether the callee is async. Node's own modules are left out.
     fn unawaited_import_call(&mut self, node: Node<'_>, callee: Node<'_>, file: &FileModel<'_>) {
         let ids = self.ids;
         let root = if callee.kind_id() == ids.member_expression {
@@ -715,15 +718,23 @@ impl JsFactsCollector {
         } else {
             callee
         };
-        // Only a relative specifier names a module of the project.
-        let from_project = |import: &Import| import.specifier.starts_with('.');
-        if root.kind_id() != ids.identifier
-            || !self
-                .module
-                .import(file.text(root))
-                .is_some_and(from_project)
-        {
+        if root.kind_id() != ids.identifier {
             return;
+        }
+        let Some(import) = self.module.import(file.text(root)) else {
+            return;
+        };
+        if is_node_builtin(&import.specifier) || is_shadowed(root, file.source) {
+            return;
+        }
+        let project_like = is_project_like(&import.specifier);
+        if let Some(&index) = self.open_functions.last() {
+            let value = value_of(callee, file);
+            let function = &mut self.module.functions[index];
+            function.calls_project_imports |= project_like;
+            if !function.imported_calls.contains(&value) {
+                function.imported_calls.push(value);
+            }
         }
         let in_async_function = self
             .open_functions
@@ -735,8 +746,7 @@ impl JsFactsCollector {
             value_of(callee, file),
             in_async_function,
             file,
-        ) && !is_shadowed(root, file.source)
-        {
+        ) {
             self.module.unawaited_calls.push(call);
         }
     }
@@ -1161,6 +1171,24 @@ pub fn has_token(node: Node<'_>, token: &str) -> bool {
     node.children(&mut cursor)
         .take_while(|child| !child.is_named() || child.kind() == "decorator")
         .any(|child| child.kind() == token)
+}
+
+/// Whether an import names one of Node's own modules (`fs`, `node:path`): never the project's.
+fn is_node_builtin(specifier: &str) -> bool {
+    specifier.starts_with("node:")
+        || crate::scope::NODE_BUILTINS.contains(&crate::project::package_of(specifier))
+}
+
+/// Whether a specifier is likely to name a module of the project rather than an installed
+/// package: relative, a package import (`#db`), a path alias (`@/lib/db`, `~/lib/db`), or a
+/// scoped name a workspace package may have (`@acme/db`). Bare names (`axios`) are packages
+/// unless a `baseUrl` says otherwise, which only the project view knows.
+fn is_project_like(specifier: &str) -> bool {
+    specifier.starts_with('.')
+        || specifier.starts_with('#')
+        || specifier.starts_with('~')
+        || specifier.starts_with("@/")
+        || specifier.starts_with('@') && specifier.contains('/')
 }
 
 fn is_identifier(text: &str) -> bool {

@@ -388,8 +388,15 @@ pub struct Function {
     pub enclosing: Option<usize>,
     /// The functions of this module it calls by name, by start byte.
     pub calls: Vec<usize>,
+    /// JavaScript: what its own body calls of imported names (`createLead(…)`,
+    /// `users.create(…)`), once each: the project view follows them into other modules.
+    pub imported_calls: Vec<Value>,
     /// Whether the module calls it by name outside any function, that is while it loads.
     pub called_at_load: bool,
+    /// Whether [`Function::imported_calls`] holds a call of a module the specifier says is
+    /// the project's (relative, `#`, an alias such as `@/` or `~/`, a scoped workspace
+    /// package): such functions may reach request-time facts in another module, and are kept.
+    pub calls_project_imports: bool,
     /// Python `@cache` / `@lru_cache`: its body runs once per argument list, not per call.
     pub cached: bool,
     /// Environment reads in its own body (those of nested functions are theirs).
@@ -411,7 +418,9 @@ impl Function {
     /// Whether it holds a fact that request-time rules report on: such functions, and those
     /// that contain or call them, are kept when a file's facts are trimmed.
     fn has_request_time_facts(&self) -> bool {
-        !self.env_reads.is_empty() || self.clients.iter().any(|client| !client.lazy_singleton)
+        !self.env_reads.is_empty()
+            || self.clients.iter().any(|client| !client.lazy_singleton)
+            || self.calls_project_imports
     }
 }
 
