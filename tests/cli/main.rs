@@ -9,6 +9,7 @@ mod ci_formats;
 mod config;
 mod fix;
 mod formats;
+mod handlers_by_shape;
 mod hostile;
 mod projects;
 mod scope;
