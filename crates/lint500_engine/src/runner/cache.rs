@@ -8,7 +8,7 @@
 //! renamed, so that concurrent runs never read half a file; an entry that does not read back
 //! (corrupt, from another build, naming a rule this build lacks) is a miss.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
@@ -31,8 +31,8 @@ pub(crate) struct Cache {
     dir: PathBuf,
     /// This build of lint500: its version and the identity of its executable.
     build: String,
-    loaded: RwLock<BTreeMap<PathBuf, Entry>>,
-    fresh: Mutex<BTreeMap<PathBuf, Entry>>,
+    loaded: RwLock<HashMap<PathBuf, Entry>>,
+    fresh: Mutex<HashMap<PathBuf, Entry>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -118,8 +118,8 @@ impl Cache {
         Some(Cache {
             dir: dir.to_path_buf(),
             build,
-            loaded: RwLock::new(loaded),
-            fresh: Mutex::new(BTreeMap::new()),
+            loaded: RwLock::new(loaded.into_iter().collect()),
+            fresh: Mutex::new(HashMap::new()),
         })
     }
 
@@ -145,11 +145,12 @@ impl Cache {
         loaded.retain(|path, _| path.exists());
         let stored = Stored {
             build: self.build.clone(),
-            files: std::mem::take(&mut *loaded),
+            files: loaded
+                .iter()
+                .map(|(path, entry)| (path.clone(), entry.clone()))
+                .collect(),
         };
-        let text = serde_json::to_vec(&stored);
-        *loaded = stored.files;
-        let Ok(text) = text else {
+        let Ok(text) = serde_json::to_vec(&stored) else {
             return;
         };
         let temporary = self
@@ -195,15 +196,12 @@ fn build_identity() -> String {
     format!("{}+{executable}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Two independent 64-bit hashes of `parts`, as hex.
+/// A hash of `parts`, as hex. It is compared only with the one entry stored for the same
+/// path, so 64 bits keep a stale entry from passing for a fresh one.
 fn key_of(parts: &impl Hash) -> String {
-    let half = |seed: u8| {
-        let mut hasher = DefaultHasher::new();
-        seed.hash(&mut hasher);
-        parts.hash(&mut hasher);
-        hasher.finish()
-    };
-    format!("{:016x}{:016x}", half(1), half(2))
+    let mut hasher = DefaultHasher::new();
+    parts.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
 }
 
 impl Linter {
