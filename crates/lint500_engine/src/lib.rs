@@ -45,7 +45,9 @@ pub use grammar::{ParseRefusal, parse};
 pub use model::{FileModel, TreeLint, WalkPlan, lint_tree};
 pub use paths::GlobList;
 pub use project::{Ecosystem, FileId, Package, PackageId, Project, ProjectFile, Resolved};
-pub use rule::{DiagnosticBuilder, PendingFinding, ProjectContext, Rule, RuleContext, RuleSet};
+pub use rule::{
+    Condition, DiagnosticBuilder, PendingFinding, ProjectContext, Rule, RuleContext, RuleSet,
+};
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
 pub use scope::{EVENT_PARAMETERS, INCLUDE_KEYS, NEXT_ROUTE_METHODS, NotServerCode, ScopeIncludes};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};

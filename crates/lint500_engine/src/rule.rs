@@ -51,8 +51,7 @@ pub trait Rule: Send + Sync + RefUnwindSafe {
     /// For a rule about suppression comments: runs on each linted file once every other rule
     /// is done, with the rules its comments name that suppressed nothing there (rules that
     /// did not run on the file are left out; unknown ids are in).
-    fn check_suppressions(&self, _idle: &[IdleSuppression], _ctx: &mut SuppressionContext<'_>) {
-    }
+    fn check_suppressions(&self, _idle: &[IdleSuppression], _ctx: &mut SuppressionContext<'_>) {}
 }
 
 struct RegisteredRule {
@@ -168,23 +167,36 @@ pub struct RuleContext<'a, 'tree> {
     pub(crate) pending: &'a mut Vec<PendingFinding>,
 }
 
-/// A finding that holds only if `helper`, a function the file calls but does not define
-/// (`getErrorMessage` imported from `./utils`), returns the message of the error it is given.
-/// The project view resolves the name once every file's facts are in; a finding whose helper
-/// cannot be resolved, or is not one, is dropped.
+/// A finding that holds only if `helper`, a function the file calls (`getErrorMessage`
+/// imported from `./utils`, `get_one` from `.repository`), does what `condition` says. The
+/// project view resolves the name once every file's facts are in; a finding whose helper
+/// cannot be resolved, or does not, is dropped.
 #[derive(Debug)]
 pub struct PendingFinding {
     pub(crate) helper: Value,
+    pub(crate) condition: Condition,
     pub(crate) diagnostic: Diagnostic,
 }
 
+/// What a pending finding needs of the function it calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Condition {
+    /// It returns the message of the error it is given (`getErrorMessage(err)`).
+    ReturnsErrorText,
+    /// Its declared return type admits nothing (`-> Optional[User]`, `: Promise<User | null>`).
+    ReturnsNullable,
+}
+
 impl PendingFinding {
-    /// Whether the helper, written in `file`, is a function that returns the error's message.
+    /// Whether the helper, written in `file`, is a function that meets the condition.
     pub(crate) fn holds(&self, project: &Project, file: FileId) -> bool {
-        matches!(
-            project.resolve(file, &self.helper),
-            crate::Resolved::Function { function, .. } if function.returns_error_text
-        )
+        let crate::Resolved::Function { function, .. } = project.resolve(file, &self.helper) else {
+            return false;
+        };
+        match self.condition {
+            Condition::ReturnsErrorText => function.returns_error_text,
+            Condition::ReturnsNullable => function.returns_nullable,
+        }
     }
 
     pub(crate) fn into_diagnostic(self) -> Diagnostic {
@@ -229,11 +241,12 @@ impl<'a, 'tree> RuleContext<'a, 'tree> {
 }
 
 impl<'tree> RuleContext<'_, 'tree> {
-    /// Reports a finding that holds only if `helper`, a callee the file does not define,
-    /// returns the message of the error it is given (see [`PendingFinding`]).
-    pub fn report_if_returns_error_text(
+    /// Reports a finding that holds only if `helper`, a callee, meets `condition` once the
+    /// project view resolves it (see [`PendingFinding`]).
+    pub fn report_if(
         &mut self,
         helper: Node<'_>,
+        condition: Condition,
         node: Node<'_>,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -246,6 +259,7 @@ impl<'tree> RuleContext<'_, 'tree> {
         let span = self.file.span(node);
         self.pending.push(PendingFinding {
             helper,
+            condition,
             diagnostic: new_diagnostic(self.meta, span, message.into(), help.into()),
         });
         DiagnosticBuilder {

@@ -757,7 +757,9 @@ impl Linter {
                 .map(|(line, rule)| Notice {
                     path: outcome.display.clone(),
                     kind: NoticeKind::UnknownRuleInSuppression,
-                    message: format!("line {line}: suppression comment names unknown rule `{rule}`"),
+                    message: format!(
+                        "line {line}: suppression comment names unknown rule `{rule}`"
+                    ),
                 })
                 .collect();
             outcome.notices.extend(unknown);

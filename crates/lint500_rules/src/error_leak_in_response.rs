@@ -5,7 +5,7 @@
 //! the fix is a generic message with a request id, and the details in the logs.
 
 use lint500_core::Language;
-use lint500_engine::{FileModel, Rule, RuleContext, carried_text, local_values};
+use lint500_engine::{Condition, FileModel, Rule, RuleContext, carried_text, local_values};
 use tree_sitter::Node;
 
 use crate::catch::{
@@ -110,7 +110,7 @@ fn check<'tree>(
                 format!("A response with status {status} sends the error's message to the client")
             }
         };
-        ctx.report_if_returns_error_text(callee, call, message, help)
+        ctx.report_if(callee, Condition::ReturnsErrorText, call, message, help)
             .label(response.status, "a server error status");
         true
     } else {

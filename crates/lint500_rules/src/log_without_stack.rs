@@ -5,7 +5,8 @@
 
 use lint500_core::{Fix, Language};
 use lint500_engine::{
-    ErrorPart, ErrorText, FileModel, Rule, RuleContext, error_text, is_traceback_function,
+    Condition, ErrorPart, ErrorText, FileModel, Rule, RuleContext, error_text,
+    is_traceback_function,
 };
 use tree_sitter::Node;
 
@@ -50,8 +51,9 @@ impl Rule for LogWithoutStack {
         let report = match finding.helper {
             // `logger.error(getErrorMessage(err))` with the helper imported: a finding only if
             // the project view finds that it returns the message.
-            Some(helper) => ctx.report_if_returns_error_text(
+            Some(helper) => ctx.report_if(
                 helper,
+                Condition::ReturnsErrorText,
                 finding.culprit,
                 finding.message,
                 finding.help,

@@ -10,8 +10,10 @@
 //! passed to a helper, reassigned, tested in an unusual way) ends the search silently.
 
 use lint500_core::Language;
-use lint500_engine::{FileModel, Rule, RuleContext, is_nested_scope, later_statements};
+use lint500_engine::{Condition, FileModel, Rule, RuleContext, is_nested_scope, later_statements};
 use tree_sitter::Node;
+
+use crate::attempt::has_word;
 
 pub struct UncheckedFindResult;
 
@@ -106,14 +108,17 @@ impl Rule for UncheckedFindResult {
         }
         let null = if python { "None" } else { "null" };
         let (callee, label) = lookup.shown(file);
+        let returns = if lookup.declared {
+            format!("is declared to return {null} when nothing matches")
+        } else {
+            format!("returns {null} when nothing matches")
+        };
         let message = match variable {
-            Some(name) => format!(
-                "`{name}` is dereferenced without a check for {null}: `{callee}` returns {null} \
-                 when nothing matches"
-            ),
+            Some(name) => {
+                format!("`{name}` is dereferenced without a check for {null}: `{callee}` {returns}")
+            }
             None => format!(
-                "The result of `{callee}` is dereferenced without a check for {null}: it is \
-                 {null} when nothing matches"
+                "The result of `{callee}` is dereferenced without a check for {null}: it {returns}"
             ),
         };
         let shown = variable.unwrap_or("row");
@@ -130,10 +135,20 @@ impl Rule for UncheckedFindResult {
                  (`findUniqueOrThrow`, `findFirstOrThrow`, `.orFail()`)"
             )
         };
-        ctx.report(dereference, message, help).label(
-            label,
-            format!("this lookup returns {null} when nothing matches"),
-        );
+        let label_text = format!("this lookup {returns}");
+        if lookup.declared {
+            ctx.report_if(
+                lookup.callee,
+                Condition::ReturnsNullable,
+                dereference,
+                message,
+                help,
+            )
+            .label(label, label_text);
+        } else {
+            ctx.report(dereference, message, help)
+                .label(label, label_text);
+        }
     }
 }
 
@@ -147,6 +162,9 @@ struct Lookup<'tree> {
     method: &'tree str,
     /// Named in `extra-lookups` rather than known to the rule.
     configured: bool,
+    /// A project function, a lookup only if the project view finds its declared return type
+    /// nullable.
+    declared: bool,
 }
 
 impl Lookup<'_> {
@@ -199,12 +217,26 @@ impl<'tree> Lookup<'tree> {
                 is_javascript_lookup(method, receiver, arguments, file)
             }
         });
-        (configured || known).then_some(Lookup {
+        // A project function the project view may find declared nullable (`-> Optional[User]`,
+        // `: Promise<User | null>`): typed languages, a callee named like a lookup, called by
+        // name or on a module (`get_one(…)`, `crud.get_user(…)`).
+        let declared = !configured
+            && !known
+            && file.language != Language::JavaScript
+            && receiver.is_none_or(|receiver| receiver.kind() == "identifier")
+            && has_word(
+                method,
+                &[
+                    "get", "find", "fetch", "load", "lookup", "retrieve", "read", "select",
+                ],
+            );
+        (configured || known || declared).then_some(Lookup {
             call,
             callee,
             method_node,
             method,
             configured,
+            declared,
         })
     }
 }
@@ -713,7 +745,10 @@ fn value_of<'tree>(
                 match (property, chained) {
                     (Some(name), Some(call)) if QUERY_BUILDERS.contains(&name) => value = call,
                     // `cache.findUser(id).name`: a synchronous lookup dereferenced at once.
-                    (Some(name), _) if lookup.configured && !PROMISE_METHODS.contains(&name) => {
+                    (Some(name), _)
+                        if (lookup.configured || lookup.declared)
+                            && !PROMISE_METHODS.contains(&name) =>
+                    {
                         break;
                     }
                     _ => return None,
@@ -722,7 +757,7 @@ fn value_of<'tree>(
             _ => break,
         }
     }
-    (python || awaited || lookup.configured).then_some(value)
+    (python || awaited || lookup.configured || lookup.declared).then_some(value)
 }
 
 /// Whether a member access or subscript uses optional chaining (`user?.email`, `user?.[k]`).

@@ -163,8 +163,10 @@ impl JsFactsCollector {
                     || function.returns_app.is_some()
                     // What a process listener here or in another module may be.
                     || listener_functions.contains(&function.start_byte)
-                    // Message helpers: another module's rules ask what they return.
+                    // Message helpers and nullable lookups: another module's rules ask what
+                    // they return.
                     || function.returns_error_text
+                    || function.returns_nullable
             },
         );
         let functions = &module.functions;
@@ -251,6 +253,7 @@ impl JsFactsCollector {
             returns_function: returned_function(node, ids.body),
             returns_app: returned_name(node, ids.body, file),
             returns_error_text: crate::error_text::returns_error_text(node, file),
+            returns_nullable: super::nullable_return(node, file.source),
             enclosing: self
                 .open_functions
                 .last()

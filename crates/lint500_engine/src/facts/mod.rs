@@ -384,6 +384,10 @@ pub struct Function {
     /// Whether it returns the message of the error it is given as its first parameter
     /// (`getErrorMessage(err)`): see [`crate::error_text::returns_error_text`].
     pub returns_error_text: bool,
+    /// Whether its declared return type admits nothing: Python `-> Optional[T]`, `-> T |
+    /// None`, `-> Union[T, None]`; TypeScript `: T | null`, `: Promise<T | undefined>`. Its
+    /// result is a lookup wherever it is called: see [`nullable_return`].
+    pub returns_nullable: bool,
     /// The function this one is written in, by start byte.
     pub enclosing: Option<usize>,
     /// The functions of this module it calls by name, by start byte.
@@ -412,6 +416,29 @@ pub struct Function {
     /// body never names its first parameter (or it has none), so it drops the error or
     /// rejection reason it is given. False where not read.
     pub ignores_first_argument: bool,
+}
+
+/// Whether a function's declared return type (`return_type` in both grammars) admits nothing
+/// (`None`, `null`, `undefined`) beside a value; `void` and bare `None` do not count, since
+/// such a function returns no value to dereference.
+pub(crate) fn nullable_return(function: tree_sitter::Node<'_>, source: &str) -> bool {
+    let Some(annotation) = function
+        .child_by_field_name("return_type")
+        .and_then(|node| source.get(node.byte_range()))
+    else {
+        return false;
+    };
+    let words: Vec<&str> = annotation
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let empty = |word: &&str| matches!(*word, "None" | "null" | "undefined");
+    // `Optional[User]`, `User | None`, `Promise<User | null>`: a value or nothing.
+    (words.contains(&"Optional") && words.len() > 1)
+        || (words.iter().any(empty)
+            && words
+                .iter()
+                .any(|word| !empty(word) && !matches!(*word, "Promise" | "void" | "never")))
 }
 
 impl Function {

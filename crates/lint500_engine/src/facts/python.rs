@@ -139,8 +139,12 @@ impl PyFactsCollector {
             source,
             callee,
             // Coroutine functions: another module's call may forget to await them; message
-            // helpers: another module's rules ask what they return.
-            |function| (function.is_async && !function.is_generator) || function.returns_error_text,
+            // helpers and nullable lookups: another module's rules ask what they return.
+            |function| {
+                (function.is_async && !function.is_generator)
+                    || function.returns_error_text
+                    || function.returns_nullable
+            },
         );
         let functions = &module.functions;
         let kept = |value: &Value| match value {
@@ -219,6 +223,7 @@ impl PyFactsCollector {
             returns_function: None,
             returns_app: None,
             returns_error_text: crate::error_text::returns_error_text(node, file),
+            returns_nullable: super::nullable_return(node, file.source),
             enclosing,
             calls: Vec::new(),
             imported_calls: Vec::new(),

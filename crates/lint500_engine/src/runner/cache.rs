@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FileOutcome, Linter, Notice};
 use crate::facts::{FileFacts, Value};
-use crate::rule::{PendingFinding, RuleSet};
+use crate::rule::{Condition, PendingFinding, RuleSet};
 use crate::scope::{ImportShape, NotServerCode};
 use crate::suppression::Suppressions;
 use crate::walk::SourceFile;
@@ -58,7 +58,7 @@ struct CachedOutcome {
     text_hash: Option<u64>,
     notices: Vec<Notice>,
     facts: FileFacts,
-    pending: Vec<(Value, CachedDiagnostic)>,
+    pending: Vec<(Value, Condition, CachedDiagnostic)>,
 }
 
 /// A [`Diagnostic`] whose rule is named by its id.
@@ -278,9 +278,10 @@ impl Linter {
         let pending = cached
             .pending
             .into_iter()
-            .map(|(helper, diagnostic)| {
+            .map(|(helper, condition, diagnostic)| {
                 Some(PendingFinding {
                     helper,
+                    condition,
                     diagnostic: diagnostic.into_diagnostic(self.rules)?,
                 })
             })
@@ -339,6 +340,7 @@ fn cached(outcome: &FileOutcome) -> CachedOutcome {
             .map(|pending| {
                 (
                     pending.helper.clone(),
+                    pending.condition,
                     CachedDiagnostic::of(&pending.diagnostic),
                 )
             })
