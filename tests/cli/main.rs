@@ -3,8 +3,8 @@
 
 mod add_ignore;
 mod bad_input;
-mod cache;
 mod baseline;
+mod cache;
 mod ci_formats;
 mod config;
 mod fix;
