@@ -118,7 +118,12 @@ impl Rule for UncheckedFindResult {
                 format!("`{name}` is dereferenced without a check for {null}: `{callee}` {returns}")
             }
             None => format!(
-                "The result of `{callee}` is dereferenced without a check for {null}: it {returns}"
+                "The result of `{callee}` is dereferenced without a check for {null}: it {}",
+                if lookup.declared {
+                    returns.clone()
+                } else {
+                    format!("is {null} when nothing matches")
+                }
             ),
         };
         let shown = variable.unwrap_or("row");

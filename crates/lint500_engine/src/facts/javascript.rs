@@ -955,6 +955,58 @@ fn is_path(node: Node<'_>) -> bool {
 }
 
 /// What an expression denotes, followed through wrappers that do not change it.
+/// The class a TypeScript parameter of the enclosing function is annotated with, when
+/// `identifier` names that parameter: `ProductController` for `controller` in `function
+/// productRoutes(controller: ProductController)`. Only a plain class name counts.
+fn typed_parameter_class<'tree>(
+    identifier: Node<'_>,
+    file: &FileModel<'tree>,
+) -> Option<&'tree str> {
+    if file.language == Language::JavaScript {
+        return None;
+    }
+    let name = file.text(identifier);
+    let parameters = file
+        .enclosing_function()?
+        .child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    let parameter = parameters
+        .named_children(&mut cursor)
+        .filter(|parameter| {
+            matches!(
+                parameter.kind(),
+                "required_parameter" | "optional_parameter"
+            )
+        })
+        .find(|parameter| {
+            parameter
+                .child_by_field_name("pattern")
+                .is_some_and(|pattern| pattern.kind() == "identifier" && file.text(pattern) == name)
+        })?;
+    let annotated = parameter.child_by_field_name("type")?.named_child(0)?;
+    let class = file.text(annotated);
+    (annotated.kind() == "type_identifier" && class.starts_with(|c: char| c.is_ascii_uppercase()))
+        .then_some(class)
+}
+
+/// The name of the class whose method, constructor or field initialiser holds the current
+/// node (`OrdersRouter` for `this.list` in its constructor).
+fn enclosing_class_name<'tree>(file: &FileModel<'tree>) -> Option<&'tree str> {
+    let function = file.enclosing_function()?;
+    // method_definition → class_body → class; a field's arrow function → field → class_body.
+    let class = std::iter::successors(function.parent(), Node::parent)
+        .take(3)
+        .find(|node| {
+            matches!(
+                node.kind(),
+                "class_declaration" | "class" | "abstract_class_declaration"
+            )
+        })?;
+    class
+        .child_by_field_name("name")
+        .map(|name| file.text(name))
+}
+
 pub(crate) fn value_of(node: Node<'_>, file: &FileModel<'_>) -> Value {
     value_at_depth(node, file, 0)
 }
@@ -978,8 +1030,16 @@ fn value_at_depth(node: Node<'_>, file: &FileModel<'_>, depth: usize) -> Value {
             });
             inner.map_or(Value::Unknown, nested)
         }
-        "identifier" => Value::Name(file.text(node).to_string()),
-        "this" => Value::Name("this".into()),
+        "identifier" => match typed_parameter_class(node, file) {
+            // `controller.list` with `controller: ProductController`: a member of an instance.
+            Some(class) => Value::New(Box::new(Value::Name(class.to_string()))),
+            None => Value::Name(file.text(node).to_string()),
+        },
+        // `this.list` in a method or constructor: a member of an instance of the class.
+        "this" => match enclosing_class_name(file) {
+            Some(class) => Value::New(Box::new(Value::Name(class.to_string()))),
+            None => Value::Name("this".into()),
+        },
         "arrow_function"
         | "function_expression"
         | "function"
