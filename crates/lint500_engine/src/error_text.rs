@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
+use crate::syntax::{is_function, last_name};
 
 /// How many nodes one look at an expression reads before giving up (silence).
 const MAX_NODES: usize = 256;
@@ -660,32 +661,4 @@ fn is_name(node: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
         }
     }
     false
-}
-
-/// The last name of a callee: `format_exc` of `traceback.format_exc`, `String` of `String`.
-fn last_name<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> &'tree str {
-    match node.kind() {
-        "attribute" => node.child_by_field_name("attribute"),
-        "member_expression" => node.child_by_field_name("property"),
-        _ => Some(node),
-    }
-    .map_or("", |name| file.text(name))
-}
-
-fn is_function(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "function"
-            | "method_definition"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "function_definition"
-            | "lambda"
-            | "class"
-            | "class_declaration"
-            | "class_definition"
-    )
 }

@@ -21,6 +21,7 @@ mod scope;
 mod source;
 mod suppression;
 mod suppression_comments;
+mod syntax;
 mod unawaited;
 mod walk;
 
@@ -53,6 +54,7 @@ pub use scope::{EVENT_PARAMETERS, INCLUDE_KEYS, NEXT_ROUTE_METHODS, NotServerCod
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::{IdleSuppression, SuppressionContext, Suppressions};
 pub use suppression_comments::{Insertion, Suppressor};
+pub use syntax::{is_function, last_name};
 pub use unawaited::{
     PromiseUse, UnawaitedUse, callee_name, is_nested_scope, later_statements, unawaited_use,
 };

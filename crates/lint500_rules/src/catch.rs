@@ -4,6 +4,7 @@
 //! about what the code there does with the error: test it, pass it on.
 
 use lint500_engine::FileModel;
+pub(crate) use lint500_engine::{is_function, last_name};
 use tree_sitter::Node;
 
 /// How many nodes a look at a condition or a handler's statements reads before giving up: keeps
@@ -461,36 +462,6 @@ pub(crate) fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
 pub(crate) fn is_name(node: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
     let node = unwrap_expression(node);
     node.kind() == "identifier" && file.text(node) == name
-}
-
-/// The last name of a callee or a reference: `format_exc` for `traceback.format_exc`, `parse`
-/// for `JSON.parse`, `URL` for `URL`.
-pub(crate) fn last_name<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> &'tree str {
-    match node.kind() {
-        "attribute" => node.child_by_field_name("attribute"),
-        "member_expression" => node.child_by_field_name("property"),
-        _ => Some(node),
-    }
-    .map_or("", |name| file.text(name))
-}
-
-/// The kinds of functions, whose bodies run later, if at all, and may rebind names.
-pub(crate) fn is_function(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "function"
-            | "method_definition"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "function_definition"
-            | "lambda"
-            | "class"
-            | "class_declaration"
-            | "class_definition"
-    )
 }
 
 /// Whether `name` occurs in an expression, outside nested functions.
