@@ -50,7 +50,10 @@ pub use rule::{
     Condition, DiagnosticBuilder, PendingFinding, ProjectContext, Rule, RuleContext, RuleSet,
 };
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
-pub use scope::{EVENT_PARAMETERS, INCLUDE_KEYS, NEXT_ROUTE_METHODS, NotServerCode, ScopeIncludes};
+pub use scope::{
+    EVENT_PARAMETERS, INCLUDE_KEYS, NEXT_ROUTE_METHODS, NODE_SERVER_FRAMEWORKS, NotServerCode,
+    ScopeIncludes,
+};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::{IdleSuppression, SuppressionContext, Suppressions};
 pub use suppression_comments::{Insertion, Suppressor};

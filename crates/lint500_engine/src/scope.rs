@@ -199,9 +199,8 @@ fn has_directive(source: &str, name: &str) -> bool {
         .any(|directive| rest.starts_with(directive.as_str()))
 }
 
-/// Server frameworks and runtimes: a package that depends on one is not browser code, and
-/// lint500 gathers the facts of its files to find its entry points.
-pub(crate) const SERVER_PACKAGES: &[&str] = &[
+/// Node's server frameworks: the packages of services whose entry points start a server.
+pub const NODE_SERVER_FRAMEWORKS: &[&str] = &[
     "express",
     "fastify",
     "koa",
@@ -211,6 +210,12 @@ pub(crate) const SERVER_PACKAGES: &[&str] = &[
     "@nestjs/core",
     "hono",
     "next",
+];
+
+/// Server frameworks and runtimes: a package that depends on one is not browser code, and
+/// lint500 gathers the facts of its files to find its entry points. Those of
+/// [`NODE_SERVER_FRAMEWORKS`], then these.
+const OTHER_SERVER_PACKAGES: &[&str] = &[
     "@vercel/node",
     "@netlify/functions",
     "@types/aws-lambda",
@@ -220,6 +225,14 @@ pub(crate) const SERVER_PACKAGES: &[&str] = &[
     "fastapi",
     "starlette",
 ];
+
+/// Every server framework and runtime (see [`OTHER_SERVER_PACKAGES`]).
+pub(crate) fn server_packages() -> impl Iterator<Item = &'static str> {
+    NODE_SERVER_FRAMEWORKS
+        .iter()
+        .chain(OTHER_SERVER_PACKAGES)
+        .copied()
+}
 
 /// Browser UI frameworks: a package that depends on one of them and on no server package is
 /// browser code.
@@ -248,14 +261,17 @@ pub(crate) enum PackageKind {
 
 impl PackageKind {
     pub(crate) fn of(dependencies: &HashMap<String, String>) -> PackageKind {
-        let declares = |names: &[&str]| names.iter().any(|name| dependencies.contains_key(*name));
+        let declares_server = server_packages().any(|name| dependencies.contains_key(name));
+        let declares_browser = BROWSER_PACKAGES
+            .iter()
+            .any(|name| dependencies.contains_key(*name));
         if dependencies.contains_key("next") {
             PackageKind::NextApp
-        } else if declares(SERVER_PACKAGES) && declares(BROWSER_PACKAGES) {
+        } else if declares_server && declares_browser {
             PackageKind::ServerWithUi
-        } else if declares(SERVER_PACKAGES) {
+        } else if declares_server {
             PackageKind::Server
-        } else if declares(BROWSER_PACKAGES) {
+        } else if declares_browser {
             PackageKind::Browser
         } else {
             PackageKind::Unknown
@@ -502,11 +518,10 @@ fn is_entry(project: &Project, id: FileId, package: &Package, shapes: &[ImportSh
     if next_app {
         return is_next_server_file(relative);
     }
-    module
-        .specifiers
-        .iter()
-        .any(|specifier| SERVER_PACKAGES.contains(&package_of(specifier)))
-        || module.exports.iter().any(|export| export.name == "handler")
+    module.specifiers.iter().any(|specifier| {
+        let package = package_of(specifier);
+        server_packages().any(|server| server == package)
+    }) || module.exports.iter().any(|export| export.name == "handler")
 }
 
 /// The HTTP methods a Next.js App Router `route` module exports as handlers

@@ -8,27 +8,13 @@ use std::path::Path;
 
 use lint500_core::{Label, Span};
 use lint500_engine::{
-    Ending, FileId, PackageId, ProcessListener, Project, ProjectContext, Resolved, Rule, Value,
-    is_shutdown_name,
+    Ending, FileId, NODE_SERVER_FRAMEWORKS, PackageId, ProcessListener, Project, ProjectContext,
+    Resolved, Rule, Value, is_shutdown_name,
 };
 
 use crate::express::{point_to, resolve_app, value_name};
 
 pub struct UnhandledRejection;
-
-/// The server frameworks of Node whose packages are read: process listeners belong to the
-/// entry point of a service.
-const NODE_SERVERS: &[&str] = &[
-    "express",
-    "fastify",
-    "koa",
-    "@hapi/hapi",
-    "hapi",
-    "restify",
-    "@nestjs/core",
-    "hono",
-    "next",
-];
 
 /// How many calls deep an ending is followed across modules.
 const MAX_CALL_DEPTH: usize = 16;
@@ -53,7 +39,7 @@ impl Rule for UnhandledRejection {
     }
 
     fn project_dependencies(&self) -> &'static [&'static str] {
-        NODE_SERVERS
+        NODE_SERVER_FRAMEWORKS
     }
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
