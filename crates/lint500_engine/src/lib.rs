@@ -37,6 +37,7 @@ pub use error_text::{
 pub use facts::javascript::has_token;
 pub use facts::process::is_shutdown_name;
 pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
+pub use facts::python::argument as python_argument;
 pub use facts::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, Ending, EnvRead,
     Export, FileFacts, Function, Import, Imported, JsModule, ListenCall, MODULE_EXPORTS,

@@ -5,7 +5,9 @@
 //! the fix is a generic message with a request id, and the details in the logs.
 
 use lint500_core::Language;
-use lint500_engine::{Condition, FileModel, Rule, RuleContext, carried_text, local_values};
+use lint500_engine::{
+    Condition, FileModel, Rule, RuleContext, carried_text, local_values, python_argument,
+};
 use tree_sitter::Node;
 
 use crate::catch::{
@@ -194,13 +196,13 @@ impl<'tree> Response<'tree> {
                 // `HTTPException(status_code, detail)`; `JSONResponse(content, status_code)`.
                 let (status, body) = if callee.ends_with("HTTPException") {
                     (
-                        argument(arguments, 0, "status_code", file)?,
-                        argument(arguments, 1, "detail", file)?,
+                        python_argument(arguments, 0, "status_code", file)?,
+                        python_argument(arguments, 1, "detail", file)?,
                     )
                 } else if callee.ends_with("Response") {
                     (
-                        argument(arguments, 1, "status_code", file)?,
-                        argument(arguments, 0, "content", file)?,
+                        python_argument(arguments, 1, "status_code", file)?,
+                        python_argument(arguments, 0, "content", file)?,
                     )
                 } else {
                     return None;
@@ -273,38 +275,6 @@ fn status_option<'tree>(options: Node<'tree>, file: &FileModel<'tree>) -> Option
                 .is_some_and(|key| file.text(key).trim_matches(['\'', '"']) == "status")
         })
         .and_then(|pair| pair.child_by_field_name("value"))
-}
-
-/// A Python call's argument by keyword, or else at its position among the positional ones.
-fn argument<'tree>(
-    arguments: Node<'tree>,
-    position: usize,
-    keyword: &str,
-    file: &FileModel<'tree>,
-) -> Option<Node<'tree>> {
-    let mut cursor = arguments.walk();
-    let mut positional = 0;
-    let mut found = None;
-    for child in arguments.named_children(&mut cursor) {
-        match child.kind() {
-            "keyword_argument" => {
-                if child
-                    .child_by_field_name("name")
-                    .is_some_and(|name| file.text(name) == keyword)
-                {
-                    return child.child_by_field_name("value");
-                }
-            }
-            "comment" | "list_splat" | "dictionary_splat" => {}
-            _ => {
-                if positional == position {
-                    found = Some(child);
-                }
-                positional += 1;
-            }
-        }
-    }
-    found
 }
 
 /// The caught error a response is built with: its name and the code that receives it.

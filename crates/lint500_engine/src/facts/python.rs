@@ -647,8 +647,8 @@ impl PyFactsCollector {
     }
 }
 
-/// The positional argument at `position`, or else the keyword argument `keyword`.
-fn argument<'tree>(
+/// A Python call's positional argument at `position`, or else its keyword argument `keyword`.
+pub fn argument<'tree>(
     arguments: Node<'tree>,
     position: usize,
     keyword: &str,
