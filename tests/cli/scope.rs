@@ -30,6 +30,7 @@ fn show_files_says_which_files_are_skipped_and_why() {
     let run = server_code_project().run(&["--show-files"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let expected = "\
+skipped  api/cypress/support/commands.js: a test (`include-tests = true` lints it)
 skipped  api/migrations/001-users.js: a migration or seed (`include-migrations = true` lints it)
 skipped  api/public/sw.js: a browser asset under public/ (`include-generated = true` lints it)
 linted   api/src/app.js
@@ -39,10 +40,14 @@ linted   api/src/routes/users.js
 linted   api/src/server.js
 skipped  api/src/unused.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
 skipped  api/test-int/users.js: a test (`include-tests = true` lints it)
+skipped  api/tools/print-routes.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
 skipped  next/components/Form.jsx: a 'use client' module (`include-browser = true` lints it)
 linted   next/lib/db.js
 skipped  next/lib/format.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
 linted   next/pages/api/users.js
+linted   py/app/__init__.py
+linted   py/app/main.py
+skipped  py/dev/gen_docs.py: not imported by any server entry point of its package (`include-unreachable = true` lints it)
 skipped  web/src/App.jsx: browser code (its package uses a UI framework and no server) (`include-browser = true` lints it)
 ";
     assert_eq!(run.stdout, expected);
@@ -52,6 +57,7 @@ skipped  web/src/App.jsx: browser code (its package uses a UI framework and no s
 fn each_class_comes_back_with_its_key() {
     let cases = [
         ("include-tests", "api/test-int/users.js"),
+        ("include-tests", "api/cypress/support/commands.js"),
         ("include-examples", ""),
         ("include-migrations", "api/migrations/001-users.js"),
         ("include-generated", "api/public/sw.js"),
@@ -60,9 +66,11 @@ fn each_class_comes_back_with_its_key() {
         ("include-browser", "web/src/App.jsx"),
         ("include-unreachable", "api/src/unused.js"),
         ("include-unreachable", "next/lib/format.js"),
+        ("include-unreachable", "api/tools/print-routes.js"),
+        ("include-unreachable", "py/dev/gen_docs.py"),
     ];
     let default = server_code_project().run(&["--format", "concise"]);
-    assert_eq!(default.findings().len(), 5, "{}", default.stdout);
+    assert_eq!(default.findings().len(), 6, "{}", default.stdout);
     for (key, path) in cases {
         let project = server_code_project();
         project.file("lint500.toml", format!("{key} = true\n"));

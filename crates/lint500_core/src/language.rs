@@ -91,8 +91,9 @@ impl LanguageFamily {
 }
 
 /// `*.test.js`, `*.spec.ts`, Python's `test_*.py`, `*_test.py` and `conftest.py`, and
-/// anything under `test/`, `tests/` or `__tests__/` (give a path relative to the
-/// project or package, so that a project inside a folder named `test` still counts).
+/// anything under `test/`, `tests/`, `__tests__/`, `e2e/`, `evals/` or a browser-test folder
+/// (`cypress/`, `playwright/`) (give a path relative to the project or package, so that a
+/// project inside a folder named `test` still counts).
 pub fn is_test_path(path: &Path) -> bool {
     let name = path
         .file_name()
@@ -105,7 +106,16 @@ pub fn is_test_path(path: &Path) -> bool {
         || path.components().any(|component| {
             matches!(
                 component.as_os_str().to_str(),
-                Some("test" | "tests" | "__tests__" | "test-int" | "e2e" | "evals")
+                Some(
+                    "test"
+                        | "tests"
+                        | "__tests__"
+                        | "test-int"
+                        | "e2e"
+                        | "evals"
+                        | "cypress"
+                        | "playwright"
+                )
             )
         })
 }

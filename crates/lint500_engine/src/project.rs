@@ -20,7 +20,7 @@ use crate::source::read_discovered;
 const MAX_HOPS: usize = 32;
 
 /// Extensions tried, in order, for a relative specifier without one.
-const EXTENSIONS: &[&str] = &["js", "ts", "tsx", "jsx", "mjs", "cjs", "mts", "cts"];
+pub(crate) const EXTENSIONS: &[&str] = &["js", "ts", "tsx", "jsx", "mjs", "cjs", "mts", "cts"];
 
 pub type FileId = usize;
 pub type PackageId = usize;

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use lint500_core::{Language, is_test_path};
 
-use crate::project::{Ecosystem, FileId, Manifests, Package, Project, package_of};
+use crate::project::{EXTENSIONS, Ecosystem, FileId, Manifests, Package, Project, package_of};
 
 /// Why a file is not server code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,7 +139,11 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
     let has = |names: &[&str]| folders.iter().any(|folder| names.contains(folder));
     if has(&["example", "examples"]) {
         Some(NotServerCode::Example)
-    } else if has(&["migrations", "migration", "alembic", "seeders", "seeds"]) {
+    } else if has(&["migrations", "migration", "alembic", "seeders", "seeds"])
+        || folders
+            .iter()
+            .any(|folder| folder.ends_with("_migrations") || folder.ends_with("-migrations"))
+    {
         Some(NotServerCode::Migration)
     } else if has(&["bin", "cli", "scripts"]) {
         Some(NotServerCode::Script)
@@ -244,6 +248,7 @@ const BROWSER_PACKAGES: &[&str] = &[
     "svelte",
     "solid-js",
     "preact",
+    "nuxt",
 ];
 
 /// What the manifest of a JavaScript package says about where its code runs.
@@ -346,6 +351,8 @@ pub(crate) struct ImportShape {
     pub(crate) server_actions: bool,
     /// It creates a server application: `express()`, `fastify(…)`, `new Koa()`, `FastAPI(…)`.
     pub(crate) creates_app: bool,
+    /// It starts a server: `.listen(…)`, `createServer(…)`, `uvicorn.run(…)`, a Lambda adapter.
+    pub(crate) starts_server: bool,
 }
 
 /// How a module loads modules whose names it computes: `require(x)`, `import(x)`,
@@ -366,6 +373,15 @@ const JS_APP_CONSTRUCTORS: &[&str] =
     &["express()", "fastify(", "Fastify(", "new Koa(", "new Hono("];
 const PY_APP_CONSTRUCTORS: &[&str] = &["FastAPI(", "Starlette("];
 
+/// How a module starts a server, by language.
+const JS_SERVER_STARTS: &[&str] = &[
+    ".listen(",
+    "createServer(",
+    "serverless(",
+    "serverlessExpress(",
+];
+const PY_SERVER_STARTS: &[&str] = &["uvicorn", "hypercorn", "granian", "gunicorn", "Mangum("];
+
 impl ImportShape {
     pub(crate) fn of(source: &str, language: Language) -> ImportShape {
         let calls: &[&str] = if language.is_javascript_like() {
@@ -376,8 +392,21 @@ impl ImportShape {
         let mut dynamic = Dynamic::None;
         for call in calls {
             for (at, _) in source.match_indices(call) {
+                // `bean.import(row)` and `loadImport(x)` are other functions.
+                let before = source[..at].chars().next_back();
+                let other_function =
+                    before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'));
+                if language.is_javascript_like() && other_function {
+                    continue;
+                }
                 let argument = source[at + call.len()..].trim_start();
                 if argument.starts_with(['\'', '"']) || argument.starts_with(')') {
+                    continue;
+                }
+                let template = argument
+                    .strip_prefix('`')
+                    .and_then(|rest| rest.split_once('`'));
+                if template.is_some_and(|(text, _)| !text.contains("${")) {
                     continue;
                 }
                 let line = argument.split('\n').next().unwrap_or_default();
@@ -388,10 +417,10 @@ impl ImportShape {
                 }
             }
         }
-        let constructors = if language.is_javascript_like() {
-            JS_APP_CONSTRUCTORS
+        let (constructors, starts) = if language.is_javascript_like() {
+            (JS_APP_CONSTRUCTORS, JS_SERVER_STARTS)
         } else {
-            PY_APP_CONSTRUCTORS
+            (PY_APP_CONSTRUCTORS, PY_SERVER_STARTS)
         };
         ImportShape {
             dynamic,
@@ -399,13 +428,14 @@ impl ImportShape {
             creates_app: constructors
                 .iter()
                 .any(|constructor| source.contains(constructor)),
+            starts_server: starts.iter().any(|start| source.contains(start)),
         }
     }
 }
 
 /// The files of `project` that are not server code of their package: neither reached from a
-/// server entry point through imports, nor importing the module that creates the app
-/// (`server.ts` imports the app that `app.ts` creates, and is as much server code), nor
+/// server entry point through imports, nor starting the server with the app they import
+/// (`server.ts` imports the app that `app.ts` creates and listens: as much server code), nor
 /// imported by such a file.
 /// A package without entry points, without facts, or whose imports cannot all be followed (a
 /// computed `require`, an import lint500 cannot resolve) keeps all its files.
@@ -468,6 +498,12 @@ fn server_code(
             importers.entry(target).or_default().push(id);
         }
     }
+    // Only importers that start the server run it: a script that imports the app to print its
+    // OpenAPI schema, or a CLI that imports the database module beside it, does not.
+    importers.retain(|_, from| {
+        from.retain(|&id| shapes.get(id).is_some_and(|shape| shape.starts_server));
+        !from.is_empty()
+    });
     let mut starts = entries.clone();
     starts.extend(closure(&apps, &importers));
     let server_code = closure(&starts, &imports);
@@ -494,16 +530,15 @@ fn closure(starts: &[FileId], edges: &HashMap<FileId, Vec<FileId>>) -> HashSet<F
 }
 
 /// Whether the file is where a server starts running code of its package: it creates an app
-/// or registers routes (it imports a server framework), exports a serverless or Next.js
-/// handler, or holds server actions.
+/// or registers routes (a JavaScript module that imports a server framework), exports a
+/// serverless or Next.js handler, or holds server actions.
 fn is_entry(project: &Project, id: FileId, package: &Package, shapes: &[ImportShape]) -> bool {
     let file = project.file(id);
     let relative = file.path.strip_prefix(&package.root).unwrap_or(&file.path);
     if let Some(module) = &file.facts.python {
-        return module.imports.iter().any(|import| {
-            let top = import.specifier.split('.').next().unwrap_or("");
-            top == "fastapi" || top == "starlette"
-        }) || !module.routes.is_empty()
+        // Importing FastAPI is not enough: a script imports it to type the app it documents.
+        return shapes.get(id).is_some_and(|shape| shape.creates_app)
+            || !module.routes.is_empty()
             || module.functions.iter().any(|function| {
                 matches!(function.name.as_deref(), Some("handler" | "lambda_handler"))
             });
@@ -639,17 +674,33 @@ fn workspace_package(project: &Project, specifier: &str) -> Option<Vec<FileId>> 
     )
 }
 
-/// Whether `specifier` names something outside the project: a Node builtin or a dependency
-/// the package declares (a relative specifier that did not resolve points at a file lint500
-/// does not lint, JSON or CSS: outside too).
+/// Whether `specifier` names something outside the project: a Node builtin, a dependency
+/// the package declares, or a bare name it does not declare (a dependency of a dependency)
+/// that is no folder or file at the package's root, where `NODE_PATH` imports point. A
+/// relative specifier that did not resolve points at a file lint500 does not lint, JSON or
+/// CSS: outside too.
 fn is_external(specifier: &str, package: &Package) -> bool {
     if specifier.starts_with('.') || specifier.starts_with("node:") {
         return true;
     }
+    if specifier.starts_with("@/") || specifier.starts_with("~/") || specifier.starts_with('#') {
+        return false;
+    }
     let name = package_of(specifier);
-    NODE_BUILTINS.contains(&name)
+    let declared = NODE_BUILTINS.contains(&name)
         || package.dependencies.contains_key(name)
-        || package.dependencies.contains_key(&format!("@types/{name}"))
+        || package.dependencies.contains_key(&format!("@types/{name}"));
+    declared || !names_a_root_entry(&package.root, name)
+}
+
+/// Whether `name` is a folder or a module at `root` or in its `src/` folder.
+fn names_a_root_entry(root: &Path, name: &str) -> bool {
+    [root.to_path_buf(), root.join("src")].iter().any(|folder| {
+        folder.join(name).exists()
+            || EXTENSIONS
+                .iter()
+                .any(|extension| folder.join(format!("{name}.{extension}")).exists())
+    })
 }
 
 pub(crate) const NODE_BUILTINS: &[&str] = &[
@@ -712,9 +763,14 @@ mod tests {
         assert_eq!(class("src/users.test.ts"), Some(NotServerCode::Test));
         assert_eq!(class("test-int/users.js"), Some(NotServerCode::Test));
         assert_eq!(class("tests/evals/run.py"), Some(NotServerCode::Test));
+        assert_eq!(class("cypress/support/run.ts"), Some(NotServerCode::Test));
         assert_eq!(class("examples/basic/app.js"), Some(NotServerCode::Example));
         assert_eq!(
             class("db/migrations/001_init.js"),
+            Some(NotServerCode::Migration)
+        );
+        assert_eq!(
+            class("db/knex_migrations/2024-01-01-init.js"),
             Some(NotServerCode::Migration)
         );
         assert_eq!(
@@ -763,6 +819,11 @@ mod tests {
             dynamic("const a = require('./a'); import('./b');", js),
             Dynamic::None
         );
+        assert_eq!(
+            dynamic("bean.import(row); const c = require(`./c`);", js),
+            Dynamic::None
+        );
+        assert_eq!(dynamic("await import(`./${name}`);", js), Dynamic::Unknown);
         assert_eq!(
             dynamic(
                 "files.forEach((f) => app.use(require(path.join(dir, f))));",
