@@ -5,12 +5,14 @@
 //! variable the function tests, or in a create-once initialiser; and each variable's first
 //! read per function (see `lint500_engine`'s `EnvRead`).
 
-use lint500_core::{Label, Language, Severity};
-use lint500_engine::{EnvRead, Project, ProjectContext, Rule};
+use std::collections::{HashMap, HashSet};
+
+use lint500_core::{Label, Language, Severity, is_test_path};
+use lint500_engine::{EnvRead, PackageId, Project, ProjectContext, Rule};
 
 use crate::handlers::{
     HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, module_functions,
-    request_time_functions,
+    relative_to_package, request_time_functions,
 };
 
 pub struct EnvReadInHandler;
@@ -28,10 +30,18 @@ impl Rule for EnvReadInHandler {
     }
 
     fn check_project(&self, project: &Project, ctx: &mut ProjectContext<'_>) {
+        let assigned = assigned_variables(project);
         for function in request_time_functions(project) {
-            let language = project.file(function.file).language;
+            let project_file = project.file(function.file);
+            let language = project_file.language;
+            let assigned = assigned.get(&project_file.package);
             for read in &function.function.env_reads {
-                if tested_by_every_caller(project, &function, read) {
+                let variable = read.variable.as_deref();
+                let settings = assigned.is_some_and(|assigned| {
+                    assigned.contains(&None)
+                        || variable.is_some_and(|v| assigned.contains(&Some(v)))
+                });
+                if settings || tested_by_every_caller(project, &function, read) {
                     continue;
                 }
                 let diagnostic = ctx.report(
@@ -54,6 +64,27 @@ impl Rule for EnvReadInHandler {
             }
         }
     }
+}
+
+/// By package, the variables its code (tests aside) assigns: a server that saves settings into
+/// its environment while it runs (`process.env[key] = value` from an admin page) must read them
+/// where they are used, since a read at startup would keep the old value. `None` stands for a
+/// computed key: any variable.
+fn assigned_variables(project: &Project) -> HashMap<PackageId, HashSet<Option<&str>>> {
+    let mut assigned: HashMap<PackageId, HashSet<Option<&str>>> = HashMap::new();
+    for (id, file) in project.files() {
+        let writes = match (&file.facts.module, &file.facts.python) {
+            (Some(module), _) => &module.env_writes,
+            (_, Some(module)) => &module.env_writes,
+            _ => continue,
+        };
+        if writes.is_empty() || is_test_path(relative_to_package(project, id, file)) {
+            continue;
+        }
+        let variables = assigned.entry(file.package).or_default();
+        variables.extend(writes.iter().map(Option::as_deref));
+    }
+    assigned
 }
 
 /// Whether a helper's read is of a variable that every function of its module calling it

@@ -434,7 +434,7 @@ pub(crate) fn module_functions(project: &Project, file: FileId) -> &[Function] {
     }
 }
 
-fn relative_to_package<'p>(
+pub(crate) fn relative_to_package<'p>(
     project: &Project,
     file: FileId,
     project_file: &'p ProjectFile,

@@ -294,11 +294,29 @@ impl JsFactsCollector {
     /// `HOME` are left out: every platform sets them.
     fn member(&mut self, node: Node<'_>, file: &FileModel<'_>) {
         let ids = self.ids;
-        // Runs on every member expression: leave after comparing ids in the common case.
-        let Some(&function) = self.open_functions.last() else {
+        let Some(object) = node.child_by_field_id(ids.object) else {
             return;
         };
-        let Some(object) = node.child_by_field_id(ids.object) else {
+        // Runs on every member expression: leave after comparing ids in the common case.
+        if object.kind_id() == ids.member_expression
+            && let Some(parent) = node.parent()
+            && matches!(
+                parent.kind(),
+                "assignment_expression" | "augmented_assignment_expression"
+            )
+            && parent
+                .child_by_field_name("left")
+                .is_some_and(|left| left.id() == node.id())
+            && is_process_env(object, ids, file)
+        {
+            let key = node
+                .child_by_field_id(ids.property)
+                .or_else(|| node.child_by_field_id(ids.index));
+            let variable = key.and_then(|key| env::string_key(key, file));
+            self.module.env_writes.push(variable);
+            return;
+        }
+        let Some(&function) = self.open_functions.last() else {
             return;
         };
         if object.kind_id() == ids.identifier {

@@ -154,6 +154,10 @@ pub struct PyModule {
     /// `dependencies=[…]` of decorators, routers and apps.
     pub dependencies: Vec<Value>,
     pub unawaited_calls: Vec<UnawaitedCall>,
+    /// Environment variables the module assigns (`os.environ["KEY"] = …`), anywhere in it;
+    /// `None` for a computed key. A server that saves settings into its environment while it
+    /// runs must read them where they are used: a read at startup would keep the old value.
+    pub env_writes: Vec<Option<String>>,
 }
 
 impl PyModule {
@@ -228,6 +232,9 @@ pub struct JsModule {
     /// Every module specifier imported or required, including side-effect imports.
     pub specifiers: Vec<String>,
     pub unawaited_calls: Vec<UnawaitedCall>,
+    /// Environment variables the module assigns (`process.env.KEY = …`), as in
+    /// [`PyModule::env_writes`].
+    pub env_writes: Vec<Option<String>>,
     /// `process.on('uncaughtException' | 'unhandledRejection', handler)` (also `once`,
     /// `addListener`, `prependListener`), in source order.
     pub process_listeners: Vec<ProcessListener>,

@@ -374,6 +374,14 @@ impl PyFactsCollector {
             "Depends" | "Security" => self.dependency(node, file),
             "getenv" if self.is_os(object, file) => self.read_env_call(node, file),
             "get" if self.is_environ(object, file) => self.read_env_call(node, file),
+            "setdefault" | "update" if self.is_environ(object, file) => {
+                let key = node
+                    .child_by_field_id(ids.arguments)
+                    .filter(|_| file.text(method) == "setdefault")
+                    .and_then(|arguments| argument(arguments, 0, "key", file));
+                let variable = key.and_then(|key| env::string_key(key, file));
+                self.module.env_writes.push(variable);
+            }
             name if self.may_build_client(name) => {
                 self.client(node, callee, file);
             }
@@ -429,31 +437,32 @@ impl PyFactsCollector {
         }
     }
 
-    /// `os.environ[…]` / `environ[…]` read (not assigned or deleted) inside a function.
+    /// `os.environ[…]` / `environ[…]`: read (not assigned or deleted) inside a function, or
+    /// assigned anywhere.
     fn subscript(&mut self, node: Node<'_>, file: &FileModel<'_>) {
-        if self.open_functions.is_empty() {
-            return;
-        }
         let Some(value) = node.child_by_field_id(self.ids.value) else {
             return;
         };
         if !self.is_environ(value, file) {
             return;
         }
-        let written = node.parent().is_some_and(|parent| {
-            matches!(parent.kind(), "delete_statement" | "augmented_assignment")
-                || (parent.kind() == "assignment"
-                    && parent
-                        .child_by_field_id(self.ids.left)
-                        .is_some_and(|left| left.id() == node.id()))
+        let variable = node
+            .child_by_field_name("subscript")
+            .and_then(|key| env::string_key(key, file));
+        let parent = node.parent();
+        let assigned = parent.is_some_and(|parent| {
+            matches!(parent.kind(), "assignment" | "augmented_assignment")
+                && parent
+                    .child_by_field_id(self.ids.left)
+                    .is_some_and(|left| left.id() == node.id())
         });
-        if !written {
-            let variable = node
-                .child_by_field_name("subscript")
-                .and_then(|key| env::string_key(key, file));
-            if !env::is_always_set(variable.as_deref()) {
-                self.read_env(node, variable, file, true);
-            }
+        if assigned {
+            self.module.env_writes.push(variable);
+        } else if !self.open_functions.is_empty()
+            && !parent.is_some_and(|parent| parent.kind() == "delete_statement")
+            && !env::is_always_set(variable.as_deref())
+        {
+            self.read_env(node, variable, file, true);
         }
     }
 
