@@ -459,7 +459,7 @@ impl PyFactsCollector {
         if assigned {
             self.module.env_writes.push(variable);
         } else if !self.open_functions.is_empty()
-            && !parent.is_some_and(|parent| parent.kind() == "delete_statement")
+            && parent.is_none_or(|parent| parent.kind() != "delete_statement")
             && !env::is_always_set(variable.as_deref())
         {
             self.read_env(node, variable, file, true);
