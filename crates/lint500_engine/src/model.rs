@@ -112,6 +112,11 @@ impl<'tree> FileModel<'tree> {
         self.columns.span(node)
     }
 
+    /// The file's syntax tree, for rules that look up a module-level declaration.
+    pub fn root(&self) -> Node<'tree> {
+        self.root
+    }
+
     /// What the file's top level and classes declare async, read on first use.
     pub fn async_callables(&self) -> &AsyncCallables {
         self.async_callables

@@ -136,8 +136,8 @@ const IO_CALLS: &[&str] = &[
 /// Whether a call that is neither a parse nor a pure function does real work: I/O (`*Sync`,
 /// `fetch`, `open`, a module that does I/O, a session, client, database or cache), a query, or
 /// a call into the project: a method of `this` / `self`, or a function called by its bare name
-/// (`validateKey(key)`, `fetch_profile(user_id)`). A method of anything else (`semver.clean(v)`,
-/// `node.get_text()`) is a library's computation.
+/// (`validateKey(key)`, `fetch_profile(user_id)`) that is not imported from a library. A method
+/// of anything else (`semver.clean(v)`, `node.get_text()`) is a library's computation.
 fn does_real_work(call: Node<'_>, file: &FileModel<'_>) -> bool {
     let Some((callee, _)) = callee_of(call, file) else {
         return true;
@@ -160,7 +160,7 @@ fn does_real_work(call: Node<'_>, file: &FileModel<'_>) -> bool {
         return true;
     };
     if function.kind() == "identifier" {
-        return true;
+        return !imported_from_a_library(file.text(function), file);
     }
     // The receiver chain, down to its root: `self.repo.users.get` → `self`.
     let mut node = function;
@@ -188,6 +188,94 @@ fn does_real_work(call: Node<'_>, file: &FileModel<'_>) -> bool {
         || matches!(node.kind(), "this" | "super")
         || (node.kind() == "identifier"
             && (matches!(root, "self" | "cls") || names_io(root) || IO_MODULES.contains(&root)))
+}
+
+/// How many top-level statements are read for the imports of a module.
+const MAX_TOP_LEVEL: usize = 256;
+
+/// JavaScript: whether the module binds `name` by importing it from a library that does no
+/// I/O (`const cronValidate = require('cron-validate')`, `import { jsonrepair } from
+/// 'jsonrepair'`): a call of it computes, where a function of the project may do anything.
+fn imported_from_a_library(name: &str, file: &FileModel<'_>) -> bool {
+    if !file.language.is_javascript_like() {
+        return false;
+    }
+    let root = file.root();
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .take(MAX_TOP_LEVEL)
+        .any(|statement| {
+            let (specifier, bound) = match statement.kind() {
+                "import_statement" => (
+                    statement.child_by_field_name("source"),
+                    statement.named_child(0),
+                ),
+                "lexical_declaration" | "variable_declaration" => {
+                    let Some(declarator) = statement.named_child(0) else {
+                        return false;
+                    };
+                    let required = declarator
+                        .child_by_field_name("value")
+                        .and_then(|value| required_specifier(value, file));
+                    (required, declarator.child_by_field_name("name"))
+                }
+                _ => return false,
+            };
+            let (Some(specifier), Some(bound)) = (specifier, bound) else {
+                return false;
+            };
+            let specifier = file.text(specifier).trim_matches(['\'', '"', '`']);
+            let library = !specifier.starts_with(['.', '/', '#', '~', '@'])
+                || (specifier.starts_with('@') && !specifier.starts_with("@/"));
+            library
+                && !IO_MODULES.contains(&specifier.split('/').next().unwrap_or(specifier))
+                && binds(bound, name, file)
+        })
+}
+
+/// The string argument of `require('x')` in `value`: `require('x')`, `require('x')(…)`,
+/// `require('x').member`.
+fn required_specifier<'tree>(value: Node<'tree>, file: &FileModel<'_>) -> Option<Node<'tree>> {
+    let mut node = value;
+    for _ in 0..MAX_RECEIVERS {
+        match node.kind() {
+            "call_expression" => {
+                let function = node.child_by_field_name("function")?;
+                if function.kind() == "identifier" && file.text(function) == "require" {
+                    return node
+                        .child_by_field_name("arguments")?
+                        .named_child(0)
+                        .filter(|argument| argument.kind() == "string");
+                }
+                node = function;
+            }
+            "member_expression" => node = node.child_by_field_name("object")?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether the binding pattern or import clause `bound` binds `name`.
+fn binds(bound: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let mut stack = vec![bound];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return false;
+        }
+        if matches!(
+            node.kind(),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) && file.text(node) == name
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
 
 /// Whether a name says it holds a connection to something outside the process: `session`,

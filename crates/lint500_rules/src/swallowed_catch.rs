@@ -73,12 +73,26 @@ fn check_clause<'tree>(
         };
         let attempt = attempt.get_or_insert_with(|| Attempt::read(block, file));
         let around = Around::of(try_statement, file);
-        let answer = handler.answer.map(|(_, answer)| answer);
+        // An empty handler falls through: `try { return verify(sig) } catch {} return false;`.
+        let falls_through = handler
+            .dropped_at
+            .is_none_or(|statement| statement.kind() == "pass_statement");
+        let answer = handler.answer.map(|(_, answer)| answer).or_else(|| {
+            around
+                .next_statement(around.path.len().saturating_sub(1))
+                .filter(|next| falls_through && next.kind() == "return_statement")
+                .and_then(returned_value)
+                .and_then(|value| self::answer(value, file))
+        });
         // A parse-or-default helper: nothing in the `try` can fail but the parse of plain
         // values, and the default is the author's answer for bad input. Python probes objects
         // and libraries the same way (EAFP: `obj.attr`, `getattr(...)`, an assignment the
         // object may refuse, a library's lookup) where JavaScript has `?.`.
         if (attempt.parses && attempt.work.is_none()) || (python && attempt.real_work.is_none()) {
+            return;
+        }
+        // `safeJsonParse`, `tryReadConfig`, `load_or_none`: the name promises not to throw.
+        if in_function_named_not_to_throw(file) {
             return;
         }
         // When nothing in the `try` can fail for a reason the caller must hear of (an outage, a
@@ -468,6 +482,8 @@ fn is_boolean(value: Node<'_>, file: &FileModel<'_>) -> bool {
                 };
                 return prefixed("is")
                     || prefixed("has")
+                    || prefixed("can")
+                    || prefixed("should")
                     || matches!(
                         callee,
                         "includes"
@@ -490,6 +506,7 @@ fn is_boolean(value: Node<'_>, file: &FileModel<'_>) -> bool {
                             | "isalpha"
                             | "isalnum"
                             | "exists"
+                            | "verify"
                             | "all"
                             | "any"
                     );
@@ -498,6 +515,35 @@ fn is_boolean(value: Node<'_>, file: &FileModel<'_>) -> bool {
         }
     }
     false
+}
+
+/// Whether the function around the current node is named to never throw: `safe…`, `try…`,
+/// `…OrNull`, `…OrDefault`, `…_or_none`, `…_or_default`.
+fn in_function_named_not_to_throw(file: &FileModel<'_>) -> bool {
+    let Some(name) = file
+        .enclosing_function()
+        .and_then(|function| function.child_by_field_name("name"))
+        .map(|name| file.text(name))
+    else {
+        return false;
+    };
+    let prefixed = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase() || c == '_'))
+    };
+    prefixed("safe")
+        || prefixed("try")
+        || prefixed("_safe")
+        || prefixed("_try")
+        || [
+            "OrNull",
+            "OrUndefined",
+            "OrDefault",
+            "_or_none",
+            "_or_default",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
 }
 
 /// The last statement of a block, comments aside.
