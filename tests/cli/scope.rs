@@ -41,6 +41,7 @@ linted   api/src/server.js
 skipped  api/src/unused.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
 skipped  api/test-int/users.js: a test (`include-tests = true` lints it)
 skipped  api/tools/print-routes.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
+skipped  cli/src/index.js: a command-line tool or script (`include-scripts = true` lints it)
 skipped  next/components/Form.jsx: a 'use client' module (`include-browser = true` lints it)
 linted   next/lib/db.js
 skipped  next/lib/format.js: not imported by any server entry point of its package (`include-unreachable = true` lints it)
@@ -64,6 +65,7 @@ fn each_class_comes_back_with_its_key() {
         ("include-generated", "api/src/generated/client.js"),
         ("include-browser", "next/components/Form.jsx"),
         ("include-browser", "web/src/App.jsx"),
+        ("include-scripts", "cli/src/index.js"),
         ("include-unreachable", "api/src/unused.js"),
         ("include-unreachable", "next/lib/format.js"),
         ("include-unreachable", "api/tools/print-routes.js"),

@@ -147,6 +147,8 @@ pub(crate) struct NodeEntries {
     /// `exports` by subpath (`.`, `./client`, `./*`), with `types`, `module` and `main` after
     /// the exports of `.`: what another package reaches by importing this one's name.
     exports: Vec<(String, Vec<String>)>,
+    /// Whether it declares `bin`: commands its package installs.
+    pub(crate) declares_commands: bool,
 }
 
 impl NodeEntries {
@@ -185,7 +187,11 @@ impl NodeEntries {
             Some((_, targets)) => targets.extend(fields),
             None => exports.push((".".to_string(), fields)),
         }
-        NodeEntries { imports, exports }
+        NodeEntries {
+            imports,
+            exports,
+            declares_commands: json.get("bin").is_some(),
+        }
     }
 
     /// The paths, relative to the package's root, that `#name` may name.

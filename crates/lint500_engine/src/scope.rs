@@ -261,6 +261,8 @@ pub(crate) enum PackageKind {
     /// they import run on the server.
     NextApp,
     Browser,
+    /// Declares commands (`bin`) and depends on no server framework: a command-line tool.
+    Command,
     Unknown,
 }
 
@@ -302,7 +304,12 @@ impl Packages {
         let root = manifests.nearest(folder, ecosystem);
         let kind = match (&root, ecosystem) {
             (Some(root), Ecosystem::Node) => {
-                PackageKind::of(manifests.dependencies(root, ecosystem))
+                match PackageKind::of(manifests.dependencies(root, ecosystem)) {
+                    PackageKind::Unknown if manifests.entries(root).declares_commands => {
+                        PackageKind::Command
+                    }
+                    kind => kind,
+                }
             }
             _ => PackageKind::Unknown,
         };
@@ -335,6 +342,10 @@ impl Packages {
             .or_else(|| {
                 (kind == PackageKind::Browser && language.is_javascript_like())
                     .then_some(NotServerCode::BrowserPackage)
+            })
+            .or_else(|| {
+                (kind == PackageKind::Command && language.is_javascript_like())
+                    .then_some(NotServerCode::Script)
             })
             .or_else(|| ui_component.then_some(NotServerCode::UiComponent))
             .or_else(|| by_text(source, language, kind == PackageKind::NextApp))
