@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
@@ -189,16 +190,9 @@ pub struct CarriedText<'tree> {
     pub helper: Option<(Node<'tree>, Node<'tree>)>,
 }
 
-/// Functions whose result carries the values of their arguments: serialisers and builders.
-const PASS_THROUGH: &[&str] = &[
-    "stringify",
-    "dumps",
-    "jsonify",
-    "jsonable_encoder",
-    "dict",
-    "getattr",
-    "assign",
-];
+/// Functions whose result carries the values of their arguments: serialisers and builders
+/// (and the response encoders of the frameworks, `servers::RESPONSE_ENCODERS`).
+const PASS_THROUGH: &[&str] = &["stringify", "dumps", "dict", "getattr", "assign"];
 
 /// String methods whose result is still the text they are called on, or part of it.
 const STRING_METHODS: &[&str] = &[
@@ -384,6 +378,7 @@ fn carried<'tree>(
                     // `'failed: {}'.format(e)`.
                     push_children(arguments, text_here(node), &mut stack);
                 } else if PASS_THROUGH.contains(&callee)
+                    || servers::RESPONSE_ENCODERS.contains(&callee)
                     || matches!(callee, "concat" | "join") && string_receiver
                 {
                     // `JSON.stringify({ error: err.message })`: the same values, serialised.

@@ -36,7 +36,6 @@ pub use error_text::{
 };
 pub use facts::javascript::has_token;
 pub use facts::process::is_shutdown_name;
-pub use facts::python::ROUTE_METHODS as FASTAPI_ROUTE_METHODS;
 pub use facts::python::argument as python_argument;
 pub use facts::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, Ending, EnvRead,
@@ -51,10 +50,7 @@ pub use rule::{
     Condition, DiagnosticBuilder, PendingFinding, ProjectContext, Rule, RuleContext, RuleSet,
 };
 pub use runner::{FileFindings, LintRun, Linter, Notice, NoticeKind, Overlays, RunOptions};
-pub use scope::{
-    EVENT_PARAMETERS, INCLUDE_KEYS, NEXT_ROUTE_METHODS, NODE_SERVER_FRAMEWORKS, NotServerCode,
-    ScopeIncludes,
-};
+pub use scope::{INCLUDE_KEYS, NotServerCode, ScopeIncludes};
 pub use source::{DEFAULT_MAX_FILE_SIZE, SourceError};
 pub use suppression::{IdleSuppression, SuppressionContext, Suppressions};
 pub use suppression_comments::{Insertion, Suppressor};

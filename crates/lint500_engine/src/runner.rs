@@ -15,7 +15,7 @@ use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
 };
 use crate::rule::{Columns, PendingFinding, ProjectContext, RuleSet};
-use crate::scope::{ImportShape, NotServerCode, Packages, server_packages, unreachable_files};
+use crate::scope::{ImportShape, NotServerCode, Packages, unreachable_files};
 use crate::source::{SourceError, normalize_line_breaks, read_source};
 use crate::suppression::{IdleSuppression, SuppressionContext, Suppressions};
 use crate::walk::{SourceFile, WalkOptions, collect_files};
@@ -280,7 +280,7 @@ impl Linter {
             .copied()
             .collect();
         if reachability {
-            dependencies.extend(server_packages());
+            dependencies.extend(lint500_knowledge::servers::server_packages());
         }
         let mut scope = FactScope::new(dependencies);
         let mut manifests = Manifests::default();

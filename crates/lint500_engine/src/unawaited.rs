@@ -2,6 +2,7 @@
 //! (or coroutine) will hold, dropped, handed on, or returned. Shared by the rule that reports
 //! it and by the facts that let it see callees in other modules.
 
+use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
@@ -281,10 +282,7 @@ fn response_call<'tree>(arguments: Node<'tree>, file: &FileModel<'_>) -> Option<
         return None;
     }
     let method = file.text(callee.child_by_field_name("property")?);
-    if !matches!(
-        method,
-        "json" | "send" | "jsonp" | "render" | "write" | "end"
-    ) {
+    if !servers::EXPRESS_RESPONSE_METHODS.contains(&method) {
         return None;
     }
     let mut receiver = callee.child_by_field_name("object")?;
@@ -299,8 +297,9 @@ fn response_call<'tree>(arguments: Node<'tree>, file: &FileModel<'_>) -> Option<
         }
         receiver = function.child_by_field_name("object")?;
     }
-    (receiver.kind() == "identifier" && matches!(file.text(receiver), "res" | "response"))
-        .then_some(call)
+    (receiver.kind() == "identifier"
+        && servers::EXPRESS_RESPONSE_NAMES.contains(&file.text(receiver)))
+    .then_some(call)
 }
 
 /// The statement that is `node` itself or its parent: a declaration or an expression statement

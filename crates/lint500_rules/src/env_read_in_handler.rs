@@ -8,9 +8,10 @@
 use lint500_core::{Label, Language, Severity};
 use lint500_engine::{EnvRead, Project, ProjectContext, Rule};
 
+use lint500_knowledge::servers::HANDLER_FRAMEWORKS;
+
 use crate::handlers::{
-    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, module_functions,
-    request_time_functions,
+    HandlerKind, RequestTime, RequestTimeFunction, module_functions, request_time_functions,
 };
 
 pub struct EnvReadInHandler;

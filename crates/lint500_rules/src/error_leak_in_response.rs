@@ -8,6 +8,7 @@ use lint500_core::Language;
 use lint500_engine::{
     Condition, FileModel, Rule, RuleContext, carried_text, local_values, python_argument,
 };
+use lint500_knowledge::servers::NEST_SERVER_ERROR_EXCEPTIONS;
 use tree_sitter::Node;
 
 use crate::catch::{
@@ -126,15 +127,6 @@ struct Response<'tree> {
     body: Node<'tree>,
 }
 
-/// Nest's exceptions that answer with a server error status, the message as their body.
-const SERVER_ERROR_EXCEPTIONS: &[&str] = &[
-    "InternalServerErrorException",
-    "ServiceUnavailableException",
-    "BadGatewayException",
-    "GatewayTimeoutException",
-    "NotImplementedException",
-];
-
 impl<'tree> Response<'tree> {
     fn of(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Self> {
         match node.kind() {
@@ -153,7 +145,7 @@ impl<'tree> Response<'tree> {
                         body: *arguments.first()?,
                         status: *arguments.get(1)?,
                     }),
-                    name if SERVER_ERROR_EXCEPTIONS.contains(&name) => Some(Response {
+                    name if NEST_SERVER_ERROR_EXCEPTIONS.contains(&name) => Some(Response {
                         body: *arguments.first()?,
                         status: constructor,
                     }),

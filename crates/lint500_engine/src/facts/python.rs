@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use lint500_core::Language;
+use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
@@ -25,20 +26,6 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("subscript", FactKind::Member),
     ("decorated_definition", FactKind::Decorated),
     ("comparison_operator", FactKind::Comparison),
-];
-
-/// The methods of FastAPI apps and routers whose decorators register a request handler.
-pub const ROUTE_METHODS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "options",
-    "head",
-    "trace",
-    "api_route",
-    "websocket",
 ];
 
 /// Decorators that memoise a function: its body runs once per argument list.
@@ -347,7 +334,9 @@ impl PyFactsCollector {
         self.unawaited_import_call(node, callee, file);
         if callee.kind_id() == ids.identifier {
             match file.text(callee) {
-                "Depends" | "Security" => self.dependency(node, file),
+                name if servers::FASTAPI_DEPENDENCY_MARKERS.contains(&name) => {
+                    self.dependency(node, file);
+                }
                 "getenv" if self.imported_from_os(file.text(callee), "getenv") => {
                     self.read_env_call(node, file);
                 }
@@ -371,13 +360,15 @@ impl PyFactsCollector {
             return;
         };
         match file.text(method) {
-            "Depends" | "Security" => self.dependency(node, file),
+            name if servers::FASTAPI_DEPENDENCY_MARKERS.contains(&name) => {
+                self.dependency(node, file);
+            }
             "getenv" if self.is_os(object, file) => self.read_env_call(node, file),
             "get" if self.is_environ(object, file) => self.read_env_call(node, file),
             name if self.may_build_client(name) => {
                 self.client(node, callee, file);
             }
-            "add_api_route" | "add_api_websocket_route" => {
+            name if servers::FASTAPI_ADD_ROUTE_METHODS.contains(&name) => {
                 let Some(arguments) = node.child_by_field_id(ids.arguments) else {
                     return;
                 };
@@ -592,7 +583,9 @@ impl PyFactsCollector {
                 self.cached_definitions.push(definition.start_byte());
                 continue;
             }
-            if !is_call || !ROUTE_METHODS.contains(&name) || callee.kind_id() != self.ids.attribute
+            if !is_call
+                || !servers::FASTAPI_ROUTE_METHODS.contains(&name)
+                || callee.kind_id() != self.ids.attribute
             {
                 continue;
             }

@@ -1,0 +1,71 @@
+//! What a framework, an ORM, a database client or an async API looks like: the data tables and
+//! small text recognisers that the engine's facts collectors and the rules read alike.
+//!
+//! Framework knowledge lives here and nowhere else: the engine walks, parses, dispatches and
+//! joins the project without naming a framework. Supporting a new ORM's lookup methods, a new
+//! pooled client or a new async API is one line in the table of its subject:
+//!
+//! - [`servers`]: server frameworks and serverless platforms, how an app is created, the
+//!   methods that register routes, the shapes of Next.js and Lambda handlers;
+//! - [`orm`]: query methods and builders of ORMs (Prisma, Mongoose, SQLAlchemy and the like);
+//! - [`clients`]: the constructors and factories of pooled database and cache clients;
+//! - [`async_apis`]: async client types whose methods return coroutines;
+//! - [`packages`]: browser UI frameworks and Node's builtin modules.
+//!
+//! The recognisers take text (`&str`, `&Path`), never a syntax tree.
+
+pub mod async_apis;
+pub mod clients;
+pub mod orm;
+pub mod packages;
+pub mod servers;
+
+/// Every package and framework name the tables mention (server frameworks, serverless
+/// runtimes, browser frameworks, client and ORM packages), lowercased where the table spells a
+/// Python module: what the engine must never name. Node's builtin modules are the runtime's,
+/// not a framework's, and are not among them.
+pub fn all_package_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = servers::server_packages()
+        .chain(servers::HANDLER_FRAMEWORKS.iter().copied())
+        .chain(servers::PYTHON_SERVER_FRAMEWORKS.iter().copied())
+        .chain(servers::APP_FACTORIES.iter().map(|factory| factory.package))
+        .chain([servers::NEXT])
+        .chain(packages::BROWSER_PACKAGES.iter().copied())
+        .chain(
+            clients::JS_CLIENTS
+                .iter()
+                .flat_map(|client| client.packages.iter().copied()),
+        )
+        .chain(
+            clients::PY_CLIENTS
+                .iter()
+                .flat_map(|(packages, _, _)| packages.iter().copied()),
+        )
+        .chain(orm::ORM_PACKAGES.iter().copied())
+        .chain(async_apis::ASYNC_API_PACKAGES.iter().copied())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_frameworks_and_not_the_runtime() {
+        let names = all_package_names();
+        for name in [
+            "express",
+            "fastapi",
+            "next",
+            "@prisma/client",
+            "react",
+            "asyncpg",
+        ] {
+            assert!(names.contains(&name), "{name}");
+        }
+        assert!(!names.contains(&"fs"));
+    }
+}
