@@ -11,7 +11,8 @@ use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
-use crate::syntax::{is_function, last_name};
+use crate::model::last_name;
+use crate::syntax::is_function;
 
 /// How many nodes one look at an expression reads before giving up (silence).
 const MAX_NODES: usize = 256;
@@ -631,11 +632,17 @@ impl ErrorTextHelpers {
             );
         }
     }
+}
 
-    /// `Some(true)` for a module function that returns the error's message, `Some(false)` for
-    /// another module function, `None` for a name the module defines no function by.
-    pub(crate) fn get(&self, name: &str) -> Option<bool> {
-        self.functions.get(name).copied()
+impl FileModel<'_> {
+    /// Whether the function the module's top level defines as `name` returns the message of
+    /// the error it is given (`getErrorMessage(err)`): `None` when the module defines no
+    /// function of that name. Read once per file, on first use.
+    pub fn error_text_helper(&self, name: &str) -> Option<bool> {
+        self.error_text_helpers
+            .get_or_init(|| ErrorTextHelpers::of(self.root(), self).functions)
+            .get(name)
+            .copied()
     }
 }
 

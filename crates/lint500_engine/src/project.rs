@@ -1093,8 +1093,8 @@ mod tests {
     use std::sync::LazyLock;
 
     use super::*;
+    use crate::dispatch::{WalkPlan, lint_tree};
     use crate::grammar::parse;
-    use crate::model::{WalkPlan, lint_tree};
     use crate::rule::RuleSet;
 
     static NO_RULES: LazyLock<RuleSet> =

@@ -6,6 +6,7 @@ use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
+use crate::syntax::is_nested_scope;
 
 /// Steps taken up through parentheses and type assertions around the call.
 const MAX_WRAPPERS: usize = 16;
@@ -397,26 +398,6 @@ fn mentions(node: Node<'_>, variable: &str, file: &FileModel<'_>) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     false
-}
-
-/// Whether a node kind is a function or class, whose body may run later than the code
-/// around it (after checks or awaits a search in that code cannot see).
-pub fn is_nested_scope(kind: &str) -> bool {
-    matches!(
-        kind,
-        "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "function"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-            | "class_declaration"
-            | "class"
-            | "function_definition"
-            | "lambda"
-            | "class_definition"
-    )
 }
 
 fn has_child(node: Node<'_>, kind: &str) -> bool {

@@ -20,6 +20,7 @@ use super::{
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
 use crate::model::FileModel;
+use crate::syntax::has_token;
 
 /// What `module.exports = …` and TypeScript's `export = …` set: the module's CommonJS value.
 pub const MODULE_EXPORTS: &str = "module.exports";
@@ -1221,15 +1222,6 @@ fn is_process_env(node: Node<'_>, ids: &Ids, file: &FileModel<'_>) -> bool {
     object.kind_id() == ids.identifier
         && file.text(object) == "process"
         && file.text(property) == "env"
-}
-
-/// Whether the keyword `token` (`async`, `*`, `type`) is among a node's leading anonymous
-/// children, before its first named child (decorators aside).
-pub fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .take_while(|child| !child.is_named() || child.kind() == "decorator")
-        .any(|child| child.kind() == token)
 }
 
 /// Whether an import names one of Node's own modules (`fs`, `node:path`): never the project's.

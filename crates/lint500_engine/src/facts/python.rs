@@ -8,7 +8,6 @@ use tree_sitter::Node;
 
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
 use super::env;
-use super::javascript::has_token;
 use super::{
     Binding, Call, ClientConstruction, Ending, FactKind, Function, Import, Imported, NamedCall,
     PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
@@ -16,6 +15,7 @@ use super::{
 use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
 use crate::model::FileModel;
+use crate::syntax::has_token;
 
 /// The node kinds the collector wants to see, besides functions (which the walk tracks anyway).
 pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
