@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use lint500_core::{Language, is_test_path};
-use lint500_knowledge::{packages, servers};
+use lint500_knowledge::{orm, packages, servers};
 
 use crate::module_paths::package_of;
 use crate::project::{Ecosystem, FileId, Manifests, Package, Project};
@@ -141,7 +141,7 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
     let has = |names: &[&str]| folders.iter().any(|folder| names.contains(folder));
     if has(&["example", "examples"]) {
         Some(NotServerCode::Example)
-    } else if has(&["migrations", "migration", "alembic", "seeders", "seeds"]) {
+    } else if has(orm::MIGRATION_FOLDERS) {
         Some(NotServerCode::Migration)
     } else if has(&["bin", "cli", "scripts"]) {
         Some(NotServerCode::Script)

@@ -2,7 +2,7 @@
 //! matches), the methods that build or run a query, and Prisma's query methods. A new ORM's
 //! lookup method is one line of [`JS_LOOKUPS`] or [`PY_LOOKUPS`].
 
-/// The ORM packages these tables describe.
+/// The ORM and migration packages these tables describe.
 pub const ORM_PACKAGES: &[&str] = &[
     "@prisma/client",
     "prisma",
@@ -12,7 +12,12 @@ pub const ORM_PACKAGES: &[&str] = &[
     "sqlalchemy",
     "sqlmodel",
     "tortoise-orm",
+    "alembic",
 ];
+
+/// Folders that hold migrations and seeds, as ORMs and migration tools name them (Alembic's
+/// `alembic/`, Sequelize's `seeders/`): not server code.
+pub const MIGRATION_FOLDERS: &[&str] = &["migrations", "migration", "alembic", "seeders", "seeds"];
 
 /// How a JavaScript lookup method is told from a method of the same name that is no lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -162,6 +162,12 @@ pub const FASTAPI_ADD_ROUTE_METHODS: &[&str] = &["add_api_route", "add_api_webso
 /// FastAPI's dependency markers: `Depends(get_db)`, `Security(get_user)`.
 pub const FASTAPI_DEPENDENCY_MARKERS: &[&str] = &["Depends", "Security"];
 
+/// The keyword of a dependency marker's first argument (`Depends(dependency=get_db)`).
+pub const FASTAPI_DEPENDENCY_ARGUMENT: &str = "dependency";
+
+/// The keyword of `add_api_route`'s second argument, the handler (`endpoint=list_users`).
+pub const FASTAPI_ENDPOINT_ARGUMENT: &str = "endpoint";
+
 /// Names that mean a FastAPI app or router when their value cannot be followed
 /// (`def register(app: FastAPI)`), in a package that uses FastAPI.
 pub const FASTAPI_RECEIVER_NAMES: &[&str] = &["app", "router", "api", "api_router"];

@@ -372,7 +372,7 @@ impl PyFactsCollector {
                 let Some(arguments) = node.child_by_field_id(ids.arguments) else {
                     return;
                 };
-                let endpoint = argument(arguments, 1, "endpoint", file);
+                let endpoint = argument(arguments, 1, servers::FASTAPI_ENDPOINT_ARGUMENT, file);
                 if let Some(endpoint) = endpoint {
                     let span = file.span(callee);
                     let function = self.enclosing_start();
@@ -543,7 +543,7 @@ impl PyFactsCollector {
         let Some(arguments) = node.child_by_field_id(self.ids.arguments) else {
             return;
         };
-        if let Some(target) = argument(arguments, 0, "dependency", file) {
+        if let Some(target) = argument(arguments, 0, servers::FASTAPI_DEPENDENCY_ARGUMENT, file) {
             let value = value_of(target, file, 0);
             if value != Value::Unknown {
                 self.module.dependencies.push(value);
