@@ -10,8 +10,8 @@
 //! (kept so by `tests/layers.rs`), from the bottom:
 //!
 //! - leaves: `source`, `paths`, `grammar`, `syntax`, `columns`, `options`, `notice`;
-//! - `module_paths`, `python_manifest`, `async_callables`, `suppression` and
-//!   `suppression_comments`, and `walk` (the file system);
+//! - `module_paths`, `python_manifest`, `async_callables`, `suppression` (then
+//!   `suppression_comments`), and `walk` (the file system);
 //! - `model`, the file model; then `error_text` and `unawaited`, which read it;
 //! - `facts`, the per-file facts; `project`, the project view joining them; `scope`, which
 //!   files are server code;

@@ -22,7 +22,9 @@ use lint500_core::{Span, is_test_path};
 use lint500_engine::{
     Call, DEFAULT_EXPORT, FileId, Function, MODULE_EXPORTS, Project, ProjectFile, Resolved, Value,
 };
-use lint500_knowledge::servers::{EVENT_PARAMETERS, FASTAPI_RECEIVER_NAMES, NEXT_ROUTE_METHODS};
+use lint500_knowledge::servers::{
+    EVENT_PARAMETERS, FASTAPI_RECEIVER_NAMES, HANDLER_EXPORT, NEXT_ROUTE_METHODS,
+};
 
 use crate::express::registrations;
 
@@ -297,7 +299,7 @@ fn serverless_exports<'p>(
     project_file: &'p ProjectFile,
 ) -> Vec<(FileId, &'p Function, HandlerKind)> {
     let path = relative_to_package(project, file, project_file);
-    let mut names: Vec<(&str, HandlerKind)> = vec![("handler", HandlerKind::Serverless)];
+    let mut names: Vec<(&str, HandlerKind)> = vec![(HANDLER_EXPORT, HandlerKind::Serverless)];
     let in_api_folder = path
         .parent()
         .is_some_and(|folder| folder.components().any(|part| part.as_os_str() == "api"));
