@@ -172,6 +172,39 @@ pub const FASTAPI_ENDPOINT_ARGUMENT: &str = "endpoint";
 /// (`def register(app: FastAPI)`), in a package that uses FastAPI.
 pub const FASTAPI_RECEIVER_NAMES: &[&str] = &["app", "router", "api", "api_router"];
 
+/// The response classes of the Fetch API and Next.js, built with a body and `{ status }`
+/// (`new Response(body, { status: 500 })`, `NextResponse.json(body, { status: 500 })`).
+pub const FETCH_RESPONSE_CLASSES: &[&str] = &["Response", "NextResponse"];
+
+/// NestJS's exception built with a body and a status (`new HttpException(body, status)`).
+pub const NEST_HTTP_EXCEPTION: &str = "HttpException";
+
+/// The methods of an Express or Fastify reply that send a body, its status set before them
+/// (`res.status(500).json(…)`, `reply.code(500).send(…)`).
+pub const REPLY_BODY_METHODS: &[&str] = &["json", "send", "jsonp", "end"];
+
+/// The methods that set a reply's status: Express's `status`, Fastify's `code`.
+pub const REPLY_STATUS_METHODS: &[&str] = &["status", "code"];
+
+/// The keys of a Lambda proxy result: its status and its body.
+pub const LAMBDA_RESULT_KEYS: (&str, &str) = ("statusCode", "body");
+
+/// Where a Python error response takes its status and body: each argument's position and
+/// keyword.
+pub struct ResponseArguments {
+    pub status: (usize, &'static str),
+    pub body: (usize, &'static str),
+}
+
+/// Python error responses by the end of their name, first match wins: FastAPI's and
+/// Starlette's `HTTPException(status_code, detail)`, then `JSONResponse(content, status_code)`
+/// and the other `…Response` classes.
+#[rustfmt::skip]
+pub const PY_ERROR_RESPONSES: &[(&str, ResponseArguments)] = &[
+    ("HTTPException", ResponseArguments { status: (0, "status_code"), body: (1, "detail") }),
+    ("Response", ResponseArguments { status: (1, "status_code"), body: (0, "content") }),
+];
+
 /// NestJS's exceptions that answer with a server error status, the message as their body.
 pub const NEST_SERVER_ERROR_EXCEPTIONS: &[&str] = &[
     "InternalServerErrorException",
