@@ -68,4 +68,48 @@ mod tests {
         }
         assert!(!names.contains(&"fs"));
     }
+
+    #[test]
+    fn express_routes_are_its_registrations_but_use() {
+        let registrations: Vec<&str> = servers::EXPRESS_REGISTRATION_METHODS
+            .iter()
+            .copied()
+            .filter(|method| *method != "use")
+            .collect();
+        assert_eq!(registrations, servers::EXPRESS_ROUTE_METHODS);
+    }
+
+    #[test]
+    fn handler_frameworks_are_server_packages() {
+        for framework in servers::HANDLER_FRAMEWORKS {
+            assert!(
+                servers::server_packages().any(|package| package == *framework),
+                "{framework}"
+            );
+        }
+    }
+
+    #[test]
+    fn recognisers_read_the_tables() {
+        assert_eq!(clients::js_client("pg", "Pool", true), Some("new Pool()"));
+        assert_eq!(clients::js_client("pg", "Pool", false), None);
+        assert_eq!(
+            clients::py_client("redis", "StrictRedis"),
+            Some("redis.Redis()")
+        );
+        assert!(async_apis::is_async_call(
+            "Annotated[AsyncSession, Depends(get_db)]",
+            "execute"
+        ));
+        assert!(!async_apis::is_async_call("AsyncSessionFactory", "execute"));
+        assert!(!async_apis::is_async_call("redis.Redis", "get"));
+        assert_eq!(
+            servers::created_by("express", Some("Router")),
+            Some(servers::Creates::ExpressRouter { promise: false })
+        );
+        assert_eq!(servers::factory_member("APIRouter"), Some("APIRouter"));
+        assert_eq!(orm::js_lookup("findByPk"), Some(orm::JsLookup::Model));
+        assert_eq!(orm::py_lookup("first"), Some(orm::PyLookup::QueryChainEnd));
+        assert!(orm::is_prisma_client_name("ctxPrismaClient"));
+    }
 }

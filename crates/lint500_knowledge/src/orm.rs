@@ -162,3 +162,12 @@ pub const PRISMA_CLIENT_METHODS: &[&str] = &[
     "$executeRaw",
     "$executeRawUnsafe",
 ];
+
+/// Whether a variable or property name holds a Prisma client: `prisma`, `prismaClient`,
+/// `ctx.prisma`'s `prisma`. Case-insensitive and without allocating: this runs on most member
+/// calls.
+pub fn is_prisma_client_name(name: &str) -> bool {
+    name.as_bytes()
+        .windows(6)
+        .any(|window| window.eq_ignore_ascii_case(b"prisma"))
+}

@@ -11,7 +11,7 @@ use lint500_engine::{
     FileModel, Function, Project, ProjectContext, PromiseUse, Resolved, Rule, RuleContext,
     UnawaitedCall, callee_name, has_token, unawaited_use,
 };
-use lint500_knowledge::orm::{PRISMA_CLIENT_METHODS, PRISMA_MODEL_METHODS};
+use lint500_knowledge::orm::{self, PRISMA_CLIENT_METHODS, PRISMA_MODEL_METHODS};
 use lint500_knowledge::servers::{FASTAPI_ROUTE_METHODS, HANDLER_FRAMEWORKS};
 use tree_sitter::Node;
 
@@ -275,10 +275,7 @@ fn is_prisma_client(node: Node<'_>, file: &FileModel<'_>) -> bool {
         },
         _ => return false,
     };
-    // Case-insensitively, without allocating: this runs on most member calls.
-    name.as_bytes()
-        .windows(6)
-        .any(|window| window.eq_ignore_ascii_case(b"prisma"))
+    orm::is_prisma_client_name(name)
 }
 
 fn has(names: &[String], name: &str) -> bool {
