@@ -7,7 +7,8 @@
 //!
 //! - [`servers`]: server frameworks and serverless platforms, how an app is created, the
 //!   methods that register routes, the shapes of Next.js and Lambda handlers;
-//! - [`orm`]: query methods and builders of ORMs (Prisma, Mongoose, SQLAlchemy and the like);
+//! - [`orm`]: lookup and query methods of ORMs (Prisma, Mongoose, TypeORM, SQLAlchemy and the
+//!   like), and the folders where migrations are kept;
 //! - [`clients`]: the constructors and factories of pooled database and cache clients;
 //! - [`async_apis`]: async client types whose methods return coroutines;
 //! - [`packages`]: browser UI frameworks and Node's builtin modules.
@@ -21,9 +22,9 @@ pub mod packages;
 pub mod servers;
 
 /// Every package and framework name the tables mention (server frameworks, serverless
-/// runtimes, browser frameworks, client and ORM packages), lowercased where the table spells a
-/// Python module: what the engine must never name. Node's builtin modules are the runtime's,
-/// not a framework's, and are not among them.
+/// runtimes, browser frameworks, client, ORM and async API packages), sorted: what the engine
+/// must never name. Node's builtin modules are the runtime's, not a framework's, and are not
+/// among them.
 pub fn all_package_names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = servers::server_packages()
         .chain(servers::HANDLER_FRAMEWORKS.iter().copied())
