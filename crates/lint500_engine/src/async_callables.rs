@@ -6,7 +6,7 @@
 use lint500_core::Language;
 use tree_sitter::Node;
 
-use crate::facts::javascript::has_token;
+use crate::syntax::{has_token, is_nested_scope};
 
 /// How many nodes the search for a `yield` in one Python function may visit; beyond it the
 /// function counts as a generator, whose call is no coroutine (so the rule stays silent).
@@ -445,7 +445,7 @@ pub(crate) fn is_shadowed(identifier: Node<'_>, source: &str) -> bool {
         let Some(parent) = node.parent() else {
             return false;
         };
-        if crate::unawaited::is_nested_scope(parent.kind()) {
+        if is_nested_scope(parent.kind()) {
             let parameters = parent
                 .child_by_field_name("parameters")
                 .or_else(|| parent.child_by_field_name("parameter"));
@@ -610,7 +610,7 @@ fn contains(root: Node<'_>, matches: &dyn Fn(Node<'_>) -> bool) -> bool {
         if visited > MAX_REJECT_SEARCH || matches(node) {
             return true;
         }
-        if node.id() != root.id() && crate::unawaited::is_nested_scope(node.kind()) {
+        if node.id() != root.id() && is_nested_scope(node.kind()) {
             continue;
         }
         let mut cursor = node.walk();

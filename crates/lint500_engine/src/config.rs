@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use lint500_core::{Severity, excerpt, printable};
 use serde::{Deserialize, Deserializer, de};
 
+use crate::options::RuleOptions;
 use crate::paths::GlobList;
 use crate::rule::RuleSet;
 use crate::scope::{INCLUDE_KEYS, ScopeIncludes};
@@ -297,17 +298,6 @@ impl RuleSelection {
     }
 }
 
-/// The options one rule is given in `[rules.<rule-id>]`: option name -> the strings it lists.
-#[derive(Clone, Debug, Default)]
-pub struct RuleOptions(BTreeMap<String, Vec<String>>);
-
-impl RuleOptions {
-    /// The strings listed for `name`; none when the configuration does not set it.
-    pub fn get(&self, name: &str) -> &[String] {
-        self.0.get(name).map_or(&[], Vec::as_slice)
-    }
-}
-
 /// The configuration resolved against the rules: what runs, how loud, on which files.
 #[derive(Debug)]
 pub struct Settings {
@@ -394,7 +384,7 @@ impl Settings {
                         unknown_option(name, accepted),
                     ));
                 }
-                options[index].0.insert(name.clone(), values.clone());
+                options[index].insert(name.clone(), values.clone());
             }
         }
 

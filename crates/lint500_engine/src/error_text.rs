@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 
+use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
-use crate::syntax::{is_function, last_name};
+use crate::model::last_name;
+use crate::syntax::is_function;
 
 /// How many nodes one look at an expression reads before giving up (silence).
 const MAX_NODES: usize = 256;
@@ -189,16 +191,9 @@ pub struct CarriedText<'tree> {
     pub helper: Option<(Node<'tree>, Node<'tree>)>,
 }
 
-/// Functions whose result carries the values of their arguments: serialisers and builders.
-const PASS_THROUGH: &[&str] = &[
-    "stringify",
-    "dumps",
-    "jsonify",
-    "jsonable_encoder",
-    "dict",
-    "getattr",
-    "assign",
-];
+/// Functions whose result carries the values of their arguments: serialisers and builders
+/// (and the response encoders of the frameworks, `servers::RESPONSE_ENCODERS`).
+const PASS_THROUGH: &[&str] = &["stringify", "dumps", "dict", "getattr", "assign"];
 
 /// String methods whose result is still the text they are called on, or part of it.
 const STRING_METHODS: &[&str] = &[
@@ -384,6 +379,7 @@ fn carried<'tree>(
                     // `'failed: {}'.format(e)`.
                     push_children(arguments, text_here(node), &mut stack);
                 } else if PASS_THROUGH.contains(&callee)
+                    || servers::RESPONSE_ENCODERS.contains(&callee)
                     || matches!(callee, "concat" | "join") && string_receiver
                 {
                     // `JSON.stringify({ error: err.message })`: the same values, serialised.
@@ -636,11 +632,17 @@ impl ErrorTextHelpers {
             );
         }
     }
+}
 
-    /// `Some(true)` for a module function that returns the error's message, `Some(false)` for
-    /// another module function, `None` for a name the module defines no function by.
-    pub(crate) fn get(&self, name: &str) -> Option<bool> {
-        self.functions.get(name).copied()
+impl FileModel<'_> {
+    /// Whether the function the module's top level defines as `name` returns the message of
+    /// the error it is given (`getErrorMessage(err)`): `None` when the module defines no
+    /// function of that name. Read once per file, on first use.
+    pub fn error_text_helper(&self, name: &str) -> Option<bool> {
+        self.error_text_helpers
+            .get_or_init(|| ErrorTextHelpers::of(self.root(), self).functions)
+            .get(name)
+            .copied()
     }
 }
 

@@ -337,6 +337,17 @@ fn strip_jsonc(text: &str) -> String {
     out
 }
 
+/// The package an npm specifier names: `express` of `express/lib/router`, `@vercel/node` of
+/// `@vercel/node/dist`.
+pub(crate) fn package_of(specifier: &str) -> &str {
+    let segments = if specifier.starts_with('@') { 2 } else { 1 };
+    let end = specifier
+        .match_indices('/')
+        .nth(segments - 1)
+        .map_or(specifier.len(), |(at, _)| at);
+    &specifier[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

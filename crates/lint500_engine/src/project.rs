@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint500_core::{Language, Span};
+use lint500_knowledge::servers::{self, Creates};
 
 use crate::facts::{
     Call, Class, DEFAULT_EXPORT, FileFacts, Function, Import, Imported, JsModule, MODULE_EXPORTS,
     PyModule, Value,
 };
-use crate::module_paths::{NodeEntries, TsPaths, source_of_built};
+use crate::module_paths::{NodeEntries, TsPaths, package_of, source_of_built};
 use crate::source::read_discovered;
 
 /// How many steps (bindings, imports, re-exports) one resolution may take: cycles between
@@ -69,7 +70,7 @@ impl Ecosystem {
                 ["pyproject.toml", "setup.py", "setup.cfg"]
                     .iter()
                     .any(|name| folder.join(name).is_file())
-                    || !requirements_files(folder).is_empty()
+                    || !crate::python_manifest::requirements_files(folder).is_empty()
             }
         }
     }
@@ -80,25 +81,6 @@ impl Ecosystem {
             Ecosystem::Python => crate::python_manifest::read_dependencies(folder),
         }
     }
-}
-
-/// `requirements.txt`, `requirements-dev.txt`, … in `folder`.
-pub(crate) fn requirements_files(folder: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return Vec::new();
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.starts_with("requirements") && name.ends_with(".txt"))
-                && path.is_file()
-        })
-        .collect();
-    found.sort();
-    found
 }
 
 /// A folder with a manifest (or the project root), and what that manifest declares.
@@ -676,44 +658,21 @@ impl Project {
         hops: usize,
     ) -> Resolved<'p> {
         let span = call.map(|call| call.span);
+        if let Resolved::Package { specifier, member } = &callee
+            && let Some(creates) = servers::created_by(specifier, *member)
+        {
+            return span.map_or(Resolved::Unknown, |span| match creates {
+                Creates::ExpressApp => Resolved::ExpressApp { file, span },
+                Creates::ExpressRouter { promise } => Resolved::ExpressRouter {
+                    file,
+                    span,
+                    promise,
+                },
+                Creates::FastApiApp => Resolved::FastApiApp { file, span },
+                Creates::FastApiRouter => Resolved::FastApiRouter { file, span },
+            });
+        }
         match callee {
-            Resolved::Package {
-                specifier: "express",
-                member: None,
-            } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressApp {
-                file,
-                span,
-            }),
-            Resolved::Package {
-                specifier: "express",
-                member: Some("Router"),
-            } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter {
-                file,
-                span,
-                promise: false,
-            }),
-            Resolved::Package {
-                specifier: "fastapi",
-                member: Some("FastAPI"),
-            } => span.map_or(Resolved::Unknown, |span| Resolved::FastApiApp {
-                file,
-                span,
-            }),
-            Resolved::Package {
-                specifier: "fastapi",
-                member: Some("APIRouter"),
-            } => span.map_or(Resolved::Unknown, |span| Resolved::FastApiRouter {
-                file,
-                span,
-            }),
-            Resolved::Package {
-                specifier: "express-promise-router",
-                member: None | Some(DEFAULT_EXPORT),
-            } => span.map_or(Resolved::Unknown, |span| Resolved::ExpressRouter {
-                file,
-                span,
-                promise: true,
-            }),
             Resolved::Function {
                 file: defined_in,
                 function,
@@ -848,11 +807,9 @@ impl Project {
                 specifier,
                 member: None,
             } => {
-                // Only one level of package members matters (`express.Router`).
-                let member = PACKAGE_MEMBERS
-                    .iter()
-                    .find(|known| **known == property)
-                    .copied();
+                // Only one level of package members matters (`express.Router`): those of the
+                // app factories, whose names are static so that a resolution can borrow them.
+                let member = servers::factory_member(property);
                 member.map_or(Resolved::Unknown, |member| Resolved::Package {
                     specifier,
                     member: Some(member),
@@ -862,10 +819,6 @@ impl Project {
         }
     }
 }
-
-/// Package members the view follows, such as `express.Router`; names are static so that a
-/// resolution can borrow them.
-const PACKAGE_MEMBERS: &[&str] = &["Router", DEFAULT_EXPORT, "FastAPI", "APIRouter"];
 
 /// The manifests above folders, per ecosystem, each folder of the file system looked at once.
 #[derive(Default)]
@@ -1086,8 +1039,7 @@ impl FactScope {
     /// it is: Lambda code depends on no framework (the modules it imports get theirs once the
     /// project view can resolve them).
     pub(crate) fn wants_facts(&self, file: &Path, language: Language, source: &str) -> bool {
-        let shaped =
-            || !self.dependencies.is_empty() && crate::scope::exports_handler_shape(file, source);
+        let shaped = || !self.dependencies.is_empty() && exports_handler_shape(file, source);
         match self.need(file, language) {
             FactsNeed::Yes => true,
             FactsNeed::IfNamed => imports_any(source, &self.dependencies, language) || shaped(),
@@ -1128,15 +1080,12 @@ fn imports_any(source: &str, names: &[&str], language: Language) -> bool {
     })
 }
 
-/// The package an npm specifier names: `express` of `express/lib/router`, `@vercel/node` of
-/// `@vercel/node/dist`.
-pub(crate) fn package_of(specifier: &str) -> &str {
-    let segments = if specifier.starts_with('@') { 2 } else { 1 };
-    let end = specifier
-        .match_indices('/')
-        .nth(segments - 1)
-        .map_or(specifier.len(), |(at, _)| at);
-    &specifier[..end]
+/// Whether the JavaScript module at `path`, whose text is `source`, exports something shaped
+/// like a serverless or Next.js handler, read from its text alone (cheap enough for every
+/// file of a package that names no framework). The project view then decides by the facts.
+fn exports_handler_shape(path: &Path, source: &str) -> bool {
+    Language::from_path(path).is_some_and(|language| language.is_javascript_like())
+        && lint500_knowledge::servers::exports_handler_shape(path, source)
 }
 
 #[cfg(test)]
@@ -1144,8 +1093,8 @@ mod tests {
     use std::sync::LazyLock;
 
     use super::*;
+    use crate::dispatch::{WalkPlan, lint_tree};
     use crate::grammar::parse;
-    use crate::model::{WalkPlan, lint_tree};
     use crate::rule::RuleSet;
 
     static NO_RULES: LazyLock<RuleSet> =

@@ -4,9 +4,8 @@
 //! manifest that cannot be read declares nothing.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::project::requirements_files;
 use crate::source::read_discovered;
 
 /// Dependency name (normalised) → the rest of its requirement (`>=0.110`, or empty).
@@ -156,6 +155,25 @@ fn setup_py_requirements(text: &str) -> impl Iterator<Item = &str> {
         .and_then(|(_, rest)| rest.split_once(']'))
         .map_or("", |(list, _)| list);
     list.split(['"', '\'']).skip(1).step_by(2)
+}
+
+/// `requirements.txt`, `requirements-dev.txt`, … in `folder`.
+pub(crate) fn requirements_files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("requirements") && name.ends_with(".txt"))
+                && path.is_file()
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 #[cfg(test)]

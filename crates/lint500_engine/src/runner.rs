@@ -1,22 +1,28 @@
-use std::collections::{BTreeSet, HashMap, HashSet};
+//! The runner: the top layer of the engine. It walks the paths, reads and parses each file,
+//! runs the walk with the configured rules, gathers facts, builds the project view, runs the
+//! project rules and the suppression checks, and sorts what they found.
+
+use std::collections::{BTreeSet, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use lint500_core::{Diagnostic, Language, Severity};
+use lint500_core::{Diagnostic, Language};
 use rayon::prelude::*;
 
+use crate::columns::Columns;
 use crate::config::Settings;
+use crate::dispatch::{TreeLint, WalkPlan, lint_tree, panic_message};
 use crate::facts::FileFacts;
 use crate::grammar::parse;
-use crate::model::{TreeLint, WalkPlan, lint_tree};
+use crate::notice::{Notice, NoticeKind};
 use crate::paths::{absolute, display_path};
 use crate::project::{
     Ecosystem, FactScope, FactsNeed, FileId, Manifests, Project, ProjectFileInput,
 };
-use crate::rule::{Columns, PendingFinding, ProjectContext, RuleSet};
-use crate::scope::{ImportShape, NotServerCode, Packages, server_packages, unreachable_files};
-use crate::source::{SourceError, normalize_line_breaks, read_source};
+use crate::rule::{PendingFinding, ProjectContext, RuleSet};
+use crate::scope::{ImportShape, NotServerCode, Packages, unreachable_files};
+use crate::source::{Overlays, SourceError, normalize_line_breaks, read_source};
 use crate::suppression::{IdleSuppression, SuppressionContext, Suppressions};
 use crate::walk::{SourceFile, WalkOptions, collect_files};
 
@@ -32,9 +38,6 @@ struct Gathered {
     /// The hash of the text they were gathered from.
     text_hash: u64,
 }
-
-/// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
-pub type Overlays = HashMap<PathBuf, String>;
 
 /// Runs a rule set with resolved settings over files on disk or over text in memory.
 pub struct Linter {
@@ -61,46 +64,6 @@ pub struct FileFindings {
     pub path: PathBuf,
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Something the run has to tell about a path besides findings.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub struct Notice {
-    pub path: PathBuf,
-    pub kind: NoticeKind,
-    pub message: String,
-}
-
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum NoticeKind {
-    /// A path given on the command line that does not exist: the run fails.
-    MissingPath,
-    /// A rule panicked on the file: the run fails, the other rules' findings stay.
-    InternalError,
-    /// The file was not linted (unreadable, binary, too large, not UTF-8, not ours).
-    Skipped,
-    /// The file has syntax errors; what parsed was linted.
-    SyntaxError,
-    /// A suppression comment names a rule that does not exist.
-    UnknownRuleInSuppression,
-}
-
-impl NoticeKind {
-    /// Whether this notice makes the run fail (exit code 2).
-    pub fn is_error(self) -> bool {
-        matches!(self, NoticeKind::MissingPath | NoticeKind::InternalError)
-    }
-
-    /// How reports show the notice: an error when it makes the run fail.
-    pub fn severity(self) -> Severity {
-        if self.is_error() {
-            Severity::Error
-        } else {
-            Severity::Warning
-        }
-    }
 }
 
 /// Everything a run found, in a deterministic order whatever the thread count.
@@ -280,7 +243,7 @@ impl Linter {
             .copied()
             .collect();
         if reachability {
-            dependencies.extend(server_packages());
+            dependencies.extend(lint500_knowledge::servers::server_packages());
         }
         let mut scope = FactScope::new(dependencies);
         let mut manifests = Manifests::default();
@@ -934,12 +897,4 @@ fn project_root(cwd: &Path) -> PathBuf {
         .find(|candidate| candidate.join(".git").exists())
         .unwrap_or(cwd)
         .to_path_buf()
-}
-
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|text| text.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
 }

@@ -8,8 +8,10 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use lint500_core::{Language, is_test_path};
+use lint500_knowledge::{orm, packages, servers};
 
-use crate::project::{EXTENSIONS, Ecosystem, FileId, Manifests, Package, Project, package_of};
+use crate::module_paths::package_of;
+use crate::project::{EXTENSIONS, Ecosystem, FileId, Manifests, Package, Project};
 
 /// Why a file is not server code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,7 +141,7 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
     let has = |names: &[&str]| folders.iter().any(|folder| names.contains(folder));
     if has(&["example", "examples"]) {
         Some(NotServerCode::Example)
-    } else if has(&["migrations", "migration", "alembic", "seeders", "seeds"])
+    } else if has(orm::MIGRATION_FOLDERS)
         || folders
             .iter()
             .any(|folder| folder.ends_with("_migrations") || folder.ends_with("-migrations"))
@@ -174,7 +176,10 @@ pub(crate) fn by_text(source: &str, language: Language, next_app: bool) -> Optio
     if long_line {
         return Some(NotServerCode::LongLine);
     }
-    if next_app && language.is_javascript_like() && has_directive(source, "use client") {
+    if next_app
+        && language.is_javascript_like()
+        && has_directive(source, servers::CLIENT_COMPONENT_DIRECTIVE)
+    {
         return Some(NotServerCode::ClientComponent);
     }
     None
@@ -203,54 +208,6 @@ fn has_directive(source: &str, name: &str) -> bool {
         .any(|directive| rest.starts_with(directive.as_str()))
 }
 
-/// Node's server frameworks: the packages of services whose entry points start a server.
-pub const NODE_SERVER_FRAMEWORKS: &[&str] = &[
-    "express",
-    "fastify",
-    "koa",
-    "@hapi/hapi",
-    "hapi",
-    "restify",
-    "@nestjs/core",
-    "hono",
-    "next",
-];
-
-/// Server frameworks and runtimes: a package that depends on one is not browser code, and
-/// lint500 gathers the facts of its files to find its entry points. Those of
-/// [`NODE_SERVER_FRAMEWORKS`], then these.
-const OTHER_SERVER_PACKAGES: &[&str] = &[
-    "@vercel/node",
-    "@netlify/functions",
-    "@types/aws-lambda",
-    "aws-lambda",
-    "serverless",
-    "serverless-http",
-    "fastapi",
-    "starlette",
-];
-
-/// Every server framework and runtime (see [`OTHER_SERVER_PACKAGES`]).
-pub(crate) fn server_packages() -> impl Iterator<Item = &'static str> {
-    NODE_SERVER_FRAMEWORKS
-        .iter()
-        .chain(OTHER_SERVER_PACKAGES)
-        .copied()
-}
-
-/// Browser UI frameworks: a package that depends on one of them and on no server package is
-/// browser code.
-const BROWSER_PACKAGES: &[&str] = &[
-    "react",
-    "react-dom",
-    "vue",
-    "@angular/core",
-    "svelte",
-    "solid-js",
-    "preact",
-    "nuxt",
-];
-
 /// What the manifest of a JavaScript package says about where its code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PackageKind {
@@ -268,11 +225,12 @@ pub(crate) enum PackageKind {
 
 impl PackageKind {
     pub(crate) fn of(dependencies: &HashMap<String, String>) -> PackageKind {
-        let declares_server = server_packages().any(|name| dependencies.contains_key(name));
-        let declares_browser = BROWSER_PACKAGES
+        let declares_server =
+            servers::server_packages().any(|name| dependencies.contains_key(name));
+        let declares_browser = packages::BROWSER_PACKAGES
             .iter()
             .any(|name| dependencies.contains_key(*name));
-        if dependencies.contains_key("next") {
+        if dependencies.contains_key(servers::NEXT) {
             PackageKind::NextApp
         } else if declares_server && declares_browser {
             PackageKind::ServerWithUi
@@ -379,20 +337,6 @@ pub(crate) enum Dynamic {
     Unknown,
 }
 
-/// How a module creates a server application, by language.
-const JS_APP_CONSTRUCTORS: &[&str] =
-    &["express()", "fastify(", "Fastify(", "new Koa(", "new Hono("];
-const PY_APP_CONSTRUCTORS: &[&str] = &["FastAPI(", "Starlette("];
-
-/// How a module starts a server, by language.
-const JS_SERVER_STARTS: &[&str] = &[
-    ".listen(",
-    "createServer(",
-    "serverless(",
-    "serverlessExpress(",
-];
-const PY_SERVER_STARTS: &[&str] = &["uvicorn", "hypercorn", "granian", "gunicorn", "Mangum("];
-
 impl ImportShape {
     pub(crate) fn of(source: &str, language: Language) -> ImportShape {
         let calls: &[&str] = if language.is_javascript_like() {
@@ -429,13 +373,14 @@ impl ImportShape {
             }
         }
         let (constructors, starts) = if language.is_javascript_like() {
-            (JS_APP_CONSTRUCTORS, JS_SERVER_STARTS)
+            (servers::JS_APP_CONSTRUCTORS, servers::JS_SERVER_STARTS)
         } else {
-            (PY_APP_CONSTRUCTORS, PY_SERVER_STARTS)
+            (servers::PY_APP_CONSTRUCTORS, servers::PY_SERVER_STARTS)
         };
         ImportShape {
             dynamic,
-            server_actions: language.is_javascript_like() && has_directive(source, "use server"),
+            server_actions: language.is_javascript_like()
+                && has_directive(source, servers::SERVER_ACTIONS_DIRECTIVE),
             creates_app: constructors
                 .iter()
                 .any(|constructor| source.contains(constructor)),
@@ -551,7 +496,10 @@ fn is_entry(project: &Project, id: FileId, package: &Package, shapes: &[ImportSh
         return shapes.get(id).is_some_and(|shape| shape.creates_app)
             || !module.routes.is_empty()
             || module.functions.iter().any(|function| {
-                matches!(function.name.as_deref(), Some("handler" | "lambda_handler"))
+                function
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| servers::PY_HANDLER_NAMES.contains(&name))
             });
     }
     let Some(module) = &file.facts.module else {
@@ -562,71 +510,15 @@ fn is_entry(project: &Project, id: FileId, package: &Package, shapes: &[ImportSh
     }
     let next_app = PackageKind::of(&package.dependencies) == PackageKind::NextApp;
     if next_app {
-        return is_next_server_file(relative);
+        return servers::is_next_server_file(relative);
     }
     module.specifiers.iter().any(|specifier| {
         let package = package_of(specifier);
-        server_packages().any(|server| server == package)
-    }) || module.exports.iter().any(|export| export.name == "handler")
-}
-
-/// The HTTP methods a Next.js App Router `route` module exports as handlers
-/// (`export async function GET(request)`).
-pub const NEXT_ROUTE_METHODS: &[&str] =
-    &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
-/// The parameter names a Lambda-style handler takes first (`(event, context, callback)`).
-pub const EVENT_PARAMETERS: &[&str] = &["event", "_event", "evt"];
-
-/// Whether the JavaScript module at `path`, whose text is `source`, exports something shaped
-/// like a serverless or Next.js handler, read from its text alone (cheap enough for every
-/// file of a package that names no framework): an export named `handler`, an exported
-/// function taking Lambda's `(event, context)`, an HTTP method of a Next.js `route` module,
-/// or a default export under an `api/` folder. The project view then decides by the facts.
-pub(crate) fn exports_handler_shape(path: &Path, source: &str) -> bool {
-    if Language::from_path(path).is_none_or(|language| !language.is_javascript_like()) {
-        return false;
-    }
-    let in_api_folder = path
-        .parent()
-        .is_some_and(|folder| folder.components().any(|part| part.as_os_str() == "api"));
-    let route_module = path.file_stem().is_some_and(|stem| stem == "route");
-    let lambda_signature = EVENT_PARAMETERS
+        servers::server_packages().any(|server| server == package)
+    }) || module
+        .exports
         .iter()
-        .any(|event| source.contains(&format!("({event}, context")));
-    lambda_signature
-        || source.lines().any(|line| {
-            let line = line.trim_start();
-            let exported = line.starts_with("export ")
-                || line.starts_with("exports.")
-                || line.starts_with("module.exports");
-            exported
-                && (line.contains("handler")
-                    || EVENT_PARAMETERS.iter().any(|event| {
-                        line.contains(&format!("({event}"))
-                            || line.contains(&format!("{event} =>"))
-                            || line.contains(&format!("async {event}"))
-                    })
-                    || (in_api_folder && line.starts_with("export default"))
-                    || (route_module
-                        && NEXT_ROUTE_METHODS
-                            .iter()
-                            .any(|method| line.contains(&format!(" {method}")))))
-        })
-}
-
-/// Route handlers (`app/**/route.ts`), API routes (`pages/api/**`), and `middleware.ts` /
-/// `instrumentation.ts`, with or without a `src/` folder.
-fn is_next_server_file(relative: &Path) -> bool {
-    let relative = relative.strip_prefix("src").unwrap_or(relative);
-    let stem = relative
-        .file_stem()
-        .and_then(|stem| stem.to_str())
-        .unwrap_or("");
-    relative.starts_with("pages/api")
-        || (relative.starts_with("app") && stem == "route")
-        || (relative.parent() == Some(Path::new(""))
-            && matches!(stem, "middleware" | "instrumentation"))
+        .any(|export| export.name == servers::HANDLER_EXPORT)
 }
 
 /// The project files `id` imports; `None` when it imports a module of the project that
@@ -698,7 +590,7 @@ fn is_external(specifier: &str, package: &Package) -> bool {
         return false;
     }
     let name = package_of(specifier);
-    let declared = NODE_BUILTINS.contains(&name)
+    let declared = packages::NODE_BUILTINS.contains(&name)
         || package.dependencies.contains_key(name)
         || package.dependencies.contains_key(&format!("@types/{name}"));
     declared || !names_a_root_entry(&package.root, name)
@@ -713,51 +605,6 @@ fn names_a_root_entry(root: &Path, name: &str) -> bool {
                 .any(|extension| folder.join(format!("{name}.{extension}")).exists())
     })
 }
-
-pub(crate) const NODE_BUILTINS: &[&str] = &[
-    "assert",
-    "async_hooks",
-    "buffer",
-    "child_process",
-    "cluster",
-    "console",
-    "constants",
-    "crypto",
-    "dgram",
-    "diagnostics_channel",
-    "dns",
-    "domain",
-    "events",
-    "fs",
-    "http",
-    "http2",
-    "https",
-    "inspector",
-    "module",
-    "net",
-    "os",
-    "path",
-    "perf_hooks",
-    "process",
-    "punycode",
-    "querystring",
-    "readline",
-    "repl",
-    "stream",
-    "string_decoder",
-    "sys",
-    "timers",
-    "tls",
-    "trace_events",
-    "tty",
-    "url",
-    "util",
-    "v8",
-    "vm",
-    "wasi",
-    "worker_threads",
-    "zlib",
-];
 
 #[cfg(test)]
 mod tests {

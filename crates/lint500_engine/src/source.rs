@@ -1,9 +1,16 @@
+//! A file's text: read from disk (or from an unsaved editor buffer), refused when it is not
+//! text lint500 can lint. A leaf of the engine.
+
+use std::collections::HashMap;
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use lint500_core::printable;
+
+/// Unsaved editor buffers by absolute path: their text stands in for the file on disk.
+pub type Overlays = HashMap<PathBuf, String>;
 
 /// Files larger than this are skipped unless configured otherwise: real handlers are far
 /// smaller, and bundles this size are generated code.

@@ -8,7 +8,7 @@ use lint500_core::{Diagnostic, Position, RuleMeta, Span};
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Point};
 
-use crate::rule::Columns;
+use crate::columns::Columns;
 
 pub(crate) const LINE_DIRECTIVE: &str = "lint500-ignore:";
 pub(crate) const FILE_DIRECTIVE: &str = "lint500-ignore-file:";
@@ -237,7 +237,8 @@ mod tests {
     }
 
     fn suppressions_of(source: &str) -> Suppressions {
-        let tree = crate::parse(source, lint500_core::Language::JavaScript).expect("parses");
+        let tree =
+            crate::grammar::parse(source, lint500_core::Language::JavaScript).expect("parses");
         let mut suppressions = Suppressions::default();
         let mut cursor = tree.walk();
         loop {

@@ -2,9 +2,11 @@
 //! (or coroutine) will hold, dropped, handed on, or returned. Shared by the rule that reports
 //! it and by the facts that let it see callees in other modules.
 
+use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use crate::model::FileModel;
+use crate::syntax::is_nested_scope;
 
 /// Steps taken up through parentheses and type assertions around the call.
 const MAX_WRAPPERS: usize = 16;
@@ -281,10 +283,7 @@ fn response_call<'tree>(arguments: Node<'tree>, file: &FileModel<'_>) -> Option<
         return None;
     }
     let method = file.text(callee.child_by_field_name("property")?);
-    if !matches!(
-        method,
-        "json" | "send" | "jsonp" | "render" | "write" | "end"
-    ) {
+    if !servers::EXPRESS_RESPONSE_METHODS.contains(&method) {
         return None;
     }
     let mut receiver = callee.child_by_field_name("object")?;
@@ -299,8 +298,9 @@ fn response_call<'tree>(arguments: Node<'tree>, file: &FileModel<'_>) -> Option<
         }
         receiver = function.child_by_field_name("object")?;
     }
-    (receiver.kind() == "identifier" && matches!(file.text(receiver), "res" | "response"))
-        .then_some(call)
+    (receiver.kind() == "identifier"
+        && servers::EXPRESS_RESPONSE_NAMES.contains(&file.text(receiver)))
+    .then_some(call)
 }
 
 /// The statement that is `node` itself or its parent: a declaration or an expression statement
@@ -398,26 +398,6 @@ fn mentions(node: Node<'_>, variable: &str, file: &FileModel<'_>) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     false
-}
-
-/// Whether a node kind is a function or class, whose body may run later than the code
-/// around it (after checks or awaits a search in that code cannot see).
-pub fn is_nested_scope(kind: &str) -> bool {
-    matches!(
-        kind,
-        "arrow_function"
-            | "function_expression"
-            | "function_declaration"
-            | "function"
-            | "generator_function"
-            | "generator_function_declaration"
-            | "method_definition"
-            | "class_declaration"
-            | "class"
-            | "function_definition"
-            | "lambda"
-            | "class_definition"
-    )
 }
 
 fn has_child(node: Node<'_>, kind: &str) -> bool {

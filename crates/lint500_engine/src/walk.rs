@@ -1,11 +1,15 @@
+//! The walk over the file system: from the paths given to the files to lint. Below the runner,
+//! it knows paths, sources and notices only.
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 use lint500_core::Language;
 
+use crate::notice::{Notice, NoticeKind};
 use crate::paths::{DEFAULT_EXCLUDES, GlobList, absolute};
-use crate::runner::{Notice, NoticeKind, Overlays};
+use crate::source::Overlays;
 
 /// How to walk the paths given on the command line.
 pub struct WalkOptions {

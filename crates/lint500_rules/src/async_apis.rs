@@ -1,96 +1,11 @@
 //! Async client APIs known by their type annotation: a parameter or attribute annotated
 //! `AsyncSession` (`db: AsyncSession = Depends(get_db)`, `Annotated[AsyncSession, Depends(…)]`,
-//! `self.session: AsyncSession`) makes `db.execute(…)` a coroutine. A new async API is one
-//! entry of [`ASYNC_CLIENTS`].
+//! `self.session: AsyncSession`) makes `db.execute(…)` a coroutine. The async APIs are the
+//! table `lint500_knowledge::async_apis::ASYNC_APIS`; this module finds the annotation.
 
 use lint500_engine::FileModel;
+use lint500_knowledge::async_apis;
 use tree_sitter::Node;
-
-/// An async client type and the methods of it that return a coroutine.
-struct AsyncClient {
-    /// The type's name as annotations spell it (`AsyncSession`, `httpx.AsyncClient`).
-    name: &'static str,
-    /// Text the annotation must also hold, for names other libraries use for sync types
-    /// (`asyncpg.Connection`, `redis.asyncio.Redis`); empty when the name says it all.
-    qualifier: &'static str,
-    methods: &'static [&'static str],
-}
-
-const ASYNC_CLIENTS: &[AsyncClient] = &[
-    AsyncClient {
-        name: "AsyncSession",
-        qualifier: "",
-        methods: &[
-            "execute", "scalar", "scalars", "get", "commit", "flush", "refresh", "delete", "merge",
-            "close", "rollback", "stream", "run_sync",
-        ],
-    },
-    AsyncClient {
-        name: "AsyncClient",
-        qualifier: "",
-        methods: &[
-            "get", "post", "put", "patch", "delete", "head", "options", "request", "send", "aclose",
-        ],
-    },
-    AsyncClient {
-        name: "ClientSession",
-        qualifier: "aiohttp",
-        methods: &["close"],
-    },
-    AsyncClient {
-        name: "AsyncIOMotorCollection",
-        qualifier: "",
-        methods: &[
-            "find_one",
-            "insert_one",
-            "insert_many",
-            "update_one",
-            "update_many",
-            "replace_one",
-            "delete_one",
-            "delete_many",
-            "count_documents",
-            "find_one_and_update",
-            "find_one_and_delete",
-            "find_one_and_replace",
-            "distinct",
-            "create_index",
-        ],
-    },
-    AsyncClient {
-        name: "Connection",
-        qualifier: "asyncpg",
-        methods: &[
-            "fetch",
-            "fetchrow",
-            "fetchval",
-            "execute",
-            "executemany",
-            "close",
-        ],
-    },
-    AsyncClient {
-        name: "Pool",
-        qualifier: "asyncpg",
-        methods: &[
-            "fetch",
-            "fetchrow",
-            "fetchval",
-            "execute",
-            "executemany",
-            "acquire",
-            "close",
-        ],
-    },
-    AsyncClient {
-        name: "Redis",
-        qualifier: "asyncio",
-        methods: &[
-            "get", "set", "setex", "delete", "exists", "expire", "incr", "decr", "hget", "hset",
-            "hgetall", "lpush", "rpush", "lrange", "publish", "close", "aclose",
-        ],
-    },
-];
 
 /// How many nodes of a function's parameters or a class body the search for an annotation
 /// reads, and how many ancestors the search for the enclosing class walks.
@@ -102,10 +17,7 @@ const MAX_DEPTH: usize = 64;
 /// attribute of `self` annotated in the class or assigned from such a parameter in a method.
 pub(crate) fn is_async_client_call(receiver: Node<'_>, method: &str, file: &FileModel<'_>) -> bool {
     // Cheap check first: this runs on every method call.
-    if !ASYNC_CLIENTS
-        .iter()
-        .any(|client| client.methods.contains(&method))
-    {
+    if !async_apis::is_async_method(method) {
         return false;
     }
     let Some(function) = file.enclosing_function() else {
@@ -120,21 +32,7 @@ pub(crate) fn is_async_client_call(receiver: Node<'_>, method: &str, file: &File
             .and_then(|attribute| attribute_annotation(function, file.text(attribute), file)),
         _ => None,
     };
-    annotation.is_some_and(|annotation| {
-        ASYNC_CLIENTS.iter().any(|client| {
-            client.methods.contains(&method)
-                && names_type(annotation, client.name)
-                && annotation.contains(client.qualifier)
-        })
-    })
-}
-
-/// Whether an annotation's text names `name` as a whole word (`AsyncSession` in
-/// `Annotated[AsyncSession, Depends(get_db)]`, not in `AsyncSessionFactory`).
-fn names_type(annotation: &str, name: &str) -> bool {
-    annotation
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|word| word == name)
+    annotation.is_some_and(|annotation| async_apis::is_async_call(annotation, method))
 }
 
 /// The annotation of the function's parameter `name`, if it has one.

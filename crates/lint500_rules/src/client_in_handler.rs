@@ -5,9 +5,9 @@
 use lint500_core::Label;
 use lint500_engine::{ClientConstruction, EXTRA_CLIENTS, Project, ProjectContext, Rule};
 
-use crate::handlers::{
-    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, request_time_functions,
-};
+use lint500_knowledge::servers::HANDLER_FRAMEWORKS;
+
+use crate::handlers::{HandlerKind, RequestTime, RequestTimeFunction, request_time_functions};
 
 pub struct ClientInHandler;
 

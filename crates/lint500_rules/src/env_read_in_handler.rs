@@ -9,10 +9,11 @@ use std::collections::{HashMap, HashSet};
 
 use lint500_core::{Label, Language, Severity, is_test_path};
 use lint500_engine::{EnvRead, PackageId, Project, ProjectContext, Rule};
+use lint500_knowledge::servers::HANDLER_FRAMEWORKS;
 
 use crate::handlers::{
-    HANDLER_FRAMEWORKS, HandlerKind, RequestTime, RequestTimeFunction, module_functions,
-    relative_to_package, request_time_functions,
+    HandlerKind, RequestTime, RequestTimeFunction, module_functions, relative_to_package,
+    request_time_functions,
 };
 
 pub struct EnvReadInHandler;

@@ -8,6 +8,10 @@ use lint500_core::Language;
 use lint500_engine::{
     Condition, FileModel, Rule, RuleContext, carried_text, local_values, python_argument,
 };
+use lint500_knowledge::servers::{
+    FETCH_RESPONSE_CLASSES, LAMBDA_RESULT_KEYS, NEST_HTTP_EXCEPTION, NEST_SERVER_ERROR_EXCEPTIONS,
+    PY_ERROR_RESPONSES, REPLY_BODY_METHODS, REPLY_STATUS_METHODS,
+};
 use tree_sitter::Node;
 
 use crate::catch::{
@@ -126,15 +130,6 @@ struct Response<'tree> {
     body: Node<'tree>,
 }
 
-/// Nest's exceptions that answer with a server error status, the message as their body.
-const SERVER_ERROR_EXCEPTIONS: &[&str] = &[
-    "InternalServerErrorException",
-    "ServiceUnavailableException",
-    "BadGatewayException",
-    "GatewayTimeoutException",
-    "NotImplementedException",
-];
-
 impl<'tree> Response<'tree> {
     fn of(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Self> {
         match node.kind() {
@@ -144,16 +139,16 @@ impl<'tree> Response<'tree> {
                 let arguments = positional(node.child_by_field_name("arguments")?);
                 match last_name(constructor, file) {
                     // `new Response(JSON.stringify(…), { status: 500 })`, `new NextResponse(…)`.
-                    "Response" | "NextResponse" => Some(Response {
+                    name if FETCH_RESPONSE_CLASSES.contains(&name) => Some(Response {
                         body: *arguments.first()?,
                         status: status_option(*arguments.get(1)?, file)?,
                     }),
                     // Nest: `new HttpException(err.message, HttpStatus.INTERNAL_SERVER_ERROR)`.
-                    "HttpException" => Some(Response {
+                    name if name == NEST_HTTP_EXCEPTION => Some(Response {
                         body: *arguments.first()?,
                         status: *arguments.get(1)?,
                     }),
-                    name if SERVER_ERROR_EXCEPTIONS.contains(&name) => Some(Response {
+                    name if NEST_SERVER_ERROR_EXCEPTIONS.contains(&name) => Some(Response {
                         body: *arguments.first()?,
                         status: constructor,
                     }),
@@ -175,10 +170,11 @@ impl<'tree> Response<'tree> {
                     ) else {
                         continue;
                     };
-                    match file.text(key).trim_matches(['\'', '"']) {
-                        "statusCode" => status = Some(value),
-                        "body" => body = Some(value),
-                        _ => {}
+                    let key = file.text(key).trim_matches(['\'', '"']);
+                    if key == LAMBDA_RESULT_KEYS.0 {
+                        status = Some(value);
+                    } else if key == LAMBDA_RESULT_KEYS.1 {
+                        body = Some(value);
                     }
                 }
                 Some(Response {
@@ -194,20 +190,14 @@ impl<'tree> Response<'tree> {
                 }
                 let callee = last_name(function, file);
                 // `HTTPException(status_code, detail)`; `JSONResponse(content, status_code)`.
-                let (status, body) = if callee.ends_with("HTTPException") {
-                    (
-                        python_argument(arguments, 0, "status_code", file)?,
-                        python_argument(arguments, 1, "detail", file)?,
-                    )
-                } else if callee.ends_with("Response") {
-                    (
-                        python_argument(arguments, 1, "status_code", file)?,
-                        python_argument(arguments, 0, "content", file)?,
-                    )
-                } else {
-                    return None;
-                };
-                Some(Response { status, body })
+                let (_, taken) = PY_ERROR_RESPONSES
+                    .iter()
+                    .find(|(suffix, _)| callee.ends_with(suffix))?;
+                let (status, body) = (taken.status, taken.body);
+                Some(Response {
+                    status: python_argument(arguments, status.0, status.1, file)?,
+                    body: python_argument(arguments, body.0, body.1, file)?,
+                })
             }
             _ => None,
         }
@@ -223,7 +213,7 @@ impl<'tree> Response<'tree> {
         let method = file.text(function.child_by_field_name("property")?);
         let object = function.child_by_field_name("object")?;
         let arguments = positional(call.child_by_field_name("arguments")?);
-        if !matches!(method, "json" | "send" | "jsonp" | "end") {
+        if !REPLY_BODY_METHODS.contains(&method) {
             return None;
         }
         if object.kind() == "call_expression" {
@@ -232,7 +222,7 @@ impl<'tree> Response<'tree> {
                 .child_by_field_name("property")
                 .map(|property| file.text(property));
             if setter.kind() != "member_expression"
-                || !matches!(setter_name, Some("status" | "code"))
+                || !setter_name.is_some_and(|name| REPLY_STATUS_METHODS.contains(&name))
             {
                 return None;
             }
@@ -242,7 +232,7 @@ impl<'tree> Response<'tree> {
                 body: *arguments.first()?,
             });
         }
-        if method == "json" && matches!(last_name(object, file), "NextResponse" | "Response") {
+        if method == "json" && FETCH_RESPONSE_CLASSES.contains(&last_name(object, file)) {
             return Some(Response {
                 body: *arguments.first()?,
                 status: status_option(*arguments.get(1)?, file)?,

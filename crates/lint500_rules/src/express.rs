@@ -3,11 +3,7 @@
 
 use lint500_core::{Diagnostic, Label, Span, is_test_path};
 use lint500_engine::{FileId, Project, Registration, Resolved, Value};
-
-/// The methods that register routes (everything Express registers but `use`).
-const ROUTE_METHODS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "del", "all", "options", "head",
-];
+use lint500_knowledge::servers::EXPRESS_ROUTE_METHODS;
 
 /// A registration on something that is, or clearly looks like, an Express app or router.
 pub(crate) struct ExpressRegistration<'p> {
@@ -31,7 +27,7 @@ pub(crate) enum Receiver {
 
 impl ExpressRegistration<'_> {
     pub(crate) fn registers_route(&self) -> bool {
-        ROUTE_METHODS.contains(&self.registration.method.as_str())
+        EXPRESS_ROUTE_METHODS.contains(&self.registration.method.as_str())
     }
 
     pub(crate) fn is_use(&self) -> bool {

@@ -20,8 +20,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use lint500_core::{Span, is_test_path};
 use lint500_engine::{
-    Call, DEFAULT_EXPORT, EVENT_PARAMETERS, FileId, Function, MODULE_EXPORTS, NEXT_ROUTE_METHODS,
-    Project, ProjectFile, Resolved, Value,
+    Call, DEFAULT_EXPORT, FileId, Function, MODULE_EXPORTS, Project, ProjectFile, Resolved, Value,
+};
+use lint500_knowledge::servers::{
+    EVENT_PARAMETERS, FASTAPI_RECEIVER_NAMES, HANDLER_EXPORT, NEXT_ROUTE_METHODS,
 };
 
 use crate::express::registrations;
@@ -68,25 +70,8 @@ pub(crate) struct RequestTimeFunction<'p> {
     pub registered: Option<(FileId, Span)>,
 }
 
-/// The web frameworks and serverless platforms whose handlers this module finds: a package
-/// that depends on one of them is worth reading for the request-time rules.
-pub(crate) const HANDLER_FRAMEWORKS: &[&str] = &[
-    "express",
-    "next",
-    "@vercel/node",
-    "@netlify/functions",
-    "@types/aws-lambda",
-    "aws-lambda",
-    "serverless",
-    "fastapi",
-];
-
 /// How many wrappers around a handler are looked through (`withA(withB(handler))`).
 const MAX_WRAPPERS: usize = 4;
-
-/// Names that mean a FastAPI app or router when their value cannot be followed
-/// (`def register(app: FastAPI)`), in a package that uses FastAPI.
-const FASTAPI_RECEIVER_NAMES: &[&str] = &["app", "router", "api", "api_router"];
 
 /// Every request handler of the project, each function once (its first registration wins).
 /// Test files are left out, and so are cached functions (`@lru_cache`): they run once.
@@ -314,7 +299,7 @@ fn serverless_exports<'p>(
     project_file: &'p ProjectFile,
 ) -> Vec<(FileId, &'p Function, HandlerKind)> {
     let path = relative_to_package(project, file, project_file);
-    let mut names: Vec<(&str, HandlerKind)> = vec![("handler", HandlerKind::Serverless)];
+    let mut names: Vec<(&str, HandlerKind)> = vec![(HANDLER_EXPORT, HandlerKind::Serverless)];
     let in_api_folder = path
         .parent()
         .is_some_and(|folder| folder.components().any(|part| part.as_os_str() == "api"));

@@ -8,46 +8,17 @@
 
 use lint500_core::{Label, Language};
 use lint500_engine::{
-    FASTAPI_ROUTE_METHODS, FileModel, Function, Project, ProjectContext, PromiseUse, Resolved,
-    Rule, RuleContext, UnawaitedCall, callee_name, has_token, unawaited_use,
+    FileModel, Function, Project, ProjectContext, PromiseUse, Resolved, Rule, RuleContext,
+    UnawaitedCall, callee_name, has_token, unawaited_use,
 };
+use lint500_knowledge::orm::{self, PRISMA_CLIENT_METHODS, PRISMA_MODEL_METHODS};
+use lint500_knowledge::servers::{FASTAPI_ROUTE_METHODS, HANDLER_FRAMEWORKS};
 use tree_sitter::Node;
 
 use crate::async_apis::is_async_client_call;
 use crate::fixes;
-use crate::handlers::HANDLER_FRAMEWORKS;
 
 pub struct MissingAwait;
-
-/// Prisma model delegate methods: each returns a query that runs only once awaited.
-const PRISMA_MODEL_METHODS: &[&str] = &[
-    "findUnique",
-    "findUniqueOrThrow",
-    "findFirst",
-    "findFirstOrThrow",
-    "findMany",
-    "create",
-    "createMany",
-    "createManyAndReturn",
-    "update",
-    "updateMany",
-    "updateManyAndReturn",
-    "upsert",
-    "delete",
-    "deleteMany",
-    "count",
-    "aggregate",
-    "groupBy",
-];
-
-/// Prisma client methods that run a query or a transaction.
-const PRISMA_CLIENT_METHODS: &[&str] = &[
-    "$transaction",
-    "$queryRaw",
-    "$queryRawUnsafe",
-    "$executeRaw",
-    "$executeRawUnsafe",
-];
 
 /// A callee whose result is a promise or coroutine, and why the rule knows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -304,10 +275,7 @@ fn is_prisma_client(node: Node<'_>, file: &FileModel<'_>) -> bool {
         },
         _ => return false,
     };
-    // Case-insensitively, without allocating: this runs on most member calls.
-    name.as_bytes()
-        .windows(6)
-        .any(|window| window.eq_ignore_ascii_case(b"prisma"))
+    orm::is_prisma_client_name(name)
 }
 
 fn has(names: &[String], name: &str) -> bool {

@@ -11,6 +11,7 @@
 
 use lint500_core::Language;
 use lint500_engine::{Condition, FileModel, Rule, RuleContext, is_nested_scope, later_statements};
+use lint500_knowledge::orm::{self, JsLookup, PY_QUERY_METHODS, PyLookup, QUERY_BUILDERS};
 use tree_sitter::Node;
 
 use crate::attempt::has_word;
@@ -30,51 +31,9 @@ const MAX_TEST_DEPTH: usize = 32;
 /// Steps taken along a call chain or through wrappers (parentheses, `await`, query builders).
 const MAX_STEPS: usize = 16;
 
-/// Mongoose query-builder methods: called on the query before it is awaited, they keep the
-/// lookup's "null when nothing matches" result.
-const QUERY_BUILDERS: &[&str] = &[
-    "lean",
-    "populate",
-    "select",
-    "exec",
-    "session",
-    "sort",
-    "collation",
-    "projection",
-    "hint",
-    "comment",
-    "maxTimeMS",
-    "read",
-    "setOptions",
-    "where",
-];
-
 /// Methods of a promise: a named lookup used with them is not awaited yet, so its value is not
 /// the row.
 const PROMISE_METHODS: &[&str] = &["then", "catch", "finally"];
-
-/// Python methods that make a call chain a database query, for `.first()` / `.last()`.
-const PY_QUERY_METHODS: &[&str] = &[
-    "query",
-    "filter",
-    "filter_by",
-    "where",
-    "order_by",
-    "scalars",
-    "execute",
-    "exec",
-    "select_from",
-    "join",
-    "outerjoin",
-    "options",
-    "exclude",
-    "select_related",
-    "prefetch_related",
-    "limit",
-    "offset",
-    "distinct",
-    "annotate",
-];
 
 impl Rule for UncheckedFindResult {
     fn document(&self) -> &'static str {
@@ -257,14 +216,14 @@ fn is_javascript_lookup(
     arguments: Node<'_>,
     file: &FileModel<'_>,
 ) -> bool {
-    match method {
-        "findUnique" | "findFirst" => receiver.kind() == "member_expression",
-        "findOne" | "findById" | "findByPk" | "findOneBy" => {
+    match orm::js_lookup(method) {
+        Some(JsLookup::ClientModel) => receiver.kind() == "member_expression",
+        Some(lookup @ (JsLookup::Model | JsLookup::ModelOrRepository)) => {
             if receiver.kind() == "call_expression" {
                 return receiver
                     .child_by_field_name("function")
                     .and_then(|function| last_name(function, file))
-                    .is_some_and(|name| name == "getRepository");
+                    .is_some_and(|name| name == orm::REPOSITORY_FACTORY);
             }
             let Some(name) = last_name(receiver, file) else {
                 return false;
@@ -276,7 +235,7 @@ fn is_javascript_lookup(
             // TypeORM's repositories have `findOne` and `findOneBy`; a `findById` on a
             // repository is the project's own wrapper, which may well throw a 404 itself.
             if (lower.ends_with("repository") || lower.ends_with("repo"))
-                && matches!(method, "findOne" | "findOneBy")
+                && lookup == JsLookup::ModelOrRepository
             {
                 return true;
             }
@@ -285,7 +244,7 @@ fn is_javascript_lookup(
                     first.kind() == "identifier" && starts_uppercase(file.text(first))
                 })
         }
-        _ => false,
+        None => false,
     }
 }
 
@@ -311,15 +270,15 @@ fn is_python_lookup(
             })
             .collect::<Vec<_>>()
     };
-    match method {
-        "find_unique" | "find_first" | "get_or_none" => true,
-        "scalar_one_or_none" | "one_or_none" => arguments.named_child_count() == 0,
-        "first" | "last" => {
+    match orm::py_lookup(method) {
+        Some(PyLookup::Always) => true,
+        Some(PyLookup::NoArguments) => arguments.named_child_count() == 0,
+        Some(PyLookup::QueryChainEnd) => {
             arguments.named_child_count() == 0
                 && is_query_chain(receiver, file)
                 && !selects_only_aggregates(receiver, file)
         }
-        "get" => {
+        Some(PyLookup::SessionGet) => {
             let arguments = positional();
             is_session(receiver, file)
                 && arguments.len() == 2
@@ -327,11 +286,11 @@ fn is_python_lookup(
                 && starts_uppercase(file.text(arguments[0]))
         }
         // SQLAlchemy 2.0's `session.scalar(select(User).where(…))`.
-        "scalar" => {
+        Some(PyLookup::SessionScalar) => {
             let arguments = positional();
             is_session(receiver, file) && arguments.len() == 1 && is_select(arguments[0], file)
         }
-        _ => false,
+        None => false,
     }
 }
 

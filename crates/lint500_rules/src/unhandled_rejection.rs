@@ -8,9 +8,10 @@ use std::path::Path;
 
 use lint500_core::{Label, Span};
 use lint500_engine::{
-    Ending, FileId, NODE_SERVER_FRAMEWORKS, PackageId, ProcessListener, Project, ProjectContext,
-    Resolved, Rule, Value, is_shutdown_name,
+    Ending, FileId, PackageId, ProcessListener, Project, ProjectContext, Resolved, Rule, Value,
+    is_shutdown_name,
 };
+use lint500_knowledge::servers::{NODE_RUNNERS, NODE_SERVER_FRAMEWORKS};
 
 use crate::express::{point_to, resolve_app, value_name};
 
@@ -18,17 +19,6 @@ pub struct UnhandledRejection;
 
 /// How many calls deep an ending is followed across modules.
 const MAX_CALL_DEPTH: usize = 16;
-
-/// Commands that run a JavaScript or TypeScript file with Node.
-const NODE_RUNNERS: &[&str] = &[
-    "node",
-    "nodemon",
-    "ts-node",
-    "ts-node-dev",
-    "tsx",
-    "node-dev",
-    "babel-node",
-];
 
 /// The flag values that turn an unhandled rejection into a warning, or into nothing.
 const LENIENT_MODES: &[&str] = &["warn", "none"];

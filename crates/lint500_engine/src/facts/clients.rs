@@ -5,92 +5,13 @@
 //! The collectors call in here only for calls whose callee's last name is one of the client
 //! names, so the tree is climbed rarely.
 
+use lint500_knowledge::clients;
 use tree_sitter::Node;
 
 use super::{Import, Imported};
 use crate::model::FileModel;
 
-/// A client of JavaScript and TypeScript: the packages that export it, its export names
-/// (`default` / `*` for a module that is the class itself), whether it is built with `new`,
-/// and how the rule names it.
-struct JsClient {
-    packages: &'static [&'static str],
-    names: &'static [&'static str],
-    constructed: bool,
-    label: &'static str,
-}
-
-const JS_CLIENTS: &[JsClient] = &[
-    JsClient {
-        packages: &["@prisma/client"],
-        names: &["PrismaClient"],
-        constructed: true,
-        label: "new PrismaClient()",
-    },
-    JsClient {
-        packages: &["pg"],
-        names: &["Pool"],
-        constructed: true,
-        label: "new Pool()",
-    },
-    JsClient {
-        packages: &["pg"],
-        names: &["Client"],
-        constructed: true,
-        label: "new Client()",
-    },
-    JsClient {
-        packages: &["mongodb"],
-        names: &["MongoClient"],
-        constructed: true,
-        label: "new MongoClient()",
-    },
-    JsClient {
-        packages: &["mongoose"],
-        names: &["connect", "createConnection"],
-        constructed: false,
-        label: "mongoose.connect()",
-    },
-    JsClient {
-        packages: &["sequelize"],
-        names: &["Sequelize", "default", "*"],
-        constructed: true,
-        label: "new Sequelize()",
-    },
-    JsClient {
-        packages: &["mysql", "mysql2", "mysql2/promise"],
-        names: &["createPool"],
-        constructed: false,
-        label: "mysql.createPool()",
-    },
-    JsClient {
-        packages: &["ioredis"],
-        names: &["Redis", "default", "*"],
-        constructed: true,
-        label: "new Redis()",
-    },
-    JsClient {
-        packages: &["redis", "@redis/client"],
-        names: &["createClient"],
-        constructed: false,
-        label: "createClient()",
-    },
-];
-
-/// Names specific enough to mean the client without an import the collector can see (a
-/// Prisma client generated to a custom path, a global).
-const JS_UNIMPORTED: &[(&str, &str)] = &[
-    ("PrismaClient", "new PrismaClient()"),
-    ("MongoClient", "new MongoClient()"),
-];
-
-/// Whether a called method or function name may build a client (`mongoose.connect`,
-/// `createClient`): the collector's cheap first test on every call.
-pub(crate) fn is_js_client_call(name: &str) -> bool {
-    JS_CLIENTS
-        .iter()
-        .any(|client| !client.constructed && client.names.contains(&name))
-}
+pub(crate) use lint500_knowledge::clients::{is_js_client_call, is_py_client_name};
 
 /// The client a `new` expression's constructor or a call's callee builds, given the module's
 /// imports so far: `new PrismaClient()`, `new pg.Pool()`, `mongoose.connect(…)`.
@@ -115,12 +36,8 @@ pub(crate) fn js_client(
     let local = file.text(root);
     let Some(import) = imports.iter().rev().find(|import| import.local == local) else {
         return match member {
-            None => JS_UNIMPORTED
-                .iter()
-                .find(|(name, _)| *name == local)
-                .filter(|_| constructed)
-                .map(|(_, label)| *label),
-            Some(_) => None,
+            None if constructed => clients::js_unimported_client(local),
+            _ => None,
         };
     };
     let name = match (member, &import.imported) {
@@ -130,38 +47,7 @@ pub(crate) fn js_client(
         (Some(member), Imported::Default | Imported::Namespace) => member,
         (Some(_), Imported::Named(_)) => return None,
     };
-    JS_CLIENTS
-        .iter()
-        .find(|client| {
-            client.constructed == constructed
-                && client.names.contains(&name)
-                && client.packages.contains(&import.specifier.as_str())
-        })
-        .map(|client| client.label)
-}
-
-/// Python clients: the top-level packages that export them, their names, and the rule's name.
-const PY_CLIENTS: &[(&[&str], &[&str], &str)] = &[
-    (
-        &["sqlalchemy", "sqlmodel"],
-        &["create_engine"],
-        "create_engine()",
-    ),
-    (
-        &["sqlalchemy", "sqlmodel"],
-        &["create_async_engine"],
-        "create_async_engine()",
-    ),
-    (&["prisma"], &["Prisma"], "Prisma()"),
-    (&["motor"], &["AsyncIOMotorClient"], "AsyncIOMotorClient()"),
-    (&["pymongo", "motor"], &["MongoClient"], "MongoClient()"),
-    (&["redis"], &["Redis", "StrictRedis"], "redis.Redis()"),
-    (&["asyncpg"], &["create_pool"], "asyncpg.create_pool()"),
-];
-
-/// Whether a callee's last name may be a Python client: the collector's cheap first test.
-pub(crate) fn is_py_client_name(name: &str) -> bool {
-    PY_CLIENTS.iter().any(|(_, names, _)| names.contains(&name))
+    clients::js_client(&import.specifier, name, constructed)
 }
 
 /// The client a Python call builds, given the module's imports so far: `create_engine(…)`
@@ -198,10 +84,7 @@ pub(crate) fn py_client(
         (None, _) => return None,
     };
     let package = import.specifier.split('.').next().unwrap_or("");
-    PY_CLIENTS
-        .iter()
-        .find(|(packages, names, _)| packages.contains(&package) && names.contains(&name))
-        .map(|(_, _, label)| *label)
+    clients::py_client(package, name)
 }
 
 /// The option of `client-in-handler` that names more constructors and factories of pooled

@@ -27,7 +27,8 @@ use tree_sitter::Node;
 use super::clients::{declares_global, mentions, outlives_js_call};
 use super::{EnvRead, Function};
 use crate::model::FileModel;
-use crate::unawaited::{is_nested_scope, later_statements};
+use crate::syntax::is_nested_scope;
+use crate::unawaited::later_statements;
 
 /// Steps taken up from a read through the expressions that pass its value on.
 const MAX_CLIMB: usize = 16;

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use lint500_core::Language;
+use lint500_knowledge::{packages, servers};
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singleton};
@@ -19,14 +20,10 @@ use super::{
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
 use crate::model::FileModel;
+use crate::syntax::has_token;
 
 /// What `module.exports = …` and TypeScript's `export = …` set: the module's CommonJS value.
 pub const MODULE_EXPORTS: &str = "module.exports";
-
-/// Express's registration methods (`del` is Express 4's old alias of `delete`).
-const REGISTRATION_METHODS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "del", "all", "options", "head", "use",
-];
 
 /// How deep an expression is followed to describe its value; deeper is [`Value::Unknown`].
 const MAX_VALUE_DEPTH: usize = 12;
@@ -142,7 +139,7 @@ impl JsFactsCollector {
                     Some(Binding { value: Value::Call(call), .. })
                         if matches!(&call.callee, Value::Name(callee)
                             if imports.iter().any(|import| import.local == *callee
-                                && import.specifier == "express"))
+                                && import.specifier == servers::EXPRESS))
                 )
             });
             if !builds_app {
@@ -638,7 +635,7 @@ impl JsFactsCollector {
         if LISTENER_METHODS.contains(&method) || method == "listen" {
             self.process_listener_or_listen(node, callee, method, file);
         }
-        if !REGISTRATION_METHODS.contains(&method) {
+        if !servers::EXPRESS_REGISTRATION_METHODS.contains(&method) {
             if self.may_build_client(method) {
                 self.client(node, callee, false, file);
             }
@@ -937,7 +934,7 @@ fn route_chain_receiver<'tree>(
         }
         let property = callee.child_by_field_name("property")?;
         let inner = callee.child_by_field_name("object")?;
-        if file.text(property) == "route" {
+        if file.text(property) == servers::EXPRESS_ROUTE_CHAIN {
             return Some(inner);
         }
         object = inner;
@@ -1245,19 +1242,10 @@ fn is_process_env(node: Node<'_>, ids: &Ids, file: &FileModel<'_>) -> bool {
         && file.text(property) == "env"
 }
 
-/// Whether the keyword `token` (`async`, `*`, `type`) is among a node's leading anonymous
-/// children, before its first named child (decorators aside).
-pub fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .take_while(|child| !child.is_named() || child.kind() == "decorator")
-        .any(|child| child.kind() == token)
-}
-
 /// Whether an import names one of Node's own modules (`fs`, `node:path`): never the project's.
 fn is_node_builtin(specifier: &str) -> bool {
     specifier.starts_with("node:")
-        || crate::scope::NODE_BUILTINS.contains(&crate::project::package_of(specifier))
+        || packages::NODE_BUILTINS.contains(&crate::module_paths::package_of(specifier))
 }
 
 /// Whether a specifier is likely to name a module of the project rather than an installed

@@ -20,8 +20,8 @@ use std::ops::Range;
 use lint500_core::{Language, Span};
 use tree_sitter::Node;
 
-use crate::config::RuleOptions;
 use crate::model::FileModel;
+use crate::options::RuleOptions;
 use crate::unawaited::{PromiseUse, callee_name, unawaited_use};
 use javascript::JsFactsCollector;
 use python::PyFactsCollector;
@@ -657,7 +657,9 @@ pub(crate) fn unawaited_call(
 pub(crate) fn functions_of(source: &str, language: Language) -> Vec<Function> {
     use std::sync::LazyLock;
 
-    use crate::{RuleSet, WalkPlan, lint_tree, parse};
+    use crate::dispatch::{WalkPlan, lint_tree};
+    use crate::grammar::parse;
+    use crate::rule::RuleSet;
 
     static NO_RULES: LazyLock<RuleSet> =
         LazyLock::new(|| RuleSet::new(Vec::new()).expect("an empty rule set is valid"));

@@ -9,7 +9,7 @@ use tree_sitter::Node;
 use super::javascript::value_of;
 use super::{Binding, Ending, Function, Import, JsModule, Value};
 use crate::model::FileModel;
-use crate::unawaited::is_nested_scope;
+use crate::syntax::is_nested_scope;
 
 /// The methods that add a listener to `process`.
 pub(crate) const LISTENER_METHODS: &[&str] = &[

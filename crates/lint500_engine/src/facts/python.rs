@@ -3,11 +3,11 @@
 use std::sync::OnceLock;
 
 use lint500_core::Language;
+use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
 use super::env;
-use super::javascript::has_token;
 use super::{
     Binding, Call, ClientConstruction, Ending, FactKind, Function, Import, Imported, NamedCall,
     PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
@@ -15,6 +15,7 @@ use super::{
 use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
 use crate::model::FileModel;
+use crate::syntax::has_token;
 
 /// The node kinds the collector wants to see, besides functions (which the walk tracks anyway).
 pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
@@ -25,20 +26,6 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("subscript", FactKind::Member),
     ("decorated_definition", FactKind::Decorated),
     ("comparison_operator", FactKind::Comparison),
-];
-
-/// The methods of FastAPI apps and routers whose decorators register a request handler.
-pub const ROUTE_METHODS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "options",
-    "head",
-    "trace",
-    "api_route",
-    "websocket",
 ];
 
 /// Decorators that memoise a function: its body runs once per argument list.
@@ -347,7 +334,9 @@ impl PyFactsCollector {
         self.unawaited_import_call(node, callee, file);
         if callee.kind_id() == ids.identifier {
             match file.text(callee) {
-                "Depends" | "Security" => self.dependency(node, file),
+                name if servers::FASTAPI_DEPENDENCY_MARKERS.contains(&name) => {
+                    self.dependency(node, file);
+                }
                 "getenv" if self.imported_from_os(file.text(callee), "getenv") => {
                     self.read_env_call(node, file);
                 }
@@ -371,7 +360,9 @@ impl PyFactsCollector {
             return;
         };
         match file.text(method) {
-            "Depends" | "Security" => self.dependency(node, file),
+            name if servers::FASTAPI_DEPENDENCY_MARKERS.contains(&name) => {
+                self.dependency(node, file);
+            }
             "getenv" if self.is_os(object, file) => self.read_env_call(node, file),
             "get" if self.is_environ(object, file) => self.read_env_call(node, file),
             "setdefault" | "update" if self.is_environ(object, file) => {
@@ -385,11 +376,11 @@ impl PyFactsCollector {
             name if self.may_build_client(name) => {
                 self.client(node, callee, file);
             }
-            "add_api_route" | "add_api_websocket_route" => {
+            name if servers::FASTAPI_ADD_ROUTE_METHODS.contains(&name) => {
                 let Some(arguments) = node.child_by_field_id(ids.arguments) else {
                     return;
                 };
-                let endpoint = argument(arguments, 1, "endpoint", file);
+                let endpoint = argument(arguments, 1, servers::FASTAPI_ENDPOINT_ARGUMENT, file);
                 if let Some(endpoint) = endpoint {
                     let span = file.span(callee);
                     let function = self.enclosing_start();
@@ -561,7 +552,7 @@ impl PyFactsCollector {
         let Some(arguments) = node.child_by_field_id(self.ids.arguments) else {
             return;
         };
-        if let Some(target) = argument(arguments, 0, "dependency", file) {
+        if let Some(target) = argument(arguments, 0, servers::FASTAPI_DEPENDENCY_ARGUMENT, file) {
             let value = value_of(target, file, 0);
             if value != Value::Unknown {
                 self.module.dependencies.push(value);
@@ -601,7 +592,9 @@ impl PyFactsCollector {
                 self.cached_definitions.push(definition.start_byte());
                 continue;
             }
-            if !is_call || !ROUTE_METHODS.contains(&name) || callee.kind_id() != self.ids.attribute
+            if !is_call
+                || !servers::FASTAPI_ROUTE_METHODS.contains(&name)
+                || callee.kind_id() != self.ids.attribute
             {
                 continue;
             }

@@ -16,8 +16,9 @@ use std::sync::{Mutex, RwLock};
 use lint500_core::{Diagnostic, Fix, Label, Severity, Span};
 use serde::{Deserialize, Serialize};
 
-use super::{FileOutcome, Linter, Notice};
+use super::{FileOutcome, Linter};
 use crate::facts::{FileFacts, Value};
+use crate::notice::Notice;
 use crate::rule::{Condition, PendingFinding, RuleSet};
 use crate::scope::{ImportShape, NotServerCode};
 use crate::suppression::Suppressions;
