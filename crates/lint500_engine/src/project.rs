@@ -181,24 +181,10 @@ pub enum Resolved<'p> {
     },
     /// A module's named exports, as `import * as x` or `require` of an ES module gives them.
     Namespace(FileId),
-    /// An Express application: the `express()` call that creates it.
-    ExpressApp {
-        file: FileId,
-        span: Span,
-    },
-    /// An Express router; `promise` for `express-promise-router`, which forwards rejections.
-    ExpressRouter {
-        file: FileId,
-        span: Span,
-        promise: bool,
-    },
-    /// A FastAPI application: the `FastAPI()` call that creates it.
-    FastApiApp {
-        file: FileId,
-        span: Span,
-    },
-    /// A FastAPI router: the `APIRouter()` call that creates it.
-    FastApiRouter {
+    /// An app or router a framework's factory creates (`express()`, `Router()`, `APIRouter()`,
+    /// per the knowledge tables), at the call that creates it.
+    Created {
+        creates: Creates,
         file: FileId,
         span: Span,
     },
@@ -661,15 +647,10 @@ impl Project {
         if let Resolved::Package { specifier, member } = &callee
             && let Some(creates) = servers::created_by(specifier, *member)
         {
-            return span.map_or(Resolved::Unknown, |span| match creates {
-                Creates::ExpressApp => Resolved::ExpressApp { file, span },
-                Creates::ExpressRouter { promise } => Resolved::ExpressRouter {
-                    file,
-                    span,
-                    promise,
-                },
-                Creates::FastApiApp => Resolved::FastApiApp { file, span },
-                Creates::FastApiRouter => Resolved::FastApiRouter { file, span },
+            return span.map_or(Resolved::Unknown, |span| Resolved::Created {
+                creates,
+                file,
+                span,
             });
         }
         match callee {
@@ -1301,11 +1282,19 @@ LOADED = helper()
         );
         assert!(matches!(
             project.resolve(0, &module.routes[0].receiver),
-            Resolved::FastApiRouter { file: 0, .. }
+            Resolved::Created {
+                creates: Creates::FastApiRouter,
+                file: 0,
+                ..
+            }
         ));
         assert!(matches!(
             project.resolve(0, &Value::Name("app".into())),
-            Resolved::FastApiApp { file: 0, .. }
+            Resolved::Created {
+                creates: Creates::FastApiApp,
+                file: 0,
+                ..
+            }
         ));
     }
 
@@ -1348,7 +1337,11 @@ from app.api import api_router
         }
         assert!(matches!(
             project.resolve(users, &name("api_router")),
-            Resolved::FastApiRouter { file: 2, .. }
+            Resolved::Created {
+                creates: Creates::FastApiRouter,
+                file: 2,
+                ..
+            }
         ));
         assert!(project.package_of(users).depends_on("FastAPI"));
         assert!(project.package_of(users).imports("fastapi"));

@@ -3,7 +3,7 @@
 
 use lint500_core::{Diagnostic, Label, Span, is_test_path};
 use lint500_engine::{FileId, Project, Registration, Resolved, Value};
-use lint500_knowledge::servers::EXPRESS_ROUTE_METHODS;
+use lint500_knowledge::servers::{Creates, EXPRESS_ROUTE_METHODS};
 
 /// A registration on something that is, or clearly looks like, an Express app or router.
 pub(crate) struct ExpressRegistration<'p> {
@@ -54,8 +54,15 @@ pub(crate) fn registrations(project: &Project) -> Vec<ExpressRegistration<'_>> {
         }
         for (order, registration) in module.registrations.iter().enumerate() {
             let receiver = match resolve_app(project, file, &registration.receiver) {
-                Resolved::ExpressApp { file, span } => Receiver::App { file, span },
-                Resolved::ExpressRouter { promise, .. } => Receiver::Router { promise },
+                Resolved::Created {
+                    creates: Creates::ExpressApp,
+                    file,
+                    span,
+                } => Receiver::App { file, span },
+                Resolved::Created {
+                    creates: Creates::ExpressRouter { promise },
+                    ..
+                } => Receiver::Router { promise },
                 Resolved::Unknown
                     if looks_like_express(&registration.receiver)
                         && uses_express(project, file) =>
@@ -102,7 +109,12 @@ pub(crate) fn resolve_app<'p>(
         module.binding(name)
     });
     match app.map(|app| project.resolve(defined_in, app)) {
-        Some(app @ Resolved::ExpressApp { .. }) => app,
+        Some(
+            app @ Resolved::Created {
+                creates: Creates::ExpressApp,
+                ..
+            },
+        ) => app,
         _ => resolved,
     }
 }

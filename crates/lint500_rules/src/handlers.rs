@@ -23,7 +23,7 @@ use lint500_engine::{
     Call, DEFAULT_EXPORT, FileId, Function, MODULE_EXPORTS, Project, ProjectFile, Resolved, Value,
 };
 use lint500_knowledge::servers::{
-    EVENT_PARAMETERS, FASTAPI_RECEIVER_NAMES, HANDLER_EXPORT, NEXT_ROUTE_METHODS,
+    Creates, EVENT_PARAMETERS, FASTAPI_RECEIVER_NAMES, HANDLER_EXPORT, NEXT_ROUTE_METHODS,
 };
 
 use crate::express::registrations;
@@ -395,7 +395,10 @@ fn is_lambda_shaped(function: &Function) -> bool {
 /// `APIRouter()`, or of unknown value but named like one in a package that uses FastAPI.
 fn is_fastapi_receiver(project: &Project, file: FileId, receiver: &Value) -> bool {
     match project.resolve(file, receiver) {
-        Resolved::FastApiApp { .. } | Resolved::FastApiRouter { .. } => true,
+        Resolved::Created {
+            creates: Creates::FastApiApp | Creates::FastApiRouter,
+            ..
+        } => true,
         Resolved::Unknown => {
             let name = match receiver {
                 Value::Name(name) | Value::Member(_, name) => name.as_str(),

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use lint500_core::{Label, Span};
 use lint500_engine::{FileId, Project, ProjectContext, Resolved, Rule, Value};
+use lint500_knowledge::servers::Creates;
 
 use crate::express::{
     ExpressRegistration, Receiver, point_to, registrations, resolve_app, value_name,
@@ -76,7 +77,8 @@ impl Rule for MissingErrorMiddleware {
                 (registration.is_use(), registration.receiver)
             {
                 for handler in &registration.registration.handlers {
-                    if let Resolved::ExpressApp {
+                    if let Resolved::Created {
+                        creates: Creates::ExpressApp,
                         file: mounted_file,
                         span: mounted,
                     } = resolve_app(project, registration.file, handler)
@@ -255,7 +257,10 @@ fn mounts_router(project: &Project, registration: &ExpressRegistration<'_>) -> b
     registration.registration.handlers.iter().any(|handler| {
         matches!(
             resolve_app(project, registration.file, handler),
-            Resolved::ExpressRouter { .. } | Resolved::ExpressApp { .. }
+            Resolved::Created {
+                creates: Creates::ExpressRouter { .. } | Creates::ExpressApp,
+                ..
+            }
         )
     })
 }

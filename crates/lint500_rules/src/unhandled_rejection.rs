@@ -11,7 +11,7 @@ use lint500_engine::{
     Ending, FileId, PackageId, ProcessListener, Project, ProjectContext, Resolved, Rule, Value,
     is_shutdown_name,
 };
-use lint500_knowledge::servers::{NODE_RUNNERS, NODE_SERVER_FRAMEWORKS};
+use lint500_knowledge::servers::{Creates, NODE_RUNNERS, NODE_SERVER_FRAMEWORKS};
 
 use crate::express::{point_to, resolve_app, value_name};
 
@@ -318,7 +318,10 @@ fn reached_from(project: &Project, entry: FileId) -> Vec<FileId> {
 /// `createServer(…)`, or a name that says it is one (`server`, `httpServer`, `app`).
 fn starts_server(project: &Project, file: FileId, receiver: &Value) -> bool {
     match resolve_app(project, file, receiver) {
-        Resolved::ExpressApp { .. } => return true,
+        Resolved::Created {
+            creates: Creates::ExpressApp,
+            ..
+        } => return true,
         Resolved::CallResult { call, .. } => {
             return value_name(&call.callee).is_some_and(|name| name == "createServer");
         }
