@@ -117,6 +117,65 @@ fn expects_failure(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     in_loop(site.node) && retries(site.body, file)
 }
 
+/// Words with which a log line or a comment says the failure is tolerated: the code goes on
+/// without what failed, and the message is for the operator.
+const TOLERATED: &[&str] = &[
+    "fall back",
+    "falling back",
+    "fallback",
+    "best-effort",
+    "best effort",
+    "non-fatal",
+    "nonfatal",
+    "non-critical",
+    "ignoring",
+    "skipping",
+    "continuing",
+    "move on",
+];
+
+/// How many comments before a `try` statement are read.
+const MAX_LEADING_COMMENTS: usize = 4;
+
+/// Whether the log line (`log`), a comment in the handler, or a comment right before its `try`
+/// says that the failure is tolerated (`"Reranker failed, falling back to recent"`, `#
+/// Best-effort: recording the view must never fail the read`): a step the author chose to
+/// lose.
+fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) -> bool {
+    if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
+        return false;
+    }
+    let says = |node: Node<'_>| {
+        let text = file.text(node).to_ascii_lowercase();
+        TOLERATED.iter().any(|words| text.contains(words))
+    };
+    if says(log) {
+        return true;
+    }
+    let mut cursor = site.body.walk();
+    if site
+        .body
+        .named_children(&mut cursor)
+        .any(|child| child.kind() == "comment" && says(child))
+    {
+        return true;
+    }
+    // tree-sitter-python hangs the comments that open a block before the block itself.
+    let try_statement = site.node.parent();
+    let leading = try_statement.and_then(|statement| {
+        statement.prev_named_sibling().or_else(|| {
+            statement
+                .parent()
+                .filter(|block| block.kind() == "block")
+                .and_then(|block| block.prev_named_sibling())
+        })
+    });
+    std::iter::successors(leading, Node::prev_named_sibling)
+        .take(MAX_LEADING_COMMENTS)
+        .take_while(|sibling| sibling.kind() == "comment")
+        .any(says)
+}
+
 /// How many ancestors a look for an enclosing loop reads.
 const MAX_LOOP_DEPTH: usize = 8;
 
@@ -196,6 +255,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
             || handler_keeps_stack(site.body, site.name, file)
             || only_parses_or_cleans_up(&site, file)
             || expects_failure(&site, file)
+            || tolerates_failure(&site, node, file)
         {
             continue;
         }
