@@ -472,13 +472,19 @@ fn bound_to<'tree>(
     let mut value = read;
     for _ in 0..MAX_CLIMB {
         let parent = value.parent()?;
-        if !matches!(
-            parent.kind(),
-            "parenthesized_expression"
-                | "as_expression"
-                | "satisfies_expression"
-                | "non_null_expression"
-        ) {
+        // `const url = process.env.API_URL || process.env.PUBLIC_API_URL; if (url) …`: the
+        // binding's test covers every read of the chain.
+        let alternative = matches!(parent.kind(), "binary_expression" | "boolean_operator")
+            && matches!(operator(parent, file), "||" | "??" | "or");
+        if !alternative
+            && !matches!(
+                parent.kind(),
+                "parenthesized_expression"
+                    | "as_expression"
+                    | "satisfies_expression"
+                    | "non_null_expression"
+            )
+        {
             break;
         }
         value = parent;
@@ -943,7 +949,11 @@ function bound(res) {
   if (!used) return;
   const { N, O = 'o' } = process.env;
   const { P = 'p' } = process.env;
-  return key + N + O + P;
+  const url = process.env.W || process.env.X;
+  if (!url) return;
+  const other = process.env.Y || process.env.Z;
+  send(other);
+  return key + N + O + P + url;
 }
 function once() {
   if (!client) {
@@ -976,6 +986,8 @@ function nested() {
                 ("tests", "K"),
                 ("bound", "M"),
                 ("bound", ""),
+                ("bound", "Y"),
+                ("bound", "Z"),
                 ("local", "S"),
             ])
         );
