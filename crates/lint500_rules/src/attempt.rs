@@ -642,10 +642,79 @@ const CLEANUP_METHODS: &[&str] = &[
 const EXISTENCE_CHECKS: &[&str] = &["existsSync", "exists", "is_file", "is_dir"];
 
 /// Whether the `try` block only releases something: every call in it is a method that
-/// releases (`stream.end()`, `await watcher.close()`, `fs.unlinkSync(tmp)`) or checks that
-/// there is something to release, and there is at least one release.
+/// releases (`stream.end()`, `await watcher.close()`, `fs.unlinkSync(tmp)`, an `unlinkSync(tmp)`
+/// imported from `fs`) or checks that there is something to release, and there is at least one
+/// release.
 pub(crate) fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
-    let mut releases = false;
+    only_calls(block, file, |callee, receiver| {
+        CLEANUP_METHODS.contains(&callee)
+            && (receiver.is_some() || matches!(callee, "unlink" | "unlinkSync" | "rmSync"))
+    })
+}
+
+/// File system calls whose errors say everything: the call, the code (`ENOENT`, `EACCES`) and
+/// the path are in the message, and Node's asynchronous ones carry no frame of the caller.
+const FILE_SYSTEM_CALLS: &[&str] = &[
+    "mkdir",
+    "mkdirSync",
+    "readFile",
+    "readFileSync",
+    "writeFile",
+    "writeFileSync",
+    "appendFile",
+    "appendFileSync",
+    "unlink",
+    "unlinkSync",
+    "rm",
+    "rmSync",
+    "rename",
+    "renameSync",
+    "copyFile",
+    "copyFileSync",
+    "readdir",
+    "readdirSync",
+    "stat",
+    "statSync",
+    "access",
+    "accessSync",
+];
+
+/// JavaScript: whether the `try` block only touches the file system (`await fs.mkdir(dir)`,
+/// `fs.writeFileSync(path, data)`): the error's message is the whole story.
+pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    file.language.is_javascript_like()
+        && only_calls(block, file, |callee, _| FILE_SYSTEM_CALLS.contains(&callee))
+}
+
+/// JavaScript: whether the `try` block only appends to a file (`fs.appendFileSync(logPath,
+/// line)`): how a log or a journal is written, and a guard around it, like one around a logging
+/// call, keeps the log's failure from replacing the outcome.
+pub(crate) fn only_appends(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    file.language.is_javascript_like()
+        && only_calls(block, file, |callee, _| {
+            matches!(callee, "appendFile" | "appendFileSync")
+        })
+}
+
+/// JavaScript: whether the `try` block only loads a module (`require('node:worker_threads')`,
+/// `await import('sharp')`): a probe for an optional dependency, which is there or is not.
+pub(crate) fn only_loads_modules(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    file.language.is_javascript_like()
+        && only_calls(block, file, |callee, receiver| {
+            receiver.is_none() && matches!(callee, "require" | "import")
+        })
+}
+
+/// Whether every call in the `try` block is one `wanted` accepts (given the callee's last name
+/// and its receiver), a check that there is something to act on, a pure function or a logging
+/// call, and there is at least one it accepts. What an accepted call's arguments compute (a
+/// path, a line) is part of that call; its receiver is not.
+fn only_calls(
+    block: Node<'_>,
+    file: &FileModel<'_>,
+    wanted: impl Fn(&str, Option<&str>) -> bool,
+) -> bool {
+    let mut found = false;
     let mut stack = vec![block];
     let mut visited = 0;
     while let Some(node) = stack.pop() {
@@ -658,9 +727,17 @@ pub(crate) fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
                 let Some((callee, receiver)) = callee_of(node, file) else {
                     return false;
                 };
-                if receiver.is_some() && CLEANUP_METHODS.contains(&callee) {
-                    releases = true;
-                } else if !EXISTENCE_CHECKS.contains(&callee) {
+                if wanted(callee, receiver) {
+                    // The receiver chain still counts: `res.status(204).end()` is more than a
+                    // release.
+                    found = true;
+                    stack.extend(node.child_by_field_name("function"));
+                    continue;
+                }
+                if !EXISTENCE_CHECKS.contains(&callee)
+                    && !is_pure_call(node, file)
+                    && LogCall::of(node, file).is_none()
+                {
                     return false;
                 }
             }
@@ -671,5 +748,5 @@ pub(crate) fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
-    releases
+    found
 }

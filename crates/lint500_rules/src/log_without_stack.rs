@@ -10,7 +10,7 @@ use lint500_engine::{
 };
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, has_word, only_cleans_up};
+use crate::attempt::{Attempt, has_word, only_cleans_up, only_touches_files};
 use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
 use crate::fixes;
 use crate::logging::{LogCall, is_debug_gate};
@@ -84,9 +84,9 @@ struct Finding<'tree> {
 /// Checks each error that arrives around `node`, innermost first; an inner site that binds the
 /// same name hides the outer one.
 /// Whether the site is a `catch` whose `try` only parses or converts (`JSON.parse(raw)`,
-/// `await request.json()`, `int(value)`) or only releases something (`await pool.end()`,
-/// `fs.unlinkSync(tmp)`): the error's message is the whole story, and logging it alone is
-/// deliberate.
+/// `await request.json()`, `int(value)`), only releases something (`await pool.end()`,
+/// `fs.unlinkSync(tmp)`), only touches the file system (JavaScript: `await fs.mkdir(dir)`), or
+/// only logs: the error's message is the whole story, and logging it alone is deliberate.
 fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
         return false;
@@ -99,7 +99,26 @@ fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool 
         return false;
     };
     let attempt = Attempt::read(block, file);
-    (attempt.parses && attempt.work.is_none()) || only_cleans_up(block, file)
+    (attempt.parses && attempt.work.is_none())
+        || only_logs(block, file)
+        || only_cleans_up(block, file)
+        || only_touches_files(block, file)
+}
+
+/// Whether every statement of the block is a logging call: only the logger can fail there.
+fn only_logs(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    let mut cursor = block.walk();
+    let mut statements = block
+        .named_children(&mut cursor)
+        .filter(|statement| statement.kind() != "comment")
+        .peekable();
+    statements.peek().is_some()
+        && statements.all(|statement| {
+            statement.kind() == "expression_statement"
+                && statement
+                    .named_child(0)
+                    .is_some_and(|expression| LogCall::of(expression, file).is_some())
+        })
 }
 
 /// Whether the handler's shape says the failure is expected and its message the whole story:

@@ -8,7 +8,7 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, callee_of, only_cleans_up};
+use crate::attempt::{Attempt, callee_of, only_appends, only_cleans_up, only_loads_modules};
 use crate::catch::{caught_name, handler_body, is_broad_except, is_function, unwrap_expression};
 use crate::logging::LogCall;
 
@@ -111,8 +111,14 @@ fn check_clause<'tree>(
             return;
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
-        // left to lose.
-        if answer.is_none() && (only_cleans_up(block, file) || around.cleans_up_after()) {
+        // left to lose. Appending to a log or journal must not fail what it records, and an
+        // optional module is there or is not.
+        if answer.is_none()
+            && (only_cleans_up(block, file)
+                || around.cleans_up_after()
+                || only_appends(block, file)
+                || only_loads_modules(block, file))
+        {
             return;
         }
 
