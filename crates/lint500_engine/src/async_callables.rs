@@ -93,7 +93,7 @@ impl AsyncCallables {
             "function_declaration" if has_token(statement, "async") => {
                 if let Some(name) = statement.child_by_field_name("name") {
                     self.functions.push(text(name).to_string());
-                    if never_rejects(statement) {
+                    if never_rejects(statement, source) {
                         self.never_rejecting_functions.push(text(name).to_string());
                     }
                 }
@@ -133,7 +133,7 @@ impl AsyncCallables {
                 if name.kind() == "identifier" && has_token(value, "async") =>
             {
                 self.functions.push(text(name).to_string());
-                if never_rejects(value) {
+                if never_rejects(value, source) {
                     self.never_rejecting_functions.push(text(name).to_string());
                 }
             }
@@ -292,7 +292,7 @@ impl AsyncCallables {
                     .collect();
                 let name = text(name).trim_start_matches('#').to_string();
                 if modifiers.contains(&"async") && !modifiers.contains(&"*") {
-                    if never_rejects(member) {
+                    if never_rejects(member, source) {
                         self.never_rejecting_methods.push(name.clone());
                     }
                     self.methods.push(name);
@@ -311,7 +311,7 @@ impl AsyncCallables {
                     && has_token(value, "async")
                 {
                     let name = text(name).trim_start_matches('#').to_string();
-                    if never_rejects(value) {
+                    if never_rejects(value, source) {
                         self.never_rejecting_methods.push(name.clone());
                     }
                     self.methods.push(name);
@@ -530,7 +530,7 @@ fn declares_in_block(block: Node<'_>, name: &str, source: &str) -> bool {
 /// catch` (with only declarations and plain returns beside it) whose `try` block returns no
 /// promise unawaited and whose handler and `finally` neither throw nor await. Calling such a
 /// function without `await` is a fire-and-forget: its errors cannot escape.
-pub(crate) fn never_rejects(function: Node<'_>) -> bool {
+pub(crate) fn never_rejects(function: Node<'_>, source: &str) -> bool {
     let Some(body) = function.child_by_field_name("body") else {
         return false;
     };
@@ -543,7 +543,7 @@ pub(crate) fn never_rejects(function: Node<'_>) -> bool {
         match statement.kind() {
             "comment" | "empty_statement" => {}
             "try_statement" if try_settles(statement) => guarded = true,
-            _ if cannot_throw(statement) => {}
+            _ if cannot_throw(statement, source) => {}
             _ => return false,
         }
     }
@@ -578,7 +578,7 @@ fn try_settles(statement: Node<'_>) -> bool {
 
 /// Statements that cannot throw: declarations without a value or with a literal one, and
 /// `return` of nothing, a name or a literal.
-fn cannot_throw(statement: Node<'_>) -> bool {
+fn cannot_throw(statement: Node<'_>, source: &str) -> bool {
     let plain = |value: Option<Node<'_>>| {
         value.is_none_or(|value| {
             matches!(
@@ -596,7 +596,58 @@ fn cannot_throw(statement: Node<'_>) -> bool {
                 .all(|declarator| plain(declarator.child_by_field_name("value")))
         }
         "return_statement" => plain(statement.named_child(0)),
+        // `if (!Array.isArray(ids) || ids.length === 0) return;`
+        "if_statement" => {
+            let returns_plainly =
+                statement
+                    .child_by_field_name("consequence")
+                    .is_some_and(|consequence| match consequence.kind() {
+                        "return_statement" => cannot_throw(consequence, source),
+                        "statement_block" => {
+                            consequence.named_child_count() == 1
+                                && consequence.named_child(0).is_some_and(|only| {
+                                    only.kind() == "return_statement" && cannot_throw(only, source)
+                                })
+                        }
+                        _ => false,
+                    });
+            returns_plainly
+                && statement.child_by_field_name("alternative").is_none()
+                && statement
+                    .child_by_field_name("condition")
+                    .is_some_and(|condition| {
+                        !contains(condition, &|node| may_throw_in_a_test(node, source))
+                    })
+        }
         _ => false,
+    }
+}
+
+/// In a guard's condition: anything but a test of values (`!x`, `typeof x`, comparisons,
+/// `x.length`, `Array.isArray(x)`), which may throw.
+fn may_throw_in_a_test(node: Node<'_>, source: &str) -> bool {
+    match node.kind() {
+        "identifier"
+        | "property_identifier"
+        | "member_expression"
+        | "unary_expression"
+        | "binary_expression"
+        | "parenthesized_expression"
+        | "string"
+        | "string_fragment"
+        | "number"
+        | "true"
+        | "false"
+        | "null"
+        | "undefined"
+        | "arguments" => false,
+        "call_expression" => node.child_by_field_name("function").is_none_or(|function| {
+            !matches!(
+                source.get(function.byte_range()).unwrap_or_default(),
+                "Array.isArray" | "Number.isInteger" | "Number.isFinite"
+            )
+        }),
+        _ => true,
     }
 }
 

@@ -246,7 +246,7 @@ impl JsFactsCollector {
             first_parameter,
             signature: file.span(parameters.unwrap_or(node)),
             first_uncovered_await: None,
-            never_rejects: is_async && never_rejects(node),
+            never_rejects: is_async && never_rejects(node, file.source),
             returns_function: returned_function(node, ids.body),
             returns_app: returned_name(node, ids.body, file),
             returns_error_text: crate::error_text::returns_error_text(node, file),
