@@ -277,6 +277,9 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
     // Passed alone to a call whose result is tested (`if (!isEnabled(process.env.FLAG))`):
     // the callee decides what a missing variable means, so the read is safe but no test.
     let mut through_call = false;
+    // `process.env.X?.trim().length`: a missing variable short-circuits the whole chain to
+    // `undefined`, which the test then compares.
+    let mut optional = false;
     for _ in 0..MAX_CLIMB {
         let Some(parent) = value.parent() else {
             break;
@@ -286,6 +289,20 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression" => {}
+            "member_expression" | "call_expression"
+                if parent
+                    .child_by_field_name("object")
+                    .or_else(|| parent.child_by_field_name("function"))
+                    .is_some_and(|object| object.id() == value.id())
+                    && (optional || {
+                        let mut cursor = parent.walk();
+                        parent
+                            .children(&mut cursor)
+                            .any(|child| child.kind() == "optional_chain")
+                    }) =>
+            {
+                optional = true;
+            }
             "unary_expression" => match operator(parent, file) {
                 "!" => boolean = true,
                 "typeof" => type_of = true,
@@ -324,6 +341,13 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
                     } else {
                         return Test::None;
                     }
+                }
+                // `process.env.X?.length > 0`: `undefined` compares false.
+                "<" | ">" | "<=" | ">=" if optional => {
+                    return match other_operand(parent, value) {
+                        Some(other) if is_literal(other, file) => Test::Literal,
+                        _ => Test::None,
+                    };
                 }
                 _ => return Test::None,
             },
@@ -953,7 +977,9 @@ function bound(res) {
   if (!url) return;
   const other = process.env.Y || process.env.Z;
   send(other);
-  return key + N + O + P + url;
+  const socket = process.env.AA?.trim().length > 0;
+  const name = process.env.AB?.trim();
+  return key + N + O + P + url + socket + name;
 }
 function once() {
   if (!client) {
@@ -988,6 +1014,7 @@ function nested() {
                 ("bound", ""),
                 ("bound", "Y"),
                 ("bound", "Z"),
+                ("bound", "AB"),
                 ("local", "S"),
             ])
         );
