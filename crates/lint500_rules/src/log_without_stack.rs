@@ -151,15 +151,21 @@ const TOLERATED: &[&str] = &[
     "skipping",
     "continuing",
     "move on",
+    "degrade",
+    "should not fail",
+    "shouldn't fail",
+    "must not fail",
+    "never fail",
+    "must never",
 ];
 
 /// How many comments before a `try` statement are read.
 const MAX_LEADING_COMMENTS: usize = 4;
 
-/// Whether the log line (`log`), a comment in the handler, or a comment right before its `try`
-/// says that the failure is tolerated (`"Reranker failed, falling back to recent"`, `#
-/// Best-effort: recording the view must never fail the read`): a step the author chose to
-/// lose.
+/// Whether the log line (`log`), a comment in the handler, a comment right before its `try`, or
+/// the docstring of its Python function says that the failure is tolerated (`"Reranker
+/// failed, falling back to recent"`, `# Best-effort: recording the view must never fail the
+/// read`): a step the author chose to lose.
 fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
         return false;
@@ -193,6 +199,15 @@ fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) 
         .take(MAX_LEADING_COMMENTS)
         .take_while(|sibling| sibling.kind() == "comment")
         .any(says)
+        || docstring(file).is_some_and(says)
+}
+
+/// Python: the docstring of the function around the current node.
+fn docstring<'tree>(file: &FileModel<'tree>) -> Option<Node<'tree>> {
+    let body = file.enclosing_function()?.child_by_field_name("body")?;
+    let first = body.named_child(0)?;
+    let string = first.named_child(0)?;
+    (first.kind() == "expression_statement" && string.kind() == "string").then_some(string)
 }
 
 /// How many ancestors a look for an enclosing loop reads.
