@@ -5,7 +5,7 @@
 use lint500_engine::FileModel;
 use tree_sitter::Node;
 
-use crate::catch::{is_function, last_name, unwrap_expression};
+use crate::catch::{binds, is_function, last_name, unwrap_expression};
 use crate::logging::LogCall;
 
 /// How many nodes a look into a `try` block reads before giving up; a bigger block is taken to
@@ -254,28 +254,6 @@ fn required_specifier<'tree>(value: Node<'tree>, file: &FileModel<'_>) -> Option
         }
     }
     None
-}
-
-/// Whether the binding pattern or import clause `bound` binds `name`.
-fn binds(bound: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
-    let mut stack = vec![bound];
-    let mut visited = 0;
-    while let Some(node) = stack.pop() {
-        visited += 1;
-        if visited > MAX_NODES {
-            return false;
-        }
-        if matches!(
-            node.kind(),
-            "identifier" | "shorthand_property_identifier_pattern"
-        ) && file.text(node) == name
-        {
-            return true;
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    false
 }
 
 /// Whether a name says it holds a connection to something outside the process: `session`,

@@ -440,6 +440,47 @@ fn exception_handler_scope(function: Node<'_>, file: &FileModel<'_>) -> Option<b
 
 /// The expression inside parentheses and TypeScript casts, which change no value: `(err as
 /// Error)`, `err!`, `<Error>err`, `x satisfies T`. A loop: the nesting depth comes from the input.
+/// Parameter lists and binding patterns are small; a bigger one is not worth reading.
+const MAX_PATTERN_NODES: usize = 64;
+
+/// Whether a parameter list or a binding pattern (`{ a, b: c }`, an import clause) binds
+/// `name`, skipping default values and type annotations.
+pub(crate) fn binds(parameters: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let mut stack = vec![parameters];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_PATTERN_NODES {
+            return false;
+        }
+        if matches!(
+            node.kind(),
+            "identifier" | "shorthand_property_identifier_pattern"
+        ) && file.text(node) == name
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        if !cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            let skipped = match cursor.field_name() {
+                Some("value") => node.kind() != "pair_pattern",
+                Some("right" | "type" | "default") => true,
+                _ => false,
+            };
+            if !skipped && cursor.node().is_named() {
+                stack.push(cursor.node());
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    false
+}
+
 pub(crate) fn unwrap_expression(mut node: Node<'_>) -> Node<'_> {
     loop {
         let inner = match node.kind() {

@@ -11,7 +11,7 @@ use lint500_engine::{
 use tree_sitter::Node;
 
 use crate::attempt::{Attempt, has_word, only_cleans_up, only_touches_files};
-use crate::catch::{ErrorSite, is_function, is_name, last_name, mentions, tests_error};
+use crate::catch::{ErrorSite, binds, is_function, is_name, last_name, mentions, tests_error};
 use crate::fixes;
 use crate::logging::{LogCall, is_debug_gate};
 use crate::status::answered_statuses;
@@ -756,43 +756,6 @@ fn path_to(body: Node<'_>, call: Node<'_>, name: &str, file: &FileModel<'_>) -> 
         node = child;
     }
     Path::Plain
-}
-
-/// Whether a parameter list binds `name`, skipping default values and type annotations.
-fn binds(parameters: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
-    let mut stack = vec![parameters];
-    let mut visited = 0;
-    while let Some(node) = stack.pop() {
-        visited += 1;
-        if visited > MAX_PARAMETER_NODES {
-            return false;
-        }
-        if matches!(
-            node.kind(),
-            "identifier" | "shorthand_property_identifier_pattern"
-        ) && file.text(node) == name
-        {
-            return true;
-        }
-        let mut cursor = node.walk();
-        if !cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            let skipped = match cursor.field_name() {
-                Some("value") => node.kind() != "pair_pattern",
-                Some("right" | "type" | "default") => true,
-                _ => false,
-            };
-            if !skipped && cursor.node().is_named() {
-                stack.push(cursor.node());
-            }
-            if !cursor.goto_next_sibling() {
-                break;
-            }
-        }
-    }
-    false
 }
 
 /// Whether a statement of the handler body, at its top level or inside its blocks, branches and
