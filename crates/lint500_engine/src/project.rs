@@ -395,6 +395,14 @@ impl Project {
         }
     }
 
+    fn classes(&self, file: FileId) -> &[Class] {
+        match (self.module(file), self.python(file)) {
+            (Some(module), _) => &module.classes,
+            (_, Some(module)) => &module.classes,
+            _ => &[],
+        }
+    }
+
     fn binding(&self, file: FileId, name: &str) -> Option<&Value> {
         match (self.module(file), self.python(file)) {
             (Some(module), _) => module.binding(name),
@@ -602,8 +610,8 @@ impl Project {
                     })
             }
             Value::Class(index) => self
-                .module(file)
-                .and_then(|module| module.classes.get(*index))
+                .classes(file)
+                .get(*index)
                 .map_or(Resolved::Unknown, |class| Resolved::Class { file, class }),
             Value::Name(name) => {
                 if let Some(bound) = self.binding(file, name) {
@@ -779,9 +787,7 @@ impl Project {
                     self.resolve_value(file, value, hops + 1)
                 }),
             Resolved::Class { file, class } | Resolved::Instance { file, class } => {
-                find(&class.members).map_or(Resolved::Unknown, |value| {
-                    self.resolve_value(file, value, hops + 1)
-                })
+                self.class_member(file, class, property, hops + 1)
             }
             Resolved::Namespace(file) => self.resolve_export(file, property, hops + 1),
             Resolved::Package {
@@ -798,6 +804,37 @@ impl Project {
             }
             _ => Resolved::Unknown,
         }
+    }
+
+    /// The member `property` of `class`, written in `file`: its own, or else inherited, from
+    /// the first class that names it, bases searched depth first and in order (`get_one` of
+    /// `class ArticleRepository(BaseRepository[Article])`). A member a class names, even one
+    /// the view cannot follow, hides those of its bases: an override may return something
+    /// else. At most [`MAX_HOPS`] classes are searched.
+    fn class_member<'p>(
+        &'p self,
+        file: FileId,
+        class: &'p Class,
+        property: &str,
+        hops: usize,
+    ) -> Resolved<'p> {
+        let mut pending = vec![(file, class)];
+        let mut searched = 0;
+        while let Some((file, class)) = pending.pop() {
+            searched += 1;
+            if searched > MAX_HOPS || hops > MAX_HOPS {
+                break;
+            }
+            if let Some((_, value)) = class.members.iter().find(|(name, _)| name == property) {
+                return self.resolve_value(file, value, hops + 1);
+            }
+            for base in class.bases.iter().rev() {
+                if let Resolved::Class { file, class } = self.resolve_value(file, base, hops + 1) {
+                    pending.push((file, class));
+                }
+            }
+        }
+        Resolved::Unknown
     }
 }
 
@@ -1345,5 +1382,110 @@ from app.api import api_router
         ));
         assert!(project.package_of(users).depends_on("FastAPI"));
         assert!(project.package_of(users).imports("fastapi"));
+    }
+
+    /// `method` of the class `class`, as a rule names a method called on an attribute whose
+    /// class it found declared.
+    fn method_of(class: &str, method: &str) -> Value {
+        Value::Member(Box::new(Value::Name(class.into())), method.into())
+    }
+
+    fn returns_nullable(resolved: Resolved<'_>) -> Option<bool> {
+        match resolved {
+            Resolved::Function { function, .. } => Some(function.returns_nullable),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn python_methods_resolve_on_imported_classes_and_their_generic_bases() {
+        let base = "\
+from typing import Generic, Optional, TypeVar
+T = TypeVar('T')
+
+class BaseRepository(Generic[T]):
+    def get_one(self, slug) -> Optional[T]: ...
+    def get_other(self, slug) -> Optional[T]: ...
+";
+        let repositories = "\
+from typing import overload
+from app.base import BaseRepository
+
+class ArticleRepository(BaseRepository['Article']):
+    @overload
+    def find(self, slug: str) -> 'Article | None': ...
+    def find(self, slug) -> 'Article': ...
+    def get_other(self, slug) -> 'Article':
+        return self.get_one(slug)
+";
+        let service =
+            "from app.repositories import ArticleRepository\nfrom app import repositories\n";
+        let (_dir, project) = python_project(&[
+            ("app/__init__.py", ""),
+            ("app/base.py", base),
+            ("app/repositories.py", repositories),
+            ("app/service.py", service),
+        ]);
+        let classes = &python(&project, 2).classes;
+        assert_eq!(classes.len(), 1);
+        assert_eq!(classes[0].bases, [Value::Name("BaseRepository".into())]);
+        let members: Vec<&str> = classes[0]
+            .members
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(members, ["find", "get_other"]);
+        let service = 3;
+        let resolve = |value: &Value| returns_nullable(project.resolve(service, value));
+        // Inherited from the generic base class, through the import.
+        assert_eq!(
+            resolve(&method_of("ArticleRepository", "get_one")),
+            Some(true)
+        );
+        let qualified = Value::Member(
+            Box::new(Value::Member(
+                Box::new(Value::Name("repositories".into())),
+                "ArticleRepository".into(),
+            )),
+            "get_one".into(),
+        );
+        assert_eq!(resolve(&qualified), Some(true));
+        // The last definition counts; an override hides the base's declaration.
+        assert_eq!(resolve(&method_of("ArticleRepository", "find")), None);
+        assert_eq!(resolve(&method_of("ArticleRepository", "get_other")), None);
+        assert_eq!(resolve(&method_of("ArticleRepository", "missing")), None);
+    }
+
+    #[test]
+    fn typescript_methods_resolve_through_extends_and_cyclic_bases_end() {
+        let (_dir, project) = javascript_project(&[
+            (
+                "src/base.ts",
+                "export abstract class BaseRepository<T> {\n  async findById(id: string): Promise<T | null> { return null; }\n}\n",
+            ),
+            (
+                "src/users.ts",
+                "import { BaseRepository } from './base';\nexport class UserRepository extends BaseRepository<User> {\n  async findByEmail(email: string): Promise<User | null> { return null; }\n}\n",
+            ),
+            (
+                "src/cycle.ts",
+                "class A extends B {}\nclass B extends A {}\nexport { A };\n",
+            ),
+            (
+                "src/service.ts",
+                "import { UserRepository } from './users';\nimport { A } from './cycle';\n",
+            ),
+        ]);
+        let service = 3;
+        let resolve = |value: &Value| returns_nullable(project.resolve(service, value));
+        assert_eq!(
+            resolve(&method_of("UserRepository", "findByEmail")),
+            Some(true)
+        );
+        assert_eq!(
+            resolve(&method_of("UserRepository", "findById")),
+            Some(true)
+        );
+        assert_eq!(resolve(&method_of("A", "findById")), None);
     }
 }

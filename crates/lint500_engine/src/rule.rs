@@ -259,6 +259,20 @@ impl<'tree> RuleContext<'_, 'tree> {
         } else {
             python::value_of(helper, self.file, 0)
         };
+        self.report_if_value(helper, condition, node, message, help)
+    }
+
+    /// [`RuleContext::report_if`] for a helper the rule describes itself, when the callee's
+    /// syntax does not say what it is: for `self.repo.get_one(…)`, `get_one` of the class the
+    /// rule found `repo` declared with (a [`Value::Member`] of the class's name).
+    pub fn report_if_value(
+        &mut self,
+        helper: Value,
+        condition: Condition,
+        node: Node<'_>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> DiagnosticBuilder<'_, 'tree> {
         let span = self.file.span(node);
         self.pending.push(PendingFinding {
             helper,

@@ -8,6 +8,7 @@ use lint500_engine::{Rule, RuleSet};
 mod async_apis;
 mod async_handler_no_catch;
 mod attempt;
+mod attribute_class;
 mod catch;
 mod client_in_handler;
 mod env_read_in_handler;

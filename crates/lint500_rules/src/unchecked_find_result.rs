@@ -10,11 +10,14 @@
 //! passed to a helper, reassigned, tested in an unusual way) ends the search silently.
 
 use lint500_core::Language;
-use lint500_engine::{Condition, FileModel, Rule, RuleContext, is_nested_scope, later_statements};
+use lint500_engine::{
+    Condition, FileModel, Rule, RuleContext, Value, is_nested_scope, later_statements,
+};
 use lint500_knowledge::orm::{self, JsLookup, PY_QUERY_METHODS, PyLookup, QUERY_BUILDERS};
 use tree_sitter::Node;
 
 use crate::attempt::has_word;
+use crate::attribute_class::{attribute_class, is_own_attribute};
 
 pub struct UncheckedFindResult;
 
@@ -65,6 +68,15 @@ impl Rule for UncheckedFindResult {
         if python && is_migration(file) {
             return;
         }
+        // `self.repo.get_one(…)`: the method of the class `repo` is declared with, which the
+        // project view looks up (with the classes it inherits from).
+        let declared_method = match lookup.attribute {
+            Some(attribute) => match attribute_class(attribute, file) {
+                Some(class) => Some(method_of(class, lookup.method)),
+                None => return,
+            },
+            None => None,
+        };
         let null = if python { "None" } else { "null" };
         let (callee, label) = lookup.shown(file);
         let returns = if lookup.declared {
@@ -101,13 +113,11 @@ impl Rule for UncheckedFindResult {
         };
         let label_text = format!("this lookup {returns}");
         if lookup.declared {
-            ctx.report_if(
-                lookup.callee,
-                Condition::ReturnsNullable,
-                dereference,
-                message,
-                help,
-            )
+            let condition = Condition::ReturnsNullable;
+            match declared_method {
+                Some(method) => ctx.report_if_value(method, condition, dereference, message, help),
+                None => ctx.report_if(lookup.callee, condition, dereference, message, help),
+            }
             .label(label, label_text);
         } else {
             ctx.report(dereference, message, help)
@@ -129,6 +139,9 @@ struct Lookup<'tree> {
     /// A project function, a lookup only if the project view finds its declared return type
     /// nullable.
     declared: bool,
+    /// For a declared lookup called on an attribute of `self` / `this` (`self.repo`): that
+    /// attribute, whose class says which function the method is.
+    attribute: Option<Node<'tree>>,
 }
 
 impl Lookup<'_> {
@@ -183,11 +196,14 @@ impl<'tree> Lookup<'tree> {
         });
         // A project function the project view may find declared nullable (`-> Optional[User]`,
         // `: Promise<User | null>`): typed languages, a callee named like a lookup, called by
-        // name or on a module (`get_one(…)`, `crud.get_user(…)`).
+        // name, on a module (`get_one(…)`, `crud.get_user(…)`) or on an attribute of the
+        // instance (`self.repo.get_one(…)`, `this.repo.findByEmail(…)`).
+        let attribute = receiver.filter(|receiver| is_own_attribute(*receiver, file));
         let declared = !configured
             && !known
             && file.language != Language::JavaScript
-            && receiver.is_none_or(|receiver| receiver.kind() == "identifier")
+            && receiver
+                .is_none_or(|receiver| receiver.kind() == "identifier" || attribute.is_some())
             && has_word(
                 method,
                 &[
@@ -201,8 +217,20 @@ impl<'tree> Lookup<'tree> {
             method,
             configured,
             declared,
+            attribute: attribute.filter(|_| declared),
         })
     }
+}
+
+/// `method` of the class written `class` (`ArticleRepository`, `repositories.ArticleRepository`)
+/// in the file, as the project view resolves it.
+fn method_of(class: &str, method: &str) -> Value {
+    let mut parts = class.split('.');
+    let first = Value::Name(parts.next().unwrap_or(class).to_string());
+    let class = parts.fold(first, |object, part| {
+        Value::Member(Box::new(object), part.to_string())
+    });
+    Value::Member(Box::new(class), method.to_string())
 }
 
 /// Prisma `<client>.<model>.findUnique/findFirst`; Mongoose, Sequelize and TypeORM

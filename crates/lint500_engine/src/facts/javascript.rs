@@ -39,6 +39,7 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("call_expression", FactKind::Call),
     ("new_expression", FactKind::New),
     ("class_declaration", FactKind::Class),
+    ("abstract_class_declaration", FactKind::Class),
     ("await_expression", FactKind::Await),
     ("for_in_statement", FactKind::ForIn),
 ];
@@ -840,12 +841,43 @@ impl JsFactsCollector {
         self.module.classes.push(Class {
             name: name.clone(),
             members,
+            bases: base_classes(node, file),
         });
         if let Some(name) = name {
             let index = self.module.classes.len() - 1;
             self.bind(name, Value::Class(index));
         }
     }
+}
+
+/// What a class extends: `BaseRepository` for JavaScript's `extends BaseRepository` and
+/// TypeScript's `extends BaseRepository<User>` (the type arguments are a separate field).
+fn base_classes(class: Node<'_>, file: &FileModel<'_>) -> Vec<Value> {
+    let mut cursor = class.walk();
+    let Some(heritage) = class
+        .named_children(&mut cursor)
+        .find(|child| child.kind() == "class_heritage")
+    else {
+        return Vec::new();
+    };
+    let mut cursor = heritage.walk();
+    let mut bases = Vec::new();
+    for clause in heritage.named_children(&mut cursor) {
+        match clause.kind() {
+            "extends_clause" => {
+                let mut cursor = clause.walk();
+                bases.extend(
+                    clause
+                        .children_by_field_name("value", &mut cursor)
+                        .map(|base| value_of(base, file)),
+                );
+            }
+            "implements_clause" | "comment" => {}
+            // JavaScript's grammar has the expression right in the heritage.
+            _ => bases.push(value_of(clause, file)),
+        }
+    }
+    bases
 }
 
 /// `fn.length` and the first parameter's name of a parameter list.

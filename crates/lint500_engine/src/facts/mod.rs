@@ -158,6 +158,8 @@ pub struct PyModule {
     /// `None` for a computed key. A server that saves settings into its environment while it
     /// runs must read them where they are used: a read at startup would keep the old value.
     pub env_writes: Vec<Option<String>>,
+    /// Every class statement, in source order; those at module level are also bindings.
+    pub classes: Vec<Class>,
 }
 
 impl PyModule {
@@ -333,7 +335,7 @@ pub struct Binding {
 pub enum Value {
     /// A function written here, by the byte where it starts.
     Function(usize),
-    /// A class written here, by its index in [`JsModule::classes`].
+    /// A class written here, by its index in [`JsModule::classes`] or [`PyModule::classes`].
     Class(usize),
     /// An identifier.
     Name(String),
@@ -502,6 +504,10 @@ pub struct Class {
     pub name: Option<String>,
     /// Methods and function-valued fields, by name.
     pub members: Vec<(String, Value)>,
+    /// The classes it extends, in order, without type arguments: `BaseRepository` for
+    /// `extends BaseRepository<User>` or `(BaseRepository[Article])`. A member it does not
+    /// define is looked up there.
+    pub bases: Vec<Value>,
 }
 
 /// A call shaped like an Express registration: `receiver.method(path?, ...handlers)`.

@@ -9,8 +9,8 @@ use tree_sitter::Node;
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
 use super::env;
 use super::{
-    Binding, Call, ClientConstruction, Ending, FactKind, Function, Import, Imported, NamedCall,
-    PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
+    Binding, Call, Class, ClientConstruction, Ending, FactKind, Function, Import, Imported,
+    NamedCall, PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
@@ -26,6 +26,7 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("subscript", FactKind::Member),
     ("decorated_definition", FactKind::Decorated),
     ("comparison_operator", FactKind::Comparison),
+    ("class_definition", FactKind::Class),
 ];
 
 /// Decorators that memoise a function: its body runs once per argument list.
@@ -148,6 +149,7 @@ impl PyFactsCollector {
         module.bindings.shrink_to_fit();
         module.routes.shrink_to_fit();
         module.imports.shrink_to_fit();
+        module.classes.shrink_to_fit();
         module
     }
 
@@ -160,6 +162,7 @@ impl PyFactsCollector {
             FactKind::Member => self.subscript(node, file),
             FactKind::Decorated => self.decorated(node, file),
             FactKind::Comparison => self.comparison(node, file),
+            FactKind::Class => self.class_definition(node, file),
             _ => {}
         }
     }
@@ -322,6 +325,67 @@ impl PyFactsCollector {
             name: file.text(left).to_string(),
             value,
         });
+    }
+
+    /// `class ArticleRepository(BaseRepository[Article]): …`: its methods and bases, which
+    /// the project view reads to find a method called on an instance (`self.repo.get_one`,
+    /// declared `-> Optional[T]` in the base class). A method defined twice (`@overload`
+    /// stubs, then the implementation) is the last definition, as in Python.
+    fn class_definition(&mut self, node: Node<'_>, file: &FileModel<'_>) {
+        let ids = self.ids;
+        let Some(name) = node.child_by_field_id(ids.name) else {
+            return;
+        };
+        let mut bases = Vec::new();
+        if let Some(superclasses) = node.child_by_field_name("superclasses") {
+            let mut cursor = superclasses.walk();
+            for base in superclasses.named_children(&mut cursor) {
+                // `BaseRepository[Article]`: the generic class itself.
+                let base = if base.kind() == "subscript" {
+                    base.child_by_field_id(ids.value)
+                } else {
+                    Some(base)
+                };
+                if let Some(base) = base.filter(|base| {
+                    base.kind_id() == ids.identifier || base.kind_id() == ids.attribute
+                }) {
+                    bases.push(value_of(base, file, 0));
+                }
+            }
+        }
+        let mut members: Vec<(String, Value)> = Vec::new();
+        if let Some(body) = node.child_by_field_name("body") {
+            let mut cursor = body.walk();
+            for statement in body.named_children(&mut cursor) {
+                let definition = if statement.kind_id() == ids.decorated_definition {
+                    statement.child_by_field_name("definition")
+                } else {
+                    Some(statement)
+                };
+                let Some(definition) =
+                    definition.filter(|definition| definition.kind() == "function_definition")
+                else {
+                    continue;
+                };
+                if let Some(method) = definition.child_by_field_id(ids.name) {
+                    let method = file.text(method);
+                    members.retain(|(defined, _)| defined != method);
+                    members.push((method.to_string(), Value::Function(definition.start_byte())));
+                }
+            }
+        }
+        let name = file.text(name).to_string();
+        self.module.classes.push(Class {
+            name: Some(name.clone()),
+            members,
+            bases,
+        });
+        if self.open_functions.is_empty() && self.is_module_level(node) {
+            self.module.bindings.push(Binding {
+                name,
+                value: Value::Class(self.module.classes.len() - 1),
+            });
+        }
     }
 
     /// Runs on every call: `Depends(…)`, environment lookups, `add_api_route`, and calls of
