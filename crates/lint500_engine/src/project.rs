@@ -1098,12 +1098,19 @@ fn imports_any(source: &str, names: &[&str], language: Language) -> bool {
     })
 }
 
-/// Whether the JavaScript module at `path`, whose text is `source`, exports something shaped
-/// like a serverless or Next.js handler, read from its text alone (cheap enough for every
-/// file of a package that names no framework). The project view then decides by the facts.
+/// Whether the module at `path`, whose text is `source`, exports something shaped like a
+/// serverless or Next.js handler (Python: a module-level Lambda handler), read from its text
+/// alone (cheap enough for every file of a package that names no framework). The project view
+/// then decides by the facts.
 fn exports_handler_shape(path: &Path, source: &str) -> bool {
-    Language::from_path(path).is_some_and(|language| language.is_javascript_like())
-        && lint500_knowledge::servers::exports_handler_shape(path, source)
+    match Language::from_path(path) {
+        Some(Language::Python) => lint500_knowledge::servers::defines_python_handler(source),
+        Some(language) => {
+            language.is_javascript_like()
+                && lint500_knowledge::servers::exports_handler_shape(path, source)
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]

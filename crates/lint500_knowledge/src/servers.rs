@@ -294,6 +294,26 @@ pub fn exports_handler_shape(path: &Path, source: &str) -> bool {
         })
 }
 
+/// Whether the Python module whose text is `source` defines something shaped like a Lambda
+/// handler, read from its text alone: a function named like one (`def lambda_handler(`) or
+/// taking Lambda's `(event, context)`.
+pub fn defines_python_handler(source: &str) -> bool {
+    source.lines().any(|line| {
+        let Some(definition) = line
+            .strip_prefix("def ")
+            .or_else(|| line.strip_prefix("async def "))
+        else {
+            return false;
+        };
+        PY_HANDLER_NAMES
+            .iter()
+            .any(|name| definition.starts_with(&format!("{name}(")))
+            || EVENT_PARAMETERS
+                .iter()
+                .any(|event| definition.contains(&format!("({event}, context")))
+    })
+}
+
 /// Commands that run a JavaScript or TypeScript file with Node.
 pub const NODE_RUNNERS: &[&str] = &[
     "node",

@@ -24,6 +24,7 @@ use lint500_engine::{
 };
 use lint500_knowledge::servers::{
     Creates, EVENT_PARAMETERS, FASTAPI_RECEIVER_NAMES, HANDLER_EXPORT, NEXT_ROUTE_METHODS,
+    PY_HANDLER_NAMES,
 };
 
 use crate::express::registrations;
@@ -97,6 +98,13 @@ pub(crate) fn handlers(project: &Project) -> Vec<Handler<'_>> {
         let Some(module) = &project_file.facts.python else {
             continue;
         };
+        for function in module
+            .functions
+            .iter()
+            .filter(|f| is_python_lambda_handler(f))
+        {
+            found.add(file, function, HandlerKind::Serverless, None);
+        }
         for route in &module.routes {
             if !is_fastapi_receiver(project, file, &route.receiver) {
                 continue;
@@ -383,6 +391,19 @@ fn argument_is_call(argument: &Value) -> bool {
 }
 
 /// `(event)`, `(event, context)` or `(event, context, callback)`: what Lambda calls.
+/// A module-level Python function named like a Lambda handler (`lambda_handler`) or taking
+/// Lambda's `(event, context)`; not a method.
+fn is_python_lambda_handler(function: &Function) -> bool {
+    let method = matches!(function.first_parameter.as_deref(), Some("self" | "cls"));
+    function.enclosing.is_none()
+        && !method
+        && (function
+            .name
+            .as_deref()
+            .is_some_and(|name| PY_HANDLER_NAMES.contains(&name))
+            || (function.arity == 2 && is_lambda_shaped(function)))
+}
+
 fn is_lambda_shaped(function: &Function) -> bool {
     function.arity <= 3
         && function
