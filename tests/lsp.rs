@@ -81,6 +81,19 @@ impl Client {
         response
     }
 
+    /// The code actions offered for `diagnostic` of the document `uri`.
+    fn code_actions(&mut self, uri: &str, diagnostic: &Value) -> Vec<Value> {
+        let response = self.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic]}}),
+        );
+        response["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("code actions: {response}"))
+            .clone()
+    }
+
     fn send_raw(&mut self, body: &str) {
         self.send_frames(&[body.to_string()]);
     }
@@ -224,6 +237,13 @@ fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+fn titles(actions: &[Value]) -> Vec<&str> {
+    actions
+        .iter()
+        .map(|action| action["title"].as_str().expect("title"))
+        .collect()
+}
+
 fn codes(published: &Value) -> Vec<&str> {
     let diagnostics = published["diagnostics"].as_array().expect("diagnostics");
     diagnostics
@@ -354,18 +374,9 @@ fn diagnostics_quick_fixes_and_errors_over_stdio() {
     let swallowed = published["diagnostics"][0].clone();
 
     // Quick fixes for the finding: on its line, and in the whole file.
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": swallowed["range"],
-            "context": {"diagnostics": [swallowed]}}),
-    );
-    let actions = actions["result"].as_array().expect("code actions");
-    let titles: Vec<&str> = actions
-        .iter()
-        .map(|action| action["title"].as_str().expect("title"))
-        .collect();
+    let actions = client.code_actions(&uri, &swallowed);
     assert_eq!(
-        titles,
+        titles(&actions),
         [
             "Ignore swallowed-catch on this line",
             "Ignore swallowed-catch in this file"
@@ -464,13 +475,9 @@ fn utf8_positions_when_the_client_offers_them() {
     );
 
     // The line ends with a comment: the fix goes alone on the line above.
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": swallowed["range"],
-            "context": {"diagnostics": [swallowed]}}),
-    );
+    let actions = client.code_actions(&uri, &swallowed);
     assert_eq!(
-        actions["result"][0]["edit"]["changes"][&uri],
+        actions[0]["edit"]["changes"][&uri],
         json!([{"range": range((2, 0), (2, 0)),
             "newText": "# lint500-ignore: swallowed-catch\n"}])
     );
@@ -643,18 +650,9 @@ fn fixes_are_offered_as_quick_fixes() {
     let published = client.diagnostics(&uri);
     assert_eq!(codes(&published), ["log-without-stack"]);
     let logged = published["diagnostics"][0].clone();
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": logged["range"],
-            "context": {"diagnostics": [logged]}}),
-    );
-    let actions = actions["result"].as_array().expect("code actions");
-    let titles: Vec<&str> = actions
-        .iter()
-        .map(|action| action["title"].as_str().expect("title"))
-        .collect();
+    let actions = client.code_actions(&uri, &logged);
     assert_eq!(
-        titles,
+        titles(&actions),
         [
             "Log `err` itself, with its stack",
             "Ignore log-without-stack on this line",
@@ -678,20 +676,10 @@ fn fixes_are_offered_as_quick_fixes() {
         json!({"textDocument": {"uri": uri, "version": 2},
             "contentChanges": [{"text": format!("{fixed}\n")}]}),
     );
-    let stale = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": logged["range"],
-            "context": {"diagnostics": [logged]}}),
-    );
-    let stale_titles: Vec<&str> = stale["result"]
-        .as_array()
-        .expect("code actions")
-        .iter()
-        .map(|action| action["title"].as_str().expect("title"))
-        .collect();
+    let stale = client.code_actions(&uri, &logged);
     assert!(
-        !stale_titles.contains(&"Log `err` itself, with its stack"),
-        "{stale}"
+        !titles(&stale).contains(&"Log `err` itself, with its stack"),
+        "{stale:?}"
     );
     // The fix, applied as the editor would, resolves the finding.
     let published = client.diagnostics(&uri);

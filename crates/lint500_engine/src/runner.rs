@@ -485,15 +485,7 @@ impl Linter {
         let mut tried: HashSet<FileId> = HashSet::new();
         // Each round reaches one more import away; a chain longer than this is left out.
         for _ in 0..MAX_IMPORT_ROUNDS {
-            let files = outcomes
-                .iter_mut()
-                .map(|outcome| ProjectFileInput {
-                    path: outcome.path.clone(),
-                    display: outcome.display.clone(),
-                    language: outcome.language,
-                    facts: std::mem::take(&mut outcome.facts),
-                })
-                .collect();
+            let files = project_inputs(outcomes);
             let project = Project::new(files, &root, manifests);
             let mut wanted: Vec<FileId> = project
                 .files()
@@ -784,15 +776,7 @@ impl Linter {
         mut manifests: Manifests,
         reachability: bool,
     ) -> Vec<Notice> {
-        let files = outcomes
-            .iter_mut()
-            .map(|outcome| ProjectFileInput {
-                path: outcome.path.clone(),
-                display: outcome.display.clone(),
-                language: outcome.language,
-                facts: std::mem::take(&mut outcome.facts),
-            })
-            .collect();
+        let files = project_inputs(outcomes);
         let root = project_root(&self.cwd);
         let project = Project::new(files, &root, &mut manifests);
         if reachability {
@@ -897,4 +881,18 @@ fn project_root(cwd: &Path) -> PathBuf {
         .find(|candidate| candidate.join(".git").exists())
         .unwrap_or(cwd)
         .to_path_buf()
+}
+
+/// The project view's input: each file's path, language and facts, the facts moved out of its
+/// outcome into the view.
+fn project_inputs(outcomes: &mut [FileOutcome]) -> Vec<ProjectFileInput> {
+    outcomes
+        .iter_mut()
+        .map(|outcome| ProjectFileInput {
+            path: outcome.path.clone(),
+            display: outcome.display.clone(),
+            language: outcome.language,
+            facts: std::mem::take(&mut outcome.facts),
+        })
+        .collect()
 }
