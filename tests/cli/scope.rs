@@ -49,6 +49,11 @@ linted   next/pages/api/users.js
 linted   py/app/__init__.py
 linted   py/app/main.py
 skipped  py/dev/gen_docs.py: not imported by any server entry point of its package (`include-unreachable = true` lints it)
+linted   pyshared/shop_common/__init__.py
+linted   pyshared/shop_common/money.py
+skipped  pytools/sync_catalog.py: in a package with no server that no server package of the project imports (`include-unreachable = true` lints it)
+linted   shared/index.js
+skipped  tools/bump.js: in a package with no server that no server package of the project imports (`include-unreachable = true` lints it)
 skipped  web/src/App.jsx: browser code (its package uses a UI framework and no server) (`include-browser = true` lints it)
 ";
     assert_eq!(run.stdout, expected);
@@ -70,9 +75,12 @@ fn each_class_comes_back_with_its_key() {
         ("include-unreachable", "next/lib/format.js"),
         ("include-unreachable", "api/tools/print-routes.js"),
         ("include-unreachable", "py/dev/gen_docs.py"),
+        ("include-unreachable", "tools/bump.js"),
+        ("include-unreachable", "pytools/sync_catalog.py"),
     ];
+    // Packages imported by name (`@shop/shared`, `shop_common`) run in the server.
     let default = server_code_project().run(&["--format", "concise"]);
-    assert_eq!(default.findings().len(), 6, "{}", default.stdout);
+    assert_eq!(default.findings().len(), 8, "{}", default.stdout);
     for (key, path) in cases {
         let project = server_code_project();
         project.file("lint500.toml", format!("{key} = true\n"));

@@ -63,7 +63,7 @@ impl Ecosystem {
         }
     }
 
-    fn has_manifest(self, folder: &Path) -> bool {
+    pub(crate) fn has_manifest(self, folder: &Path) -> bool {
         match self {
             Ecosystem::Node => folder.join("package.json").is_file(),
             Ecosystem::Python => {

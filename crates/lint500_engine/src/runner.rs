@@ -784,10 +784,10 @@ impl Linter {
                 .iter()
                 .map(|outcome| outcome.import_shape)
                 .collect();
-            for id in unreachable_files(&project, &shapes) {
+            for (id, why) in unreachable_files(&project, &shapes) {
                 let outcome = &mut outcomes[id];
                 if outcome.linted && outcome.not_server_code.is_none() && !outcome.included_by_key {
-                    outcome.not_server_code = Some(NotServerCode::Unreachable);
+                    outcome.not_server_code = Some(why);
                     outcome.enabled.fill(false);
                     outcome.diagnostics.clear();
                     outcome

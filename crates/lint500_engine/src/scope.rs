@@ -1,9 +1,9 @@
 //! Server code is what a server runs: every rule is about it, and only about it. Tests,
-//! examples, migrations, generated and bundled files, browser packages and the modules no
-//! server entry point imports are out of scope for every rule alike, each class back in with a
+//! examples, migrations, generated and bundled files, browser packages, the modules no
+//! server entry point imports and the packages no server imports are out of scope for every rule alike, each class back in with a
 //! configuration key. One decision here, read by the runner; no rule repeats it.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
@@ -35,6 +35,9 @@ pub enum NotServerCode {
     UiComponent,
     /// In a package with server entry points, a module none of them imports.
     Unreachable,
+    /// A package with no server entry point, no server framework and no importer among the
+    /// other packages of a project that has servers: a tool, an SDK, a folder of scripts.
+    UnusedPackage,
 }
 
 impl NotServerCode {
@@ -51,7 +54,7 @@ impl NotServerCode {
             NotServerCode::BrowserPackage
             | NotServerCode::ClientComponent
             | NotServerCode::UiComponent => "include-browser",
-            NotServerCode::Unreachable => "include-unreachable",
+            NotServerCode::Unreachable | NotServerCode::UnusedPackage => "include-unreachable",
         }
     }
 }
@@ -72,6 +75,9 @@ impl fmt::Display for NotServerCode {
             NotServerCode::ClientComponent => "a 'use client' module",
             NotServerCode::UiComponent => "a UI component (its package has a UI framework too)",
             NotServerCode::Unreachable => "not imported by any server entry point of its package",
+            NotServerCode::UnusedPackage => {
+                "in a package with no server that no server package of the project imports"
+            }
         })
     }
 }
@@ -395,35 +401,132 @@ impl ImportShape {
 /// imported by such a file.
 /// A package without entry points, without facts, or whose imports cannot all be followed (a
 /// computed `require`, an import lint500 cannot resolve) keeps all its files.
-pub(crate) fn unreachable_files(project: &Project, shapes: &[ImportShape]) -> HashSet<FileId> {
-    let mut by_package: HashMap<usize, Vec<FileId>> = HashMap::new();
+pub(crate) fn unreachable_files(
+    project: &Project,
+    shapes: &[ImportShape],
+) -> HashMap<FileId, NotServerCode> {
+    // Files without facts are kept (see `Manifests::wants_facts`): the search follows the
+    // imports of the others. A package none of whose files has facts is told whole.
+    let mut by_package: BTreeMap<usize, Vec<FileId>> = BTreeMap::new();
     for (id, file) in project.files() {
+        let files = by_package.entry(file.package).or_default();
         if !file.facts.is_empty() {
-            by_package.entry(file.package).or_default().push(id);
+            files.push(id);
         }
     }
-    let mut unreachable = HashSet::new();
-    for (&package, files) in &by_package {
-        let package = project.package(package);
-        if let Some(server_code) = server_code(project, package, files, shapes) {
-            unreachable.extend(files.iter().filter(|id| !server_code.contains(id)));
+    let mut unreachable = HashMap::new();
+    let mut servers: HashSet<Ecosystem> = HashSet::new();
+    let mut without_entries = Vec::new();
+    for (&package_id, files) in &by_package {
+        let package = project.package(package_id);
+        let entries: Vec<FileId> = files
+            .iter()
+            .copied()
+            .filter(|&id| is_entry(project, id, package, shapes))
+            .collect();
+        if entries.is_empty() {
+            without_entries.push(package_id);
+            continue;
+        }
+        servers.insert(package.ecosystem);
+        if let Some(server_code) = server_code(project, package, files, entries, shapes) {
+            for &id in files.iter().filter(|id| !server_code.contains(id)) {
+                unreachable.insert(id, NotServerCode::Unreachable);
+            }
+        }
+    }
+    // A package of its own (with a manifest) that serves nothing and that no server imports
+    // does not run in a server. Without a server of its language in the run, a library is
+    // linted whole: nothing says who imports it.
+    for package_id in without_entries {
+        let package = project.package(package_id);
+        if servers.contains(&package.ecosystem)
+            && package.ecosystem.has_manifest(&package.root)
+            && !runs_in_a_server(project, package_id)
+        {
+            for (id, _) in project
+                .files()
+                .filter(|(_, file)| file.package == package_id)
+            {
+                unreachable.insert(id, NotServerCode::UnusedPackage);
+            }
         }
     }
     unreachable
 }
 
-/// The server code among the `files` of `package`; `None` when it cannot be told.
+/// Whether a package without entry points may run in a server: it depends on a server
+/// framework (a library of routers or middleware), or another package of the project imports
+/// it, by a path or by its name.
+fn runs_in_a_server(project: &Project, package_id: usize) -> bool {
+    let package = project.package(package_id);
+    let serves = match package.ecosystem {
+        Ecosystem::Node => matches!(
+            PackageKind::of(&package.dependencies),
+            PackageKind::Server | PackageKind::ServerWithUi | PackageKind::NextApp
+        ),
+        Ecosystem::Python => {
+            servers::python_server_packages().any(|framework| package.depends_on(framework))
+        }
+    };
+    if serves {
+        return true;
+    }
+    let names = module_names(project, package_id);
+    project.files().any(|(id, file)| {
+        file.package != package_id
+            && project
+                .imported_files(id)
+                .iter()
+                .any(|&target| project.file(target).package == package_id)
+    }) || project.packages().enumerate().any(|(other, importer)| {
+        other != package_id
+            && importer.ecosystem == package.ecosystem
+            && importer.specifiers.iter().any(|specifier| {
+                let first = match package.ecosystem {
+                    Ecosystem::Node => package_of(specifier),
+                    Ecosystem::Python => specifier.split('.').next().unwrap_or(specifier),
+                };
+                names.iter().any(|name| name == first)
+            })
+    })
+}
+
+/// The names other packages import a package by: a `package.json`'s `name`; for Python, the
+/// import packages (folders) its files live in, beside the manifest or under `src/`. A lone
+/// module's name (`main`, `utils`) says too little of where an import leads.
+fn module_names(project: &Project, package_id: usize) -> Vec<String> {
+    let package = project.package(package_id);
+    if package.ecosystem == Ecosystem::Node {
+        return package.name.iter().cloned().collect();
+    }
+    let mut names: Vec<String> = project
+        .files()
+        .filter(|(_, file)| file.package == package_id)
+        .filter_map(|(_, file)| {
+            let relative = file.path.strip_prefix(&package.root).ok()?;
+            let relative = relative.strip_prefix("src").unwrap_or(relative);
+            let mut components = relative.components();
+            let first = components.next()?.as_os_str().to_str()?;
+            // A folder, not the file itself.
+            components.next()?;
+            Some(first.to_owned())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The server code among the `files` of `package`, given its `entries`; `None` when it cannot
+/// be told.
 fn server_code(
     project: &Project,
     package: &Package,
     files: &[FileId],
+    entries: Vec<FileId>,
     shapes: &[ImportShape],
 ) -> Option<HashSet<FileId>> {
-    let entries: Vec<FileId> = files
-        .iter()
-        .copied()
-        .filter(|&id| is_entry(project, id, package, shapes))
-        .collect();
     // What imports the app (a `server.ts` that starts it) runs it: as much server code.
     let apps: Vec<FileId> = entries
         .iter()
@@ -433,7 +536,7 @@ fn server_code(
     // Without an app (serverless functions, a library of routers) any exported function may
     // be called by the platform: everything stays. Next.js apps have their own entry points.
     let next_app = PackageKind::of(&package.dependencies) == PackageKind::NextApp;
-    if entries.is_empty() || (apps.is_empty() && !next_app) {
+    if apps.is_empty() && !next_app {
         return None;
     }
     let mut imports: HashMap<FileId, Vec<FileId>> = HashMap::new();
@@ -460,7 +563,7 @@ fn server_code(
         from.retain(|&id| shapes.get(id).is_some_and(|shape| shape.starts_server));
         !from.is_empty()
     });
-    let mut starts = entries.clone();
+    let mut starts = entries;
     starts.extend(closure(&apps, &importers));
     let server_code = closure(&starts, &imports);
     let unknown = server_code.iter().any(|&id| {

@@ -42,6 +42,31 @@ pub fn server_packages() -> impl Iterator<Item = &'static str> {
 /// Python server frameworks: a module importing one of them is a server entry point.
 pub const PYTHON_SERVER_FRAMEWORKS: &[&str] = &["fastapi", "starlette"];
 
+/// Python web frameworks, servers and serverless adapters besides
+/// [`PYTHON_SERVER_FRAMEWORKS`]: a package that depends on one serves requests, even where
+/// lint500 finds no entry point of its own. Not the ones a frozen requirements file lists for
+/// other reasons (`aiohttp` is a client too, `tornado` comes with Jupyter).
+pub const OTHER_PYTHON_SERVER_PACKAGES: &[&str] = &[
+    "flask",
+    "django",
+    "quart",
+    "sanic",
+    "litestar",
+    "falcon",
+    "gunicorn",
+    "hypercorn",
+    "mangum",
+    "aws-lambda-powertools",
+];
+
+/// Every Python server framework, server and adapter.
+pub fn python_server_packages() -> impl Iterator<Item = &'static str> {
+    PYTHON_SERVER_FRAMEWORKS
+        .iter()
+        .chain(OTHER_PYTHON_SERVER_PACKAGES)
+        .copied()
+}
+
 /// Next.js: a package that depends on it runs on the server only its route handlers, API
 /// routes, middleware, server actions and what they import.
 pub const NEXT: &str = "next";
