@@ -1,7 +1,8 @@
 //! Server code is what a server runs: every rule is about it, and only about it. Tests,
 //! examples, migrations, generated and bundled files, browser packages, the modules no
-//! server entry point imports and the packages no server imports are out of scope for every rule alike, each class back in with a
-//! configuration key. One decision here, read by the runner; no rule repeats it.
+//! server entry point imports and the packages no server imports are out of scope for every
+//! rule alike, each class back in with a configuration key. One decision here, read by the
+//! runner; no rule repeats it.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
