@@ -335,7 +335,19 @@ fn drives_browser(mut call: Node<'_>, file: &FileModel<'_>) -> bool {
 /// Whether one of the words of a name, in snake or camel case (`prismaClient`, `redis_cache`),
 /// is one of `words` (lowercase).
 pub(crate) fn has_word(name: &str, words: &[&str]) -> bool {
-    // `prismaClient` → `prisma_client`: one word per part.
+    words_of(name).any(|word| words.contains(&word.as_str()))
+}
+
+/// Whether the first word of a name (`kill_session`, `parseCIDR`, `_decode_image`) is one of
+/// `words` (lowercase): the verb of a function's name.
+pub(crate) fn starts_with_word(name: &str, words: &[&str]) -> bool {
+    words_of(name)
+        .next()
+        .is_some_and(|word| words.contains(&word.as_str()))
+}
+
+/// The lowercase words of a name in snake or camel case: `prismaClient` → `prisma`, `client`.
+fn words_of(name: &str) -> impl Iterator<Item = String> {
     let mut snake = String::with_capacity(name.len() + 4);
     let mut previous_lower = false;
     for c in name.chars() {
@@ -347,7 +359,10 @@ pub(crate) fn has_word(name: &str, words: &[&str]) -> bool {
     }
     snake
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| words.contains(&word))
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// Parses and conversions that throw on bad input: the reason a parse-or-default helper exists.
@@ -358,15 +373,29 @@ fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     if call.kind() == "new_expression" {
         return matches!(
             callee,
-            "URL" | "Date" | "ObjectId" | "BigNumber" | "Decimal"
+            "URL" | "Date" | "ObjectId" | "BigNumber" | "Decimal" | "RegExp"
         );
+    }
+    // A library's method named for it: `ipaddr.parseCIDR(rule)`, `handler.deserialize(raw)`,
+    // `enclave.verifyJWT(token)`. A function of the project (`parseJwt(token)`,
+    // `self.decode_session(raw)`) may do anything.
+    let of_a_library = receiver.is_some_and(|receiver| {
+        !matches!(receiver, "this" | "self" | "cls")
+            && !receiver.starts_with("this.")
+            && !receiver.starts_with("self.")
+    });
+    if of_a_library
+        && (starts_with_word(callee, &["parse", "decode", "deserialize", "unmarshal"])
+            || (starts_with_word(callee, &["verify", "decrypt"])
+                && has_word(callee, &["jwt", "token"])))
+    {
+        return true;
     }
     match callee {
         "from" => receiver == Some("Buffer"),
-        // `jwt.verify(token, secret)`, `jwt.decode(token)`: a token's parse.
-        "verify" | "decode" => {
-            receiver.is_some_and(|receiver| receiver.eq_ignore_ascii_case("jwt"))
-        }
+        // `jwt.verify(token, secret)`: a token's parse; `re.compile(pattern)`: a pattern's.
+        "verify" => receiver.is_some_and(|receiver| receiver.eq_ignore_ascii_case("jwt")),
+        "compile" => receiver == Some("re"),
         // Python's `response.json()` (requests, httpx; the body is already read) and an
         // awaited `request.json()` / `request.form()` (Starlette).
         "json" | "form" => {
@@ -447,6 +476,9 @@ const PURE_JAVASCRIPT: &[&str] = &[
     "toFixed",
     "getTime",
     "valueOf",
+    "isFile",
+    "isDirectory",
+    "isSymbolicLink",
     "join",
     "concat",
     "at",
@@ -561,7 +593,6 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
                 || matches!(
                     last_name(constructor, file),
                     "URLSearchParams"
-                        | "RegExp"
                         | "Map"
                         | "Set"
                         | "Array"
@@ -577,12 +608,38 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     if PURE_JAVASCRIPT.contains(&callee)
         || PURE_PYTHON.contains(&callee)
         || receiver == Some("Math")
+        || is_array_method(call, callee)
     {
         return true;
     }
     // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.
     callee == "get"
         && receiver.is_some_and(|receiver| !names_io(receiver) && !IO_MODULES.contains(&receiver))
+}
+
+/// JavaScript: `items.find((item) => …)`, `rows.map(toDto)`: an array's method called with a
+/// callback (a collection's `find` takes a query object instead).
+fn is_array_method(call: Node<'_>, callee: &str) -> bool {
+    matches!(
+        callee,
+        "find"
+            | "findIndex"
+            | "findLast"
+            | "filter"
+            | "map"
+            | "flatMap"
+            | "some"
+            | "every"
+            | "reduce"
+            | "forEach"
+            | "sort"
+    ) && call.kind() == "call_expression"
+        && call
+            .child_by_field_name("arguments")
+            .and_then(|arguments| arguments.named_child(0))
+            .is_some_and(|argument| {
+                matches!(argument.kind(), "arrow_function" | "function_expression")
+            })
 }
 
 /// Methods that release something: failing to, in a `try` of their own, is no failure of the
@@ -616,18 +673,52 @@ const CLEANUP_METHODS: &[&str] = &[
     "rmtree",
 ];
 
+/// Verbs that only ever name a release, first in a method's or function's name
+/// (`kill_session`, `closeConnection`, `stop()`, `_unregister_listener`); `remove` or `cancel`
+/// may name the work itself (`remove_member`, `cancelOrder`).
+const RELEASE_VERBS: &[&str] = &[
+    "close",
+    "aclose",
+    "disconnect",
+    "kill",
+    "terminate",
+    "shutdown",
+    "dispose",
+    "release",
+    "unregister",
+    "deregister",
+    "unsubscribe",
+    "cleanup",
+    "teardown",
+    "quit",
+    "stop",
+];
+
 /// Checks that may guard a cleanup: `if (fs.existsSync(tmp)) fs.unlinkSync(tmp)`.
 const EXISTENCE_CHECKS: &[&str] = &["existsSync", "exists", "is_file", "is_dir"];
 
 /// Whether the `try` block only releases something: every call in it is a method that
-/// releases (`stream.end()`, `await watcher.close()`, `fs.unlinkSync(tmp)`, an `unlinkSync(tmp)`
-/// imported from `fs`) or checks that there is something to release, and there is at least one
-/// release.
+/// releases (`stream.end()`, `await watcher.close()`, `await provider.kill_session(s)`,
+/// `fs.unlinkSync(tmp)`, an `unlinkSync(tmp)` imported from `fs`) or checks that there is
+/// something to release, and there is at least one release.
 pub(crate) fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
     only_calls(block, file, |callee, receiver| {
-        CLEANUP_METHODS.contains(&callee)
+        (CLEANUP_METHODS.contains(&callee) || starts_with_word(callee, RELEASE_VERBS))
             && (receiver.is_some() || matches!(callee, "unlink" | "unlinkSync" | "rmSync"))
     })
+}
+
+/// Whether the function around the current node tears something down (`close()`, `stop()`,
+/// `_kill_sandbox()`, `__aexit__`): what fails there has nothing left to lose, and the work
+/// it served is over.
+pub(crate) fn in_teardown(file: &FileModel<'_>) -> bool {
+    file.enclosing_function()
+        .and_then(|function| function.child_by_field_name("name"))
+        .map(|name| file.text(name))
+        .is_some_and(|name| {
+            matches!(name, "__exit__" | "__aexit__" | "__del__")
+                || starts_with_word(name, RELEASE_VERBS)
+        })
 }
 
 /// File system calls whose errors say everything: the call, the code (`ENOENT`, `EACCES`) and
@@ -662,6 +753,28 @@ const FILE_SYSTEM_CALLS: &[&str] = &[
 pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool {
     file.language.is_javascript_like()
         && only_calls(block, file, |callee, _| FILE_SYSTEM_CALLS.contains(&callee))
+}
+
+/// File system calls that only read: what a predicate about a local file asks with.
+const FILE_READS: &[&str] = &[
+    "readFile",
+    "readFileSync",
+    "readdir",
+    "readdirSync",
+    "stat",
+    "statSync",
+    "lstat",
+    "lstatSync",
+    "access",
+    "accessSync",
+];
+
+/// JavaScript: whether the `try` block only reads the file system, and parses what it read
+/// (`(await fs.stat(dir)).isDirectory()`, `JSON.parse(await fs.readFile(path)).system`): a
+/// question about a local file, which "no such file" answers.
+pub(crate) fn only_reads_files(block: Node<'_>, file: &FileModel<'_>) -> bool {
+    file.language.is_javascript_like()
+        && only_calls(block, file, |callee, _| FILE_READS.contains(&callee))
 }
 
 /// JavaScript: whether the `try` block only appends to a file (`fs.appendFileSync(logPath,
@@ -705,6 +818,9 @@ fn only_calls(
                 let Some((callee, receiver)) = callee_of(node, file) else {
                     return false;
                 };
+                // `await asyncio.to_thread(shutil.rmtree, path)` calls `shutil.rmtree`.
+                let (callee, receiver) =
+                    run_in_thread(node, callee, file).unwrap_or((callee, receiver));
                 if wanted(callee, receiver) {
                     // The receiver chain still counts: `res.status(204).end()` is more than a
                     // release.
@@ -714,6 +830,7 @@ fn only_calls(
                 }
                 if !EXISTENCE_CHECKS.contains(&callee)
                     && !is_pure_call(node, file)
+                    && !is_parse_call(node, file)
                     && LogCall::of(node, file).is_none()
                 {
                     return false;
@@ -727,4 +844,26 @@ fn only_calls(
         stack.extend(node.named_children(&mut cursor));
     }
     found
+}
+
+/// The function a thread-running call runs (`asyncio.to_thread(shutil.rmtree, path)`,
+/// `loop.run_in_executor(None, os.remove, path)`), as a callee and its receiver.
+fn run_in_thread<'tree>(
+    call: Node<'tree>,
+    callee: &str,
+    file: &FileModel<'tree>,
+) -> Option<(&'tree str, Option<&'tree str>)> {
+    let position = match callee {
+        "to_thread" | "run_sync" => 0,
+        "run_in_executor" => 1,
+        _ => return None,
+    };
+    let function = call
+        .child_by_field_name("arguments")?
+        .named_child(position)
+        .filter(|argument| matches!(argument.kind(), "identifier" | "attribute"))?;
+    let receiver = function
+        .child_by_field_name("object")
+        .map(|object| file.text(object));
+    Some((last_name(function, file), receiver))
 }

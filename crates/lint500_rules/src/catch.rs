@@ -658,3 +658,37 @@ fn calls_error_test(call: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
             .any(|argument| mentions(*argument, name, file))
             || (text_test && receiver.is_some_and(|receiver| mentions(receiver, name, file))))
 }
+
+/// What a `return` statement returns; `None` for a bare `return`.
+pub(crate) fn returned_value(statement: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = statement.walk();
+    statement
+        .named_children(&mut cursor)
+        .find(|child| child.kind() != "comment")
+}
+
+/// The last statement of a block, comments aside.
+pub(crate) fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = block.walk();
+    block
+        .named_children(&mut cursor)
+        .filter(|node| node.kind() != "comment")
+        .last()
+}
+
+/// How many comments before a `try` statement are read.
+const MAX_LEADING_COMMENTS: usize = 4;
+
+/// The comments right before a `try` statement, nearest first. tree-sitter-python hangs the
+/// comments that open a block before the block itself.
+pub(crate) fn leading_comments(try_statement: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    let leading = try_statement.prev_named_sibling().or_else(|| {
+        try_statement
+            .parent()
+            .filter(|block| block.kind() == "block")
+            .and_then(|block| block.prev_named_sibling())
+    });
+    std::iter::successors(leading, Node::prev_named_sibling)
+        .take(MAX_LEADING_COMMENTS)
+        .take_while(|sibling| sibling.kind() == "comment")
+}

@@ -10,8 +10,11 @@ use lint500_engine::{
 };
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, has_word, only_cleans_up, only_touches_files};
-use crate::catch::{ErrorSite, binds, is_function, is_name, last_name, mentions, tests_error};
+use crate::attempt::{Attempt, has_word, in_teardown, only_cleans_up, only_touches_files};
+use crate::catch::{
+    ErrorSite, binds, is_function, is_name, last_name, last_statement, leading_comments, mentions,
+    returned_value, tests_error, unwrap_expression,
+};
 use crate::fixes;
 use crate::logging::{LogCall, is_debug_gate};
 use crate::status::answered_statuses;
@@ -84,8 +87,9 @@ struct Finding<'tree> {
 /// Checks each error that arrives around `node`, innermost first; an inner site that binds the
 /// same name hides the outer one.
 /// Whether the site is a `catch` whose `try` only parses or converts (`JSON.parse(raw)`,
-/// `await request.json()`, `int(value)`), only releases something (`await pool.end()`,
-/// `fs.unlinkSync(tmp)`), only touches the file system (JavaScript: `await fs.mkdir(dir)`), or
+/// `await request.json()`, `int(value)`, `handler.deserialize(raw)`), only releases something
+/// (`await pool.end()`, `fs.unlinkSync(tmp)`) or runs in a function that tears down
+/// (`close()`, `stop()`), only touches the file system (JavaScript: `await fs.mkdir(dir)`), or
 /// only logs: the error's message is the whole story, and logging it alone is deliberate.
 fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
@@ -102,7 +106,74 @@ fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool 
     (attempt.parses && attempt.work.is_none())
         || only_logs(block, file)
         || only_cleans_up(block, file)
+        || in_teardown(file)
         || only_touches_files(block, file)
+}
+
+/// Whether the handler hands the failure back as the function's "no result" (`return None`,
+/// `return False`, `return (False, None)`, `return null`) where its `try` returns a result: an
+/// optional lookup or a probe (`health_check()`, `find_cached_model()`, `probe_dimension()`),
+/// whose caller handles the absence, and the log line is the operator's note of why. Not in a
+/// request handler, whose return value is the response: there `None` hides the failure.
+fn answers_no_result(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
+    if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
+        return false;
+    }
+    let gives_nothing = last_statement(site.body)
+        .filter(|statement| statement.kind() == "return_statement")
+        .and_then(returned_value)
+        .is_some_and(is_no_result);
+    let Some(try_statement) = site.node.parent() else {
+        return false;
+    };
+    let returns_result = |statement: Option<Node<'_>>| {
+        statement
+            .filter(|statement| statement.kind() == "return_statement")
+            .and_then(returned_value)
+            .is_some_and(|value| !is_no_result(value))
+    };
+    let gives_result = try_statement
+        .child_by_field_name("body")
+        .is_some_and(|block| returns_result(last_statement(block)))
+        || returns_result(try_statement.next_named_sibling());
+    gives_nothing && gives_result && !serves_requests(file)
+}
+
+/// `None`, `False`, `null`, `undefined`, `false`, and tuples of them (`False, None`).
+fn is_no_result(value: Node<'_>) -> bool {
+    let value = unwrap_expression(value);
+    match value.kind() {
+        "none" | "false" | "null" | "undefined" => true,
+        "tuple" | "expression_list" => {
+            let mut cursor = value.walk();
+            let items: Vec<Node<'_>> = value.named_children(&mut cursor).collect();
+            !items.is_empty() && items.into_iter().all(is_no_result)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the function around the current node may be a request handler: a decorated Python
+/// function (`@router.get(…)`), a JavaScript function that takes a response (`res`, `reply`).
+fn serves_requests(file: &FileModel<'_>) -> bool {
+    let Some(function) = file.enclosing_function() else {
+        return false;
+    };
+    if function
+        .parent()
+        .is_some_and(|parent| parent.kind() == "decorated_definition")
+    {
+        return true;
+    }
+    let Some(parameters) = function
+        .child_by_field_name("parameters")
+        .or_else(|| function.child_by_field_name("parameter"))
+    else {
+        return false;
+    };
+    ["res", "response", "reply", "ctx"]
+        .iter()
+        .any(|name| binds(parameters, name, file))
 }
 
 /// Whether every statement of the block is a logging call: only the logger can fail there.
@@ -159,9 +230,6 @@ const TOLERATED: &[&str] = &[
     "must never",
 ];
 
-/// How many comments before a `try` statement are read.
-const MAX_LEADING_COMMENTS: usize = 4;
-
 /// Whether the log line (`log`), a comment in the handler, a comment right before its `try`, or
 /// the docstring of its Python function says that the failure is tolerated (`"Reranker
 /// failed, falling back to recent"`, `# Best-effort: recording the view must never fail the
@@ -185,20 +253,9 @@ fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) 
     {
         return true;
     }
-    // tree-sitter-python hangs the comments that open a block before the block itself.
-    let try_statement = site.node.parent();
-    let leading = try_statement.and_then(|statement| {
-        statement.prev_named_sibling().or_else(|| {
-            statement
-                .parent()
-                .filter(|block| block.kind() == "block")
-                .and_then(|block| block.prev_named_sibling())
-        })
-    });
-    std::iter::successors(leading, Node::prev_named_sibling)
-        .take(MAX_LEADING_COMMENTS)
-        .take_while(|sibling| sibling.kind() == "comment")
-        .any(says)
+    site.node
+        .parent()
+        .is_some_and(|try_statement| leading_comments(try_statement).any(says))
         || docstring(file).is_some_and(says)
 }
 
@@ -288,6 +345,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         if path_to(site.body, node, site.name, file) != Path::Plain
             || handler_keeps_stack(site.body, site.name, file)
             || only_parses_or_cleans_up(&site, file)
+            || answers_no_result(&site, file)
             || expects_failure(&site, file)
             || tolerates_failure(&site, node, file)
         {

@@ -8,8 +8,13 @@ use lint500_core::Language;
 use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, callee_of, only_appends, only_cleans_up, only_loads_modules};
-use crate::catch::{caught_name, handler_body, is_broad_except, is_function, unwrap_expression};
+use crate::attempt::{
+    Attempt, callee_of, only_appends, only_cleans_up, only_loads_modules, only_reads_files,
+};
+use crate::catch::{
+    caught_name, handler_body, is_broad_except, is_function, last_statement, leading_comments,
+    returned_value, unwrap_expression,
+};
 use crate::logging::LogCall;
 
 const JS_HELP: &str = "Log the error with its stack, rethrow it, pass it to `next(err)`, \
@@ -97,17 +102,28 @@ fn check_clause<'tree>(
         }
         // When nothing in the `try` can fail for a reason the caller must hear of (an outage, a
         // bug), `false` is a predicate's answer and `0`, `''` or `'unknown'` a default for odd
-        // values.
-        if attempt.real_work.is_none()
-            && (answer == Some(Answer::Sentinel)
-                || (answer == Some(Answer::False) && answers_yes(try_statement, &around, file)))
+        // values. A question about a local file (`isInstalled`: `fs.stat(dir)`) is answered
+        // "no" by a missing file.
+        let only_asks_files = || only_reads_files(block, file);
+        if (attempt.real_work.is_none() && answer == Some(Answer::Sentinel))
+            || (answer == Some(Answer::False)
+                && (attempt.real_work.is_none() || only_asks_files())
+                && answers_yes(try_statement, &around, file))
         {
+            return;
+        }
+        // A chain of alternatives: `try: return build_fast() except Exception: pass`, then the
+        // next `try`, and a fallback at the end; each failure only sends on to the next.
+        if falls_through && tries_an_alternative_next(block, &around) {
             return;
         }
         if handler.goes_on && is_probe_loop(&around, block, python, file) {
             return;
         }
-        if python && (excused_for_linters(clause, file) || drains_cancelled_task(clause, file)) {
+        if python
+            && (excused_for_linters(clause, try_statement, file)
+                || drains_cancelled_task(clause, file))
+        {
             return;
         }
         // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
@@ -317,14 +333,6 @@ fn is_placeholder(comment: &str) -> bool {
         None | Some("todo" | "fixme" | "xxx") => true,
         Some(_) => words.iter().all(|word| FILLER.contains(&word.as_str())),
     }
-}
-
-/// What a `return` statement returns; `None` for a bare `return`.
-fn returned_value(statement: Node<'_>) -> Option<Node<'_>> {
-    let mut cursor = statement.walk();
-    statement
-        .named_children(&mut cursor)
-        .find(|child| child.kind() != "comment")
 }
 
 /// `null`, `undefined`, `void 0`, `[]`, `{}` (JS, also through parentheses and TS `as` /
@@ -552,15 +560,6 @@ fn in_function_named_not_to_throw(file: &FileModel<'_>) -> bool {
         .any(|suffix| name.ends_with(suffix))
 }
 
-/// The last statement of a block, comments aside.
-fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
-    let mut cursor = block.walk();
-    block
-        .named_children(&mut cursor)
-        .filter(|node| node.kind() != "comment")
-        .last()
-}
-
 /// A probe loop: each turn tries one candidate (a path, a format, a server) and goes on to the
 /// next when it fails, and the code after the loop throws or reports when none succeeded
 /// (`throw new Error('no config found')`, `raise LookupError(…)`, `logger.error(…)`, `if
@@ -618,6 +617,31 @@ fn ends_search(block: Node<'_>) -> bool {
 /// How many nodes a look for a `return` or `break` in a `try` block reads.
 const MAX_SEARCH_NODES: usize = 256;
 
+/// Whether the `try` statement is one link of a chain of alternatives: its block returns what
+/// it made, and the statement right before or after it is another `try` whose block does the
+/// same.
+fn tries_an_alternative_next(block: Node<'_>, around: &Around<'_>) -> bool {
+    let returns = |block: Option<Node<'_>>| {
+        block
+            .and_then(last_statement)
+            .is_some_and(|last| last.kind() == "return_statement")
+    };
+    let Some(&try_statement) = around.path.last() else {
+        return false;
+    };
+    let is_alternative = |sibling: Option<Node<'_>>| {
+        sibling.is_some_and(|sibling| {
+            sibling.kind() == "try_statement" && returns(sibling.child_by_field_name("body"))
+        })
+    };
+    returns(Some(block))
+        && (is_alternative(around.next_statement(around.path.len().saturating_sub(1)))
+            || is_alternative(
+                std::iter::successors(try_statement.prev_named_sibling(), Node::prev_named_sibling)
+                    .find(|sibling| sibling.kind() != "comment"),
+            ))
+}
+
 /// Whether the handler names `CancelledError` beside the broad type (`except
 /// (asyncio.CancelledError, Exception): pass`): the `try` waits for a task it cancelled, whose
 /// own outcome no longer matters.
@@ -626,9 +650,15 @@ fn drains_cancelled_task(clause: Node<'_>, file: &FileModel<'_>) -> bool {
 }
 
 /// Whether the `except` line tells Ruff, flake8 or Pylint that the broad handler is meant
-/// (`# noqa: BLE001`, `# noqa: E722`, `# pylint: disable=broad-except`): the author has
-/// already answered this finding.
-fn excused_for_linters(clause: Node<'_>, file: &FileModel<'_>) -> bool {
+/// (`# noqa: BLE001`, `# noqa: E722`, `# pylint: disable=broad-except`), or a comment right
+/// before the `try` tells PyCharm (`# noinspection PyBroadException`): the author has already
+/// answered this finding.
+fn excused_for_linters(clause: Node<'_>, try_statement: Node<'_>, file: &FileModel<'_>) -> bool {
+    if leading_comments(try_statement)
+        .any(|comment| file.text(comment).contains("noinspection PyBroadException"))
+    {
+        return true;
+    }
     let line = file.source[clause.start_byte()..]
         .split('\n')
         .next()
