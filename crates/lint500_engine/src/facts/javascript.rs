@@ -164,7 +164,7 @@ impl JsFactsCollector {
                     // Message helpers and nullable lookups: another module's rules ask what
                     // they return.
                     || function.returns_error_text
-                    || function.returns_nullable
+                    || function.nullability.is_possible()
             },
         );
         let functions = &module.functions;
@@ -251,7 +251,7 @@ impl JsFactsCollector {
             returns_function: returned_function(node, ids.body),
             returns_app: returned_name(node, ids.body, file),
             returns_error_text: crate::error_text::returns_error_text(node, file),
-            returns_nullable: super::nullable_return(node, file.source),
+            nullability: super::nullable::nullability(node, file.source),
             enclosing: self
                 .open_functions
                 .last()

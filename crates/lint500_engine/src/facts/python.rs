@@ -131,7 +131,7 @@ impl PyFactsCollector {
             |function| {
                 (function.is_async && !function.is_generator)
                     || function.returns_error_text
-                    || function.returns_nullable
+                    || function.nullability.is_possible()
             },
         );
         let functions = &module.functions;
@@ -213,7 +213,7 @@ impl PyFactsCollector {
             returns_function: None,
             returns_app: None,
             returns_error_text: crate::error_text::returns_error_text(node, file),
-            returns_nullable: super::nullable_return(node, file.source),
+            nullability: super::nullable::nullability(node, file.source),
             enclosing,
             calls: Vec::new(),
             imported_calls: Vec::new(),
