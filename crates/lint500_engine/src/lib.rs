@@ -55,8 +55,8 @@ pub use facts::process::is_shutdown_name;
 pub use facts::python::argument as python_argument;
 pub use facts::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, Ending, EnvRead,
-    Export, FalsyArguments, FileFacts, FlagParameter, Function, Import, Imported, JsModule,
-    ListenCall, MODULE_EXPORTS, Nullability, ProcessListener, PyModule, Registration,
+    EnvVariable, Export, FalsyArguments, FileFacts, FlagParameter, Function, Import, Imported,
+    JsModule, ListenCall, MODULE_EXPORTS, Nullability, ProcessListener, PyModule, Registration,
     UnawaitedCall, Value,
 };
 pub use grammar::{ParseRefusal, parse};

@@ -13,9 +13,9 @@ use super::process::{
     listener_functions, settle_endings,
 };
 use super::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Export, FactKind, Function, Import,
-    Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration, Value,
-    link_and_trim_functions, unawaited_call,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvVariable, Export, FactKind,
+    Function, Import, Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration,
+    Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
@@ -106,7 +106,7 @@ pub(crate) struct JsFactsCollector {
     open_functions: Vec<usize>,
     calls: Vec<NamedCall>,
     /// Variables a function tests for presence (index into `module.functions`, variable).
-    env_tested: Vec<(usize, String)>,
+    env_tested: Vec<(usize, EnvVariable)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
     /// Where the functions written as process listeners start (`process.on(…, (err) => …)`).
@@ -333,8 +333,8 @@ impl JsFactsCollector {
         let key = node
             .child_by_field_id(ids.property)
             .or_else(|| node.child_by_field_id(ids.index));
-        let variable = key.and_then(|key| env::string_key(key, file));
-        if env::is_always_set(variable.as_deref()) {
+        let variable = env::variable_of(key, file);
+        if env::is_always_set(variable.name()) {
             return;
         }
         self.read_env(function, node, variable, file);
@@ -345,7 +345,7 @@ impl JsFactsCollector {
         &mut self,
         function: usize,
         node: Node<'_>,
-        variable: Option<String>,
+        variable: EnvVariable,
         file: &FileModel<'_>,
     ) {
         env::record_read(
@@ -512,7 +512,7 @@ impl JsFactsCollector {
                     && is_process_env(value, ids, file)
                 {
                     // `const env = process.env`: every later `env.KEY` is a read.
-                    self.read_env(function, value, None, file);
+                    self.read_env(function, value, EnvVariable::Several, file);
                 }
                 let value = value_of(value, file);
                 let local = file.text(name).to_string();
@@ -539,7 +539,11 @@ impl JsFactsCollector {
                             .map_or_else(|| file.text(only), |key| file.text(key)),
                         _ => "",
                     };
-                    let variable = (!variable.is_empty()).then(|| variable.to_string());
+                    let variable = if variable.is_empty() {
+                        EnvVariable::Several
+                    } else {
+                        EnvVariable::Named(variable.to_string())
+                    };
                     self.read_env(function, node, variable, file);
                     return;
                 }

@@ -197,11 +197,33 @@ impl PyModule {
 pub struct EnvRead {
     /// The whole read: `os.environ["KEY"]`, `os.getenv("KEY")`, `process.env.KEY`.
     pub span: Span,
-    /// The variable read, when the read names it (`KEY`; not for a computed key).
-    pub variable: Option<String>,
+    pub variable: EnvVariable,
     /// `os.environ[…]` raises `KeyError` when the variable is missing; the other forms
     /// yield `None` / `undefined`.
     pub raises_when_missing: bool,
+}
+
+/// Which environment variable a read or a test of presence is of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum EnvVariable {
+    /// Named by the code: `process.env.KEY`, `os.environ["KEY"]`, `'KEY' in process.env`.
+    Named(String),
+    /// A computed key, as written: `process.env[name]`, `os.getenv(key)`, `key in os.environ`.
+    /// The reads and tests of one function that write the same key are of one variable.
+    Computed(String),
+    /// No one variable: the environment itself (`const env = process.env`) or several
+    /// (`const { A, B } = process.env`).
+    Several,
+}
+
+impl EnvVariable {
+    /// The variable's name, when the code names it.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            EnvVariable::Named(name) => Some(name),
+            EnvVariable::Computed(_) | EnvVariable::Several => None,
+        }
+    }
 }
 
 /// A pooled client (a database engine, connection pool or cache client) constructed inside a
@@ -419,7 +441,7 @@ pub struct Function {
     pub env_reads: Vec<EnvRead>,
     /// Variables its own body tests for presence (`if (!process.env.KEY) …`): the functions
     /// it calls after the test may read them safely.
-    pub env_tested: Vec<String>,
+    pub env_tested: Vec<EnvVariable>,
     /// Pooled database or cache clients constructed in its own body.
     pub clients: Vec<ClientConstruction>,
     /// JavaScript: whether it ends the process on every path (see [`Ending`]).
