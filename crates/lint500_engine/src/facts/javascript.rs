@@ -660,6 +660,7 @@ impl JsFactsCollector {
         if handlers.is_empty() {
             return;
         }
+        let at_path = arguments.named_child(0).is_some_and(is_path);
         let start = file.span(receiver);
         let end = file.span(property);
         let function = self
@@ -670,6 +671,7 @@ impl JsFactsCollector {
             receiver: value_of(receiver, file),
             method: method.to_string(),
             handlers,
+            at_path,
             span: lint500_core::Span {
                 start_byte: start.start_byte,
                 start: start.start,

@@ -481,6 +481,9 @@ pub struct Registration {
     pub method: String,
     /// The arguments after a leading path, with arrays flattened.
     pub handlers: Vec<Value>,
+    /// JavaScript: whether a path comes first (`app.use('/api', api)`), under which `use`
+    /// mounts what it is given. False in Python, where no rule asks.
+    pub at_path: bool,
     /// `receiver.method`, or `receiver.route(…).method` for route chains.
     pub span: Span,
     /// The function whose body makes the registration, by start byte; none at module level.

@@ -452,6 +452,7 @@ impl PyFactsCollector {
                         receiver: value_of(object, file, 0),
                         method: file.text(method).to_string(),
                         handlers: vec![value_of(endpoint, file, 0)],
+                        at_path: false,
                         span,
                         function,
                     });
@@ -672,6 +673,7 @@ impl PyFactsCollector {
                 receiver: value_of(receiver, file, 0),
                 method: name.to_string(),
                 handlers: vec![Value::Function(definition.start_byte())],
+                at_path: false,
                 span: file.span(callee),
                 function,
             });
