@@ -1399,7 +1399,7 @@ from app.api import api_router
 
     fn returns_nullable(resolved: Resolved<'_>) -> Option<bool> {
         match resolved {
-            Resolved::Function { function, .. } => Some(function.returns_nullable),
+            Resolved::Function { function, .. } => Some(function.nullability.is_possible()),
             _ => None,
         }
     }

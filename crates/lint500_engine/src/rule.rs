@@ -7,7 +7,7 @@ use std::panic::RefUnwindSafe;
 use lint500_core::{Diagnostic, Fix, Label, Language, RuleMeta, Span};
 use tree_sitter::Node;
 
-use crate::facts::{Value, javascript, python};
+use crate::facts::{FalsyArguments, Value, javascript, python};
 use crate::grammar::grammar;
 use crate::model::FileModel;
 use crate::options::RuleOptions;
@@ -182,12 +182,13 @@ pub struct PendingFinding {
 }
 
 /// What a pending finding needs of the function it calls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     /// It returns the message of the error it is given (`getErrorMessage(err)`).
     ReturnsErrorText,
-    /// Its declared return type admits nothing (`-> Optional[User]`, `: Promise<User | null>`).
-    ReturnsNullable,
+    /// Its result may be empty (`-> Optional[User]`, `: Promise<User | null>`) for a call that
+    /// passes these falsy literals: see [`crate::Nullability`].
+    ReturnsNullable(FalsyArguments),
 }
 
 impl PendingFinding {
@@ -196,9 +197,9 @@ impl PendingFinding {
         let crate::Resolved::Function { function, .. } = project.resolve(file, &self.helper) else {
             return false;
         };
-        match self.condition {
+        match &self.condition {
             Condition::ReturnsErrorText => function.returns_error_text,
-            Condition::ReturnsNullable => function.returns_nullable,
+            Condition::ReturnsNullable(arguments) => function.nullability.for_call(arguments),
         }
     }
 

@@ -99,6 +99,10 @@ pub const JS_SERVER_STARTS: &[&str] = &[
     "serverlessExpress(",
 ];
 
+/// Functions that serve the JavaScript app they are given, as an HTTP server or a serverless
+/// handler: `http.createServer(app)`, `serverless(app)` (serverless-http).
+pub const JS_APP_SERVERS: &[&str] = &["createServer", "createSecureServer", "serverless"];
+
 /// How a Python module starts a server with an app, as its text spells it: an ASGI server or
 /// a Lambda adapter.
 pub const PY_SERVER_STARTS: &[&str] = &["uvicorn", "hypercorn", "granian", "gunicorn", "Mangum("];

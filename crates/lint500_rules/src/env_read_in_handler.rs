@@ -37,7 +37,7 @@ impl Rule for EnvReadInHandler {
             let language = project_file.language;
             let assigned = assigned.get(&project_file.package);
             for read in &function.function.env_reads {
-                let variable = read.variable.as_deref();
+                let variable = read.variable.name();
                 let settings = assigned.is_some_and(|assigned| {
                     assigned.contains(&None)
                         || variable.is_some_and(|v| assigned.contains(&Some(v)))
@@ -95,7 +95,7 @@ fn tested_by_every_caller(
     function: &RequestTimeFunction<'_>,
     read: &EnvRead,
 ) -> bool {
-    let (RequestTime::Helper, Some(variable)) = (function.why, read.variable.as_deref()) else {
+    let (RequestTime::Helper, Some(variable)) = (function.why, read.variable.name()) else {
         return false;
     };
     let functions = module_functions(project, function.file);
@@ -110,7 +110,7 @@ fn tested_by_every_caller(
             if functions[at]
                 .env_tested
                 .iter()
-                .any(|tested| tested == variable)
+                .any(|tested| tested.name() == Some(variable))
             {
                 return true;
             }
@@ -146,7 +146,7 @@ fn message(read: &EnvRead, language: Language, function: &RequestTimeFunction<'_
             None => "a function a request handler calls".to_string(),
         },
     };
-    let variable = match &read.variable {
+    let variable = match read.variable.name() {
         Some(name) => format!("The environment variable `{name}`"),
         None => "The environment".to_string(),
     };

@@ -1,9 +1,14 @@
 //! What the Express rules share: which registrations are made on Express apps and routers,
 //! and what the package says about how Express treats rejected promises.
 
+use std::collections::HashMap;
+
 use lint500_core::{Diagnostic, Label, Span, is_test_path};
 use lint500_engine::{FileId, Project, Registration, Resolved, Value};
-use lint500_knowledge::servers::{Creates, EXPRESS_ROUTE_METHODS};
+use lint500_knowledge::servers::{Creates, EXPRESS_ROUTE_METHODS, JS_APP_SERVERS};
+
+/// An app by the file and start byte of the `express()` call that creates it.
+pub(crate) type AppKey = (FileId, usize);
 
 /// A registration on something that is, or clearly looks like, an Express app or router.
 pub(crate) struct ExpressRegistration<'p> {
@@ -117,6 +122,46 @@ pub(crate) fn resolve_app<'p>(
         ) => app,
         _ => resolved,
     }
+}
+
+/// The Express apps the project serves itself: listened on (`app.listen(…)`,
+/// `createApp().listen(…)`) or handed to a function that serves them (`http.createServer(app)`,
+/// `serverless(app)`), whether that call is listened on, bound or exported; with the span of
+/// their `express()` call.
+pub(crate) fn started_apps(project: &Project) -> HashMap<AppKey, Span> {
+    let mut started = HashMap::new();
+    let mut start = |file: FileId, value: &Value| {
+        if let Resolved::Created {
+            creates: Creates::ExpressApp,
+            file,
+            span,
+        } = resolve_app(project, file, value)
+        {
+            started.insert((file, span.start_byte), span);
+        }
+    };
+    for (file, project_file) in project.files() {
+        let Some(module) = &project_file.facts.module else {
+            continue;
+        };
+        let listened = module.listen_calls.iter().map(|listen| &listen.receiver);
+        for receiver in listened.clone() {
+            start(file, receiver);
+        }
+        let values = listened
+            .chain(module.bindings.iter().map(|binding| &binding.value))
+            .chain(module.exports.iter().map(|export| &export.value));
+        for value in values {
+            if let Value::Call(call) = value
+                && value_name(&call.callee).is_some_and(|name| JS_APP_SERVERS.contains(&name))
+            {
+                for argument in &call.arguments {
+                    start(file, argument);
+                }
+            }
+        }
+    }
+    started
 }
 
 /// Whether Express itself, or a package the project imports, passes rejected promises of

@@ -4,11 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use lint500_core::{Label, Span};
-use lint500_engine::{FileId, Project, ProjectContext, Resolved, Rule, Value};
+use lint500_engine::{FileId, PackageId, Project, ProjectContext, Resolved, Rule, Value};
 use lint500_knowledge::servers::Creates;
 
 use crate::express::{
-    ExpressRegistration, Receiver, point_to, registrations, resolve_app, value_name,
+    AppKey, ExpressRegistration, Receiver, point_to, registrations, resolve_app, started_apps,
+    value_name,
 };
 
 pub struct MissingErrorMiddleware;
@@ -25,8 +26,9 @@ enum Middleware {
     Other,
 }
 
-/// An app by the file and start byte of the `express()` call that creates it.
-type AppKey = (FileId, usize);
+const HELP: &str = "Register a four-parameter error middleware after the routes: \
+                    `app.use((err, req, res, next) => { … })`; without one, Express answers errors \
+                    with its default handler, which prints the stack trace outside production";
 
 /// First parameter names that show the author meant an error handler.
 const ERROR_PARAMETER_NAMES: &[&str] = &["err", "error", "e"];
@@ -35,6 +37,18 @@ const ERROR_PARAMETER_NAMES: &[&str] = &["err", "error", "e"];
 struct App<'p> {
     routes: Vec<&'p ExpressRegistration<'p>>,
     error_handlers: Vec<&'p ExpressRegistration<'p>>,
+    /// Whether it mounts something under a path (`app.use('/api', …)`), which lint500 may
+    /// not be able to follow (`ctx.api`): an app that composes others.
+    mounts_at_path: bool,
+}
+
+/// What the sub-apps of a package (see [`sub_apps_by_package`]) leave to its top apps.
+#[derive(Default)]
+struct SubApps<'p> {
+    /// Whether a top app of the package has an error middleware.
+    top_handles_errors: bool,
+    /// The first route of a sub-app without an error middleware.
+    route: Option<&'p ExpressRegistration<'p>>,
 }
 
 impl Rule for MissingErrorMiddleware {
@@ -98,6 +112,8 @@ impl Rule for MissingErrorMiddleware {
                     if is_error_handler {
                         app.error_handlers.push(registration);
                     }
+                    app.mounts_at_path |=
+                        registration.is_use() && registration.registration.at_path;
                 }
                 Receiver::Unidentified if is_error_handler => {
                     covered_packages.push(project.file(registration.file).package);
@@ -113,21 +129,67 @@ impl Rule for MissingErrorMiddleware {
             .filter(|(_, (_, app))| !app.error_handlers.is_empty())
             .map(|(key, _)| *key)
             .collect();
+        let started = started_apps(project);
+        for (key, span) in &started {
+            apps.entry(*key).or_insert_with(|| (*span, App::default()));
+        }
         let mut apps: Vec<_> = apps.into_iter().collect();
         apps.sort_by_key(|(key, _)| *key);
-        for ((file, start), (span, app)) in apps {
-            if app.routes.is_empty() || covered_packages.contains(&project.file(file).package) {
-                continue;
-            }
-            if app.error_handlers.is_empty()
-                && mounted_on_handling_app((file, start), &mounts, &handling)
-            {
+        let unhandled = |key: AppKey, app: &App<'_>| {
+            app.error_handlers.is_empty()
+                && !misdeclared_apps.contains(&key)
+                && !mounted_on_handling_app(key, &mounts, &handling)
+        };
+        // The top apps of a package: those it serves itself, and those that mount what they
+        // are given under a path and have an error middleware, with no app mounting them. In a
+        // package that has one, every other app is a sub-app (see [`sub_apps_by_package`]).
+        let tops: HashSet<AppKey> = apps
+            .iter()
+            .filter(|(key, (_, app))| {
+                started.contains_key(key)
+                    || (!app.error_handlers.is_empty()
+                        && app.mounts_at_path
+                        && !mounts.iter().any(|(mounted, _)| mounted == key))
+            })
+            .map(|(key, _)| *key)
+            .collect();
+        let sub_apps = sub_apps_by_package(project, &apps, &tops, unhandled);
+        for (key @ (file, _), (span, app)) in &apps {
+            let package = project.file(*file).package;
+            if covered_packages.contains(&package) {
                 continue;
             }
             if app.error_handlers.is_empty() {
-                if !misdeclared_apps.contains(&(file, start)) {
-                    report_missing(project, ctx, file, span, &app);
+                if !unhandled(*key, app) {
+                    continue;
                 }
+                // A route in the app's own file makes a label; otherwise say where they are.
+                let own_route = app
+                    .routes
+                    .iter()
+                    .find(|route| route.file == *file)
+                    .or_else(|| app.routes.first());
+                match sub_apps.get(&package) {
+                    // No app of the package is known to be served or to handle errors: each
+                    // app with routes answers for them.
+                    None => {
+                        if let Some(route) = own_route {
+                            report_missing(project, ctx, *file, *span, route);
+                        }
+                    }
+                    Some(sub_apps) if tops.contains(key) => match (own_route, sub_apps.route) {
+                        (Some(route), _) => report_missing(project, ctx, *file, *span, route),
+                        (None, Some(route)) if !sub_apps.top_handles_errors => {
+                            report_missing_for_sub_apps(project, ctx, *file, *span, route);
+                        }
+                        _ => {}
+                    },
+                    // A sub-app: its errors reach a top app, which answers for them.
+                    Some(_) => {}
+                }
+                continue;
+            }
+            if app.routes.is_empty() {
                 continue;
             }
             // An error handler sees the errors of what is registered before it; one followed
@@ -170,6 +232,35 @@ impl Rule for MissingErrorMiddleware {
     }
 }
 
+/// By package, for the packages with a top app, what its sub-apps leave to the top apps. A
+/// sub-app is any other app: it is mounted where the project view cannot follow
+/// (`app.use('/properties', ctx.properties)`), and Express hands its errors to the app it is
+/// mounted on, so the finding belongs there.
+fn sub_apps_by_package<'p>(
+    project: &Project,
+    apps: &[(AppKey, (Span, App<'p>))],
+    tops: &HashSet<AppKey>,
+    unhandled: impl Fn(AppKey, &App<'_>) -> bool,
+) -> HashMap<PackageId, SubApps<'p>> {
+    let mut packages: HashMap<PackageId, SubApps<'p>> = HashMap::new();
+    for (key, (_, app)) in apps.iter().filter(|(key, _)| tops.contains(key)) {
+        let package = packages.entry(project.file(key.0).package).or_default();
+        package.top_handles_errors |= !app.error_handlers.is_empty();
+    }
+    for (key, (_, app)) in apps {
+        if tops.contains(key) || !unhandled(*key, app) {
+            continue;
+        }
+        if let (Some(package), Some(&route)) = (
+            packages.get_mut(&project.file(key.0).package),
+            app.routes.first(),
+        ) {
+            package.route.get_or_insert(route);
+        }
+    }
+    packages
+}
+
 /// Whether the app is mounted, directly or through other mounted apps, on an app with an
 /// error middleware: Express passes a mounted app's unhandled errors to its parent.
 fn mounted_on_handling_app(
@@ -200,32 +291,47 @@ fn report_missing(
     ctx: &mut ProjectContext<'_>,
     file: FileId,
     span: Span,
-    app: &App<'_>,
+    route: &ExpressRegistration<'_>,
 ) {
     let diagnostic = ctx.report(
         file,
         span,
         "This Express app registers routes but no error middleware",
-        "Register a four-parameter error middleware after the routes: \
-         `app.use((err, req, res, next) => { … })`; without one, Express answers errors with its \
-         default handler, which prints the stack trace outside production",
+        HELP,
     );
-    // A route in the app's own file makes a label; otherwise say where the routes are.
-    let route = app
-        .routes
-        .iter()
-        .find(|route| route.file == file)
-        .or_else(|| app.routes.first());
-    if let Some(route) = route {
-        point_to(
-            project,
-            diagnostic,
-            file,
-            (route.file, route.registration.span),
-            "routes are registered here",
-            "its routes are registered in",
-        );
-    }
+    point_to(
+        project,
+        diagnostic,
+        file,
+        (route.file, route.registration.span),
+        "routes are registered here",
+        "its routes are registered in",
+    );
+}
+
+/// A top app without routes of its own that sub-apps hand their errors to.
+fn report_missing_for_sub_apps(
+    project: &Project,
+    ctx: &mut ProjectContext<'_>,
+    file: FileId,
+    span: Span,
+    sub_app_route: &ExpressRegistration<'_>,
+) {
+    let diagnostic = ctx.report(
+        file,
+        span,
+        "This Express app is served without an error middleware, and the sub-apps of its package \
+         hand it the errors of their routes",
+        HELP,
+    );
+    point_to(
+        project,
+        diagnostic,
+        file,
+        (sub_app_route.file, sub_app_route.registration.span),
+        "a sub-app registers routes here",
+        "a sub-app registers routes in",
+    );
 }
 
 fn report_three_parameters(

@@ -11,7 +11,8 @@
 
 use lint500_core::Language;
 use lint500_engine::{
-    Condition, FileModel, Rule, RuleContext, Value, is_nested_scope, later_statements,
+    Condition, FalsyArguments, FileModel, Rule, RuleContext, Value, is_nested_scope,
+    later_statements,
 };
 use lint500_knowledge::orm::{self, JsLookup, PY_QUERY_METHODS, PyLookup, QUERY_BUILDERS};
 use tree_sitter::Node;
@@ -113,7 +114,7 @@ impl Rule for UncheckedFindResult {
         };
         let label_text = format!("this lookup {returns}");
         if lookup.declared {
-            let condition = Condition::ReturnsNullable;
+            let condition = Condition::ReturnsNullable(FalsyArguments::of(lookup.call, file));
             match declared_method {
                 Some(method) => ctx.report_if_value(method, condition, dereference, message, help),
                 None => ctx.report_if(lookup.callee, condition, dereference, message, help),

@@ -25,7 +25,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use super::clients::{declares_global, mentions, outlives_js_call};
-use super::{EnvRead, Function};
+use super::{EnvRead, EnvVariable, Function};
 use crate::model::FileModel;
 use crate::syntax::is_nested_scope;
 use crate::unawaited::later_statements;
@@ -78,17 +78,17 @@ pub(crate) enum Handling {
 /// it copes with a missing variable; a variable the code tests is remembered in `tested`.
 pub(crate) fn record_read(
     functions: &mut [Function],
-    tested: &mut Vec<(usize, String)>,
+    tested: &mut Vec<(usize, EnvVariable)>,
     function: usize,
     read: Node<'_>,
-    variable: Option<String>,
+    variable: EnvVariable,
     raises_when_missing: bool,
     file: &FileModel<'_>,
 ) {
     match handling(read, file) {
         Handling::Safe => {}
         Handling::Tested => {
-            if let Some(variable) = variable {
+            if variable != EnvVariable::Several {
                 tested.push((function, variable));
             }
         }
@@ -158,8 +158,9 @@ pub(crate) fn has_default(call: Node<'_>, file: &FileModel<'_>) -> bool {
 }
 
 /// The variable a membership test asks about: `'KEY' in process.env`, `"KEY" in os.environ`,
-/// `"KEY" not in environ`; `environ` is the node of the environment object.
-pub(crate) fn membership_test_key(environ: Node<'_>, file: &FileModel<'_>) -> Option<String> {
+/// `"KEY" not in environ`, `key in process.env`; `environ` is the node of the environment
+/// object.
+pub(crate) fn membership_test_key(environ: Node<'_>, file: &FileModel<'_>) -> Option<EnvVariable> {
     let test = environ.parent()?;
     match test.kind() {
         "binary_expression" => {
@@ -168,7 +169,7 @@ pub(crate) fn membership_test_key(environ: Node<'_>, file: &FileModel<'_>) -> Op
             if file.text(operator) != "in" || right.id() != environ.id() {
                 return None;
             }
-            string_key(test.child_by_field_name("left")?, file)
+            Some(variable_of(test.child_by_field_name("left"), file))
         }
         "comparison_operator" => {
             // `"KEY" in os.environ`: the key, the operator, the environment.
@@ -178,9 +179,7 @@ pub(crate) fn membership_test_key(environ: Node<'_>, file: &FileModel<'_>) -> Op
             )?;
             let operator = operator.split_whitespace().collect::<Vec<_>>();
             let is_membership = matches!(operator.as_slice(), ["in"] | ["not", "in"]);
-            (is_membership && test.named_child_count() == 2)
-                .then(|| string_key(key, file))
-                .flatten()
+            (is_membership && test.named_child_count() == 2).then(|| variable_of(Some(key), file))
         }
         _ => None,
     }
@@ -201,10 +200,22 @@ pub(crate) fn string_key(node: Node<'_>, file: &FileModel<'_>) -> Option<String>
     (!key.is_empty()).then(|| key.to_string())
 }
 
+/// The variable `key` (of `process.env[key]`, `os.getenv(key)`, `key in os.environ`) is: named
+/// by a string literal or a property name, else computed. Without a key, several.
+pub(crate) fn variable_of(key: Option<Node<'_>>, file: &FileModel<'_>) -> EnvVariable {
+    match key {
+        Some(key) => match string_key(key, file) {
+            Some(name) => EnvVariable::Named(name),
+            None => EnvVariable::Computed(file.text(key).to_string()),
+        },
+        None => EnvVariable::Several,
+    }
+}
+
 /// Records the variables each function tests, drops the reads of variables a function (or
 /// one it is written in) tests, and keeps each variable's first read: one finding per
 /// variable per function. `tested` holds (index into `functions`, variable) pairs.
-pub(crate) fn settle_reads(functions: &mut [Function], tested: &[(usize, String)]) {
+pub(crate) fn settle_reads(functions: &mut [Function], tested: &[(usize, EnvVariable)]) {
     for (index, variable) in tested {
         if let Some(function) = functions.get_mut(*index)
             && !function.env_tested.contains(variable)
@@ -222,9 +233,9 @@ pub(crate) fn settle_reads(functions: &mut [Function], tested: &[(usize, String)
         .iter()
         .map(|function| function.start_byte)
         .collect();
-    let tested: HashSet<(usize, &str)> = tested
+    let tested: HashSet<(usize, &EnvVariable)> = tested
         .iter()
-        .filter_map(|(index, variable)| Some((*starts.get(*index)?, variable.as_str())))
+        .filter_map(|(index, variable)| Some((*starts.get(*index)?, variable)))
         .collect();
     let enclosing: Vec<Option<usize>> = functions
         .iter()
@@ -236,9 +247,10 @@ pub(crate) fn settle_reads(functions: &mut [Function], tested: &[(usize, String)
         }
         let mut seen = HashSet::new();
         function.env_reads.retain(|read| {
-            let Some(variable) = read.variable.as_deref() else {
+            let variable = &read.variable;
+            if *variable == EnvVariable::Several {
                 return true;
-            };
+            }
             // This function and the ones it is written in, innermost first.
             let mut scope = Some(starts[index]);
             let mut steps = 0;
@@ -253,7 +265,7 @@ pub(crate) fn settle_reads(functions: &mut [Function], tested: &[(usize, String)
                     .and_then(|at| enclosing[at])
                     .filter(|_| steps < MAX_DEPTH);
             }
-            seen.insert(variable.to_string())
+            seen.insert(variable.clone())
         });
     }
 }
@@ -926,7 +938,7 @@ fn is_literal(node: Node<'_>, file: &FileModel<'_>) -> bool {
 mod tests {
     use lint500_core::Language;
 
-    use crate::facts::functions_of;
+    use crate::facts::{EnvVariable, functions_of};
 
     /// (function name, variable) of every read a file's facts keep.
     fn reads(source: &str, language: Language) -> Vec<(String, String)> {
@@ -936,7 +948,11 @@ mod tests {
                 function.env_reads.iter().map(|read| {
                     (
                         function.name.clone().unwrap_or_default(),
-                        read.variable.clone().unwrap_or_default(),
+                        match &read.variable {
+                            EnvVariable::Named(name) => name.clone(),
+                            EnvVariable::Computed(key) => format!("[{key}]"),
+                            EnvVariable::Several => String::new(),
+                        },
                     )
                 })
             })
@@ -1017,6 +1033,53 @@ function nested() {
                 ("bound", "AB"),
                 ("local", "S"),
             ])
+        );
+    }
+
+    #[test]
+    fn a_test_of_a_computed_key_covers_the_reads_of_the_same_key() {
+        let javascript = "\
+function tested(name) {
+  if (process.env[name] === undefined) return process.cwd();
+  return process.env[name];
+}
+function negated(name) {
+  if (!process.env[name]) throw new Error(name);
+  return process.env[name].trim();
+}
+function membership(name) {
+  return name in process.env ? process.env[name] : '';
+}
+function other(name, key) {
+  if (!process.env[key]) return;
+  return [process.env[name], process.env[name]];
+}
+";
+        assert_eq!(
+            reads(javascript, Language::JavaScript),
+            pairs(&[("other", "[name]")])
+        );
+        let python = "\
+import os
+
+def tested(name):
+    if os.environ.get(name) is None:
+        return os.getcwd()
+    return os.environ[name]
+
+def membership(name):
+    if name not in os.environ:
+        raise KeyError(name)
+    return os.getenv(name)
+
+def other(name, key):
+    if not os.getenv(key):
+        return None
+    return os.environ[name]
+";
+        assert_eq!(
+            reads(python, Language::Python),
+            pairs(&[("other", "[name]")])
         );
     }
 

@@ -13,9 +13,9 @@ use super::process::{
     listener_functions, settle_endings,
 };
 use super::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, Export, FactKind, Function, Import,
-    Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration, Value,
-    link_and_trim_functions, unawaited_call,
+    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvVariable, Export, FactKind,
+    Function, Import, Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration,
+    Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
@@ -106,7 +106,7 @@ pub(crate) struct JsFactsCollector {
     open_functions: Vec<usize>,
     calls: Vec<NamedCall>,
     /// Variables a function tests for presence (index into `module.functions`, variable).
-    env_tested: Vec<(usize, String)>,
+    env_tested: Vec<(usize, EnvVariable)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
     /// Where the functions written as process listeners start (`process.on(…, (err) => …)`).
@@ -164,7 +164,7 @@ impl JsFactsCollector {
                     // Message helpers and nullable lookups: another module's rules ask what
                     // they return.
                     || function.returns_error_text
-                    || function.returns_nullable
+                    || function.nullability.is_possible()
             },
         );
         let functions = &module.functions;
@@ -251,7 +251,7 @@ impl JsFactsCollector {
             returns_function: returned_function(node, ids.body),
             returns_app: returned_name(node, ids.body, file),
             returns_error_text: crate::error_text::returns_error_text(node, file),
-            returns_nullable: super::nullable_return(node, file.source),
+            nullability: super::nullable::nullability(node, file.source),
             enclosing: self
                 .open_functions
                 .last()
@@ -333,8 +333,8 @@ impl JsFactsCollector {
         let key = node
             .child_by_field_id(ids.property)
             .or_else(|| node.child_by_field_id(ids.index));
-        let variable = key.and_then(|key| env::string_key(key, file));
-        if env::is_always_set(variable.as_deref()) {
+        let variable = env::variable_of(key, file);
+        if env::is_always_set(variable.name()) {
             return;
         }
         self.read_env(function, node, variable, file);
@@ -345,7 +345,7 @@ impl JsFactsCollector {
         &mut self,
         function: usize,
         node: Node<'_>,
-        variable: Option<String>,
+        variable: EnvVariable,
         file: &FileModel<'_>,
     ) {
         env::record_read(
@@ -512,7 +512,7 @@ impl JsFactsCollector {
                     && is_process_env(value, ids, file)
                 {
                     // `const env = process.env`: every later `env.KEY` is a read.
-                    self.read_env(function, value, None, file);
+                    self.read_env(function, value, EnvVariable::Several, file);
                 }
                 let value = value_of(value, file);
                 let local = file.text(name).to_string();
@@ -539,7 +539,11 @@ impl JsFactsCollector {
                             .map_or_else(|| file.text(only), |key| file.text(key)),
                         _ => "",
                     };
-                    let variable = (!variable.is_empty()).then(|| variable.to_string());
+                    let variable = if variable.is_empty() {
+                        EnvVariable::Several
+                    } else {
+                        EnvVariable::Named(variable.to_string())
+                    };
                     self.read_env(function, node, variable, file);
                     return;
                 }
@@ -656,6 +660,7 @@ impl JsFactsCollector {
         if handlers.is_empty() {
             return;
         }
+        let at_path = arguments.named_child(0).is_some_and(is_path);
         let start = file.span(receiver);
         let end = file.span(property);
         let function = self
@@ -666,6 +671,7 @@ impl JsFactsCollector {
             receiver: value_of(receiver, file),
             method: method.to_string(),
             handlers,
+            at_path,
             span: lint500_core::Span {
                 start_byte: start.start_byte,
                 start: start.start,

@@ -8,11 +8,13 @@
 pub(crate) mod clients;
 pub(crate) mod env;
 pub(crate) mod javascript;
+pub(crate) mod nullable;
 pub(crate) mod process;
 pub(crate) mod python;
 
 pub use clients::EXTRA_CLIENTS;
 pub use javascript::MODULE_EXPORTS;
+pub use nullable::{FalsyArguments, FlagParameter, Nullability};
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -195,11 +197,33 @@ impl PyModule {
 pub struct EnvRead {
     /// The whole read: `os.environ["KEY"]`, `os.getenv("KEY")`, `process.env.KEY`.
     pub span: Span,
-    /// The variable read, when the read names it (`KEY`; not for a computed key).
-    pub variable: Option<String>,
+    pub variable: EnvVariable,
     /// `os.environ[…]` raises `KeyError` when the variable is missing; the other forms
     /// yield `None` / `undefined`.
     pub raises_when_missing: bool,
+}
+
+/// Which environment variable a read or a test of presence is of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum EnvVariable {
+    /// Named by the code: `process.env.KEY`, `os.environ["KEY"]`, `'KEY' in process.env`.
+    Named(String),
+    /// A computed key, as written: `process.env[name]`, `os.getenv(key)`, `key in os.environ`.
+    /// The reads and tests of one function that write the same key are of one variable.
+    Computed(String),
+    /// No one variable: the environment itself (`const env = process.env`) or several
+    /// (`const { A, B } = process.env`).
+    Several,
+}
+
+impl EnvVariable {
+    /// The variable's name, when the code names it.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            EnvVariable::Named(name) => Some(name),
+            EnvVariable::Computed(_) | EnvVariable::Several => None,
+        }
+    }
 }
 
 /// A pooled client (a database engine, connection pool or cache client) constructed inside a
@@ -393,10 +417,11 @@ pub struct Function {
     /// Whether it returns the message of the error it is given as its first parameter
     /// (`getErrorMessage(err)`): see [`crate::error_text::returns_error_text`].
     pub returns_error_text: bool,
-    /// Whether its declared return type admits nothing: Python `-> Optional[T]`, `-> T |
-    /// None`, `-> Union[T, None]`; TypeScript `: T | null`, `: Promise<T | undefined>`. Its
-    /// result is a lookup wherever it is called: see [`nullable_return`].
-    pub returns_nullable: bool,
+    /// Whether its result may be empty: its declared return type admits nothing (Python `->
+    /// Optional[T]`, `-> T | None`; TypeScript `: Promise<T | undefined>`), perhaps only when
+    /// a call turns off the flag under which it raises instead. Its result is then a lookup
+    /// where it is called so: see [`Nullability`].
+    pub nullability: Nullability,
     /// The function this one is written in, by start byte.
     pub enclosing: Option<usize>,
     /// The functions of this module it calls by name, by start byte.
@@ -416,7 +441,7 @@ pub struct Function {
     pub env_reads: Vec<EnvRead>,
     /// Variables its own body tests for presence (`if (!process.env.KEY) …`): the functions
     /// it calls after the test may read them safely.
-    pub env_tested: Vec<String>,
+    pub env_tested: Vec<EnvVariable>,
     /// Pooled database or cache clients constructed in its own body.
     pub clients: Vec<ClientConstruction>,
     /// JavaScript: whether it ends the process on every path (see [`Ending`]).
@@ -425,68 +450,6 @@ pub struct Function {
     /// body never names its first parameter (or it has none), so it drops the error or
     /// rejection reason it is given. False where not read.
     pub ignores_first_argument: bool,
-}
-
-/// Whether a function's declared return type (`return_type` in both grammars) admits nothing
-/// (`None`, `null`, `undefined`) beside a value, at its top level: `Optional[User]`, `User |
-/// None`, `Union[User, None]`, `User | null`, `Promise<User | undefined>`. Not `tuple[A, B |
-/// None]`, whose value is always there, nor `void` or a bare `None`, which return no value to
-/// dereference.
-pub(crate) fn nullable_return(function: tree_sitter::Node<'_>, source: &str) -> bool {
-    let Some(annotation) = function
-        .child_by_field_name("return_type")
-        .and_then(|node| source.get(node.byte_range()))
-    else {
-        return false;
-    };
-    let mut annotation = annotation
-        .trim_start_matches(':')
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'');
-    let inside = |text: &'_ str, opening: &str, closing: char| -> Option<String> {
-        let inner = text.strip_prefix(opening)?.strip_suffix(closing)?;
-        Some(inner.to_string())
-    };
-    let unwrapped;
-    if let Some(inner) = inside(annotation, "Promise<", '>') {
-        unwrapped = inner;
-        annotation = unwrapped.trim();
-    }
-    let optional = ["Optional[", "typing.Optional["]
-        .iter()
-        .any(|prefix| inside(annotation, prefix, ']').is_some());
-    let union_members = ["Union[", "typing.Union["]
-        .iter()
-        .find_map(|prefix| inside(annotation, prefix, ']'));
-    let members = match &union_members {
-        Some(inner) => top_level_parts(inner, ','),
-        None => top_level_parts(annotation, '|'),
-    };
-    let empty = |member: &&str| matches!(*member, "None" | "null" | "undefined");
-    optional
-        || (members.iter().any(empty)
-            && members
-                .iter()
-                .any(|member| !empty(member) && !matches!(*member, "void" | "never" | "")))
-}
-
-/// The parts of a type separated by `separator` outside any brackets, trimmed.
-fn top_level_parts(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut start) = (0usize, 0);
-    for (index, c) in text.char_indices() {
-        match c {
-            '[' | '<' | '(' | '{' => depth += 1,
-            ']' | '>' | ')' | '}' => depth = depth.saturating_sub(1),
-            _ if c == separator && depth == 0 => {
-                parts.push(text[start..index].trim());
-                start = index + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    parts.push(text[start..].trim());
-    parts
 }
 
 impl Function {
@@ -518,6 +481,9 @@ pub struct Registration {
     pub method: String,
     /// The arguments after a leading path, with arrays flattened.
     pub handlers: Vec<Value>,
+    /// JavaScript: whether a path comes first (`app.use('/api', api)`), under which `use`
+    /// mounts what it is given. False in Python, where no rule asks.
+    pub at_path: bool,
     /// `receiver.method`, or `receiver.route(…).method` for route chains.
     pub span: Span,
     /// The function whose body makes the registration, by start byte; none at module level.
@@ -675,37 +641,5 @@ pub(crate) fn functions_of(source: &str, language: Language) -> Vec<Function> {
         (Some(module), _) => module.functions,
         (_, Some(module)) => module.functions,
         _ => Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::functions_of;
-    use lint500_core::Language;
-
-    fn nullable(source: &str, language: Language) -> Vec<String> {
-        functions_of(source, language)
-            .into_iter()
-            .filter(|function| function.returns_nullable)
-            .filter_map(|function| function.name)
-            .collect()
-    }
-
-    #[test]
-    fn nullable_return_types_are_read_at_their_top_level() {
-        let python = "def a() -> Optional[User]: ...\n\
-                      def b() -> User | None: ...\n\
-                      def c() -> Union[User, None]: ...\n\
-                      def d() -> 'User | None': ...\n\
-                      def e() -> tuple[User, str | None]: ...\n\
-                      def f() -> None: ...\n\
-                      def g() -> list[User | None]: ...\n";
-        assert_eq!(nullable(python, Language::Python), ["a", "b", "c", "d"]);
-        let typescript = "export async function a(): Promise<User | null> { return null; }\n\
-                          export function b(): User | undefined { return undefined; }\n\
-                          export async function c(): Promise<User> { return user; }\n\
-                          export function d(): [User, string | null] { return [user, null]; }\n\
-                          export function e(): void | undefined {}\n";
-        assert_eq!(nullable(typescript, Language::TypeScript), ["a", "b"]);
     }
 }

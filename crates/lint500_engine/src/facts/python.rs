@@ -9,8 +9,8 @@ use tree_sitter::Node;
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
 use super::env;
 use super::{
-    Binding, Call, Class, ClientConstruction, Ending, FactKind, Function, Import, Imported,
-    NamedCall, PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
+    Binding, Call, Class, ClientConstruction, Ending, EnvVariable, FactKind, Function, Import,
+    Imported, NamedCall, PyModule, Registration, Value, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_python_coroutine_function, is_shadowed};
 use crate::grammar::grammar;
@@ -89,7 +89,7 @@ pub(crate) struct PyFactsCollector {
     /// Start bytes of definitions decorated with a cache decorator, seen before the definition.
     cached_definitions: Vec<usize>,
     /// Variables a function tests for presence (index into `module.functions`, variable).
-    env_tested: Vec<(usize, String)>,
+    env_tested: Vec<(usize, EnvVariable)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
 }
@@ -131,7 +131,7 @@ impl PyFactsCollector {
             |function| {
                 (function.is_async && !function.is_generator)
                     || function.returns_error_text
-                    || function.returns_nullable
+                    || function.nullability.is_possible()
             },
         );
         let functions = &module.functions;
@@ -213,7 +213,7 @@ impl PyFactsCollector {
             returns_function: None,
             returns_app: None,
             returns_error_text: crate::error_text::returns_error_text(node, file),
-            returns_nullable: super::nullable_return(node, file.source),
+            nullability: super::nullable::nullability(node, file.source),
             enclosing,
             calls: Vec::new(),
             imported_calls: Vec::new(),
@@ -452,6 +452,7 @@ impl PyFactsCollector {
                         receiver: value_of(object, file, 0),
                         method: file.text(method).to_string(),
                         handlers: vec![value_of(endpoint, file, 0)],
+                        at_path: false,
                         span,
                         function,
                     });
@@ -501,9 +502,7 @@ impl PyFactsCollector {
         if !self.is_environ(value, file) {
             return;
         }
-        let variable = node
-            .child_by_field_name("subscript")
-            .and_then(|key| env::string_key(key, file));
+        let key = node.child_by_field_name("subscript");
         let parent = node.parent();
         let assigned = parent.is_some_and(|parent| {
             matches!(parent.kind(), "assignment" | "augmented_assignment")
@@ -512,10 +511,14 @@ impl PyFactsCollector {
                     .is_some_and(|left| left.id() == node.id())
         });
         if assigned {
+            let variable = key.and_then(|key| env::string_key(key, file));
             self.module.env_writes.push(variable);
-        } else if !self.open_functions.is_empty()
+            return;
+        }
+        let variable = env::variable_of(key, file);
+        if !self.open_functions.is_empty()
             && parent.is_none_or(|parent| parent.kind() != "delete_statement")
-            && !env::is_always_set(variable.as_deref())
+            && !env::is_always_set(variable.name())
         {
             self.read_env(node, variable, file, true);
         }
@@ -526,11 +529,11 @@ impl PyFactsCollector {
         if self.open_functions.is_empty() || env::has_default(call, file) {
             return;
         }
-        let variable = call
+        let key = call
             .child_by_field_id(self.ids.arguments)
-            .and_then(|arguments| argument(arguments, 0, "key", file))
-            .and_then(|key| env::string_key(key, file));
-        if !env::is_always_set(variable.as_deref()) {
+            .and_then(|arguments| argument(arguments, 0, "key", file));
+        let variable = env::variable_of(key, file);
+        if !env::is_always_set(variable.name()) {
             self.read_env(call, variable, file, false);
         }
     }
@@ -539,7 +542,7 @@ impl PyFactsCollector {
     fn read_env(
         &mut self,
         node: Node<'_>,
-        variable: Option<String>,
+        variable: EnvVariable,
         file: &FileModel<'_>,
         raises_when_missing: bool,
     ) {
@@ -670,6 +673,7 @@ impl PyFactsCollector {
                 receiver: value_of(receiver, file, 0),
                 method: name.to_string(),
                 handlers: vec![Value::Function(definition.start_byte())],
+                at_path: false,
                 span: file.span(callee),
                 function,
             });

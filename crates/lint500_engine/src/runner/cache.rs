@@ -341,7 +341,7 @@ fn cached(outcome: &FileOutcome) -> CachedOutcome {
             .map(|pending| {
                 (
                     pending.helper.clone(),
-                    pending.condition,
+                    pending.condition.clone(),
                     CachedDiagnostic::of(&pending.diagnostic),
                 )
             })
