@@ -10,7 +10,9 @@ use lint500_engine::{
 };
 use tree_sitter::Node;
 
-use crate::attempt::{Attempt, has_word, in_teardown, only_cleans_up, only_touches_files};
+use crate::attempt::{
+    Attempt, has_word, in_teardown, only_cleans_up, only_loads_modules, only_touches_files,
+};
 use crate::catch::{
     ErrorSite, binds, is_function, is_name, last_name, last_statement, leading_comments, mentions,
     returned_value, tests_error, unwrap_expression,
@@ -89,8 +91,9 @@ struct Finding<'tree> {
 /// Whether the site is a `catch` whose `try` only parses or converts (`JSON.parse(raw)`,
 /// `await request.json()`, `int(value)`, `handler.deserialize(raw)`), only releases something
 /// (`await pool.end()`, `fs.unlinkSync(tmp)`) or runs in a function that tears down
-/// (`close()`, `stop()`), only touches the file system (JavaScript: `await fs.mkdir(dir)`), or
-/// only logs: the error's message is the whole story, and logging it alone is deliberate.
+/// (`close()`, `stop()`), only touches the file system (JavaScript: `await fs.mkdir(dir)`), only
+/// loads an optional module (`require('sass-embedded')`), or only logs: the error's message is
+/// the whole story, and logging it alone is deliberate.
 fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
         return false;
@@ -108,6 +111,7 @@ fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool 
         || only_cleans_up(block, file)
         || in_teardown(file)
         || only_touches_files(block, file)
+        || only_loads_modules(block, file)
 }
 
 /// Whether the handler hands the failure back as the function's "no result" (`return None`,
