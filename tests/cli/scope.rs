@@ -147,3 +147,44 @@ fn scripts_and_the_ui_of_a_package_that_also_serves_are_not_server_code() {
          skipped  views/Page.jsx: a UI component (its package has a UI framework too) (`include-browser = true` lints it)\n"
     );
 }
+
+#[test]
+fn a_package_a_server_imports_by_name_is_linted_and_a_setup_module_is_no_manifest() {
+    let project = Project::new();
+    project.file(
+        "pyproject.toml",
+        "[project]\nname = \"memory\"\ndependencies = []\n",
+    );
+    project.file("memory/__init__.py", "");
+    // A module of the import package, not the manifest of a project of its own.
+    project.file("memory/setup.py", "def configure():\n    return {}\n");
+    project.file(
+        "memory/main.py",
+        "def load(client):\n    try:\n        return client.get()\n    except Exception:\n        pass\n",
+    );
+    project.file(
+        "tools/pyproject.toml",
+        "[project]\nname = \"tools\"\ndependencies = []\n",
+    );
+    project.file(
+        "tools/export.py",
+        "def export(client):\n    try:\n        return client.dump()\n    except Exception:\n        pass\n",
+    );
+    project.file("server/requirements.txt", "fastapi\n");
+    project.file(
+        "server/main.py",
+        "from fastapi import FastAPI\nfrom memory.main import load\n\napp = FastAPI()\n",
+    );
+    let run = project.run(&["--show-files"]);
+    assert!(
+        run.stdout.contains("linted   memory/main.py\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("skipped  tools/export.py: in a package with no server"),
+        "{}",
+        run.stdout
+    );
+}

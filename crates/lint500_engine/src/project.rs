@@ -66,11 +66,14 @@ impl Ecosystem {
     pub(crate) fn has_manifest(self, folder: &Path) -> bool {
         match self {
             Ecosystem::Node => folder.join("package.json").is_file(),
+            // A folder with an `__init__.py` is an import package inside a project: its
+            // `setup.py` is a module (`mem0/memory/setup.py`), not the project's manifest.
             Ecosystem::Python => {
-                ["pyproject.toml", "setup.py", "setup.cfg"]
-                    .iter()
-                    .any(|name| folder.join(name).is_file())
-                    || !crate::python_manifest::requirements_files(folder).is_empty()
+                !folder.join("__init__.py").is_file()
+                    && (["pyproject.toml", "setup.py", "setup.cfg"]
+                        .iter()
+                        .any(|name| folder.join(name).is_file())
+                        || !crate::python_manifest::requirements_files(folder).is_empty())
             }
         }
     }
