@@ -154,7 +154,12 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
             .any(|folder| folder.ends_with("_migrations") || folder.ends_with("-migrations"))
     {
         Some(NotServerCode::Migration)
-    } else if has(&["bin", "cli", "scripts"]) {
+    } else if has(&["bin", "cli", "scripts"])
+        // Django's management commands: `manage.py <command>`, run by hand.
+        || folders
+            .windows(2)
+            .any(|pair| pair == ["management", "commands"])
+    {
         Some(NotServerCode::Script)
     } else if language.is_javascript_like() && has(&["public"]) {
         Some(NotServerCode::PublicAsset)
@@ -742,6 +747,11 @@ mod tests {
         assert_eq!(class("public/sw.js"), Some(NotServerCode::PublicAsset));
         assert_eq!(class("scripts/seed-admin.ts"), Some(NotServerCode::Script));
         assert_eq!(class("app/cli/commands.py"), Some(NotServerCode::Script));
+        assert_eq!(
+            class("khoj/database/management/commands/reindex.py"),
+            Some(NotServerCode::Script)
+        );
+        assert_eq!(class("khoj/database/commands.py"), None);
         assert_eq!(class("public/app.py"), None);
         assert_eq!(class("src/routes/users.js"), None);
     }
