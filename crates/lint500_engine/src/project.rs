@@ -506,6 +506,28 @@ impl Project {
 
     /// The first of `targets` (relative to `root`) that is a project file, or whose source is
     /// (`./dist/db.js` built from `./src/db.ts`).
+    /// Whether a path alias (`@/lib/build/client`, `@/types`) leads to a file on disk that is
+    /// not linted: a declaration file (`types.d.ts`), or one the ignore files leave out. It is
+    /// outside the code lint500 reads, like a relative specifier that does not resolve.
+    pub(crate) fn alias_leads_outside(&self, from: FileId, specifier: &str) -> bool {
+        let Some(paths) = self.ts_paths.get(from).and_then(Option::as_ref) else {
+            return false;
+        };
+        paths.candidates(specifier).into_iter().any(|candidate| {
+            let with = |suffix: &str| {
+                let mut path = candidate.as_os_str().to_owned();
+                path.push(suffix);
+                PathBuf::from(path).is_file()
+            };
+            candidate.is_file()
+                || [".d.ts", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"]
+                    .iter()
+                    .any(|suffix| {
+                        with(suffix) || candidate.join(format!("index{suffix}")).is_file()
+                    })
+        })
+    }
+
     fn resolve_targets(&self, root: &Path, targets: Vec<String>) -> Option<FileId> {
         let at = |target: &str| self.resolve_path(crate::paths::absolute(root, Path::new(target)));
         targets.iter().find_map(|target| {

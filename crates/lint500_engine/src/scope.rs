@@ -664,7 +664,10 @@ fn imported_files(project: &Project, id: FileId, package: &Package) -> Option<Ve
             found.push(target);
         } else if let Some(workspace) = workspace_package(project, specifier) {
             found.extend(workspace);
-        } else if !is_external(specifier, package) {
+        } else if !is_external(specifier, package)
+            && !names_an_asset(specifier)
+            && !project.alias_leads_outside(id, specifier)
+        {
             return None;
         }
     }
@@ -703,6 +706,21 @@ fn is_external(specifier: &str, package: &Package) -> bool {
         || package.dependencies.contains_key(name)
         || package.dependencies.contains_key(&format!("@types/{name}"));
     declared || !names_a_root_entry(&package.root, name)
+}
+
+/// Whether `specifier` imports something a bundler loads that is no code: a stylesheet, an
+/// image, a font, data (`@/components/Chat.module.scss`, `@/assets/logo.svg`).
+fn names_an_asset(specifier: &str) -> bool {
+    const ASSETS: &[&str] = &[
+        "css", "scss", "sass", "less", "styl", "svg", "png", "jpg", "jpeg", "gif", "webp", "avif",
+        "ico", "bmp", "woff", "woff2", "ttf", "otf", "eot", "json", "md", "mdx", "txt", "html",
+        "yaml", "yml", "graphql", "gql", "wasm", "mp3", "mp4", "webm", "wav",
+    ];
+    let path = specifier.split(['?', '#']).next().unwrap_or(specifier);
+    Path::new(path)
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| ASSETS.contains(&extension.to_ascii_lowercase().as_str()))
 }
 
 /// Whether `name` is a folder or a module at `root` or in its `src/` folder.
