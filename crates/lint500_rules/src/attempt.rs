@@ -846,22 +846,28 @@ fn only_calls(
     found
 }
 
-/// The function a thread-running call runs (`asyncio.to_thread(shutil.rmtree, path)`,
-/// `loop.run_in_executor(None, os.remove, path)`), as a callee and its receiver.
+/// The function a thread-running or waiting call runs (`asyncio.to_thread(shutil.rmtree,
+/// path)`, `loop.run_in_executor(None, os.remove, path)`, `asyncio.wait_for(client.aclose(),
+/// 5)`), as a callee and its receiver.
 fn run_in_thread<'tree>(
     call: Node<'tree>,
     callee: &str,
     file: &FileModel<'tree>,
 ) -> Option<(&'tree str, Option<&'tree str>)> {
     let position = match callee {
-        "to_thread" | "run_sync" => 0,
+        "to_thread" | "run_sync" | "wait_for" | "shield" => 0,
         "run_in_executor" => 1,
         _ => return None,
     };
-    let function = call
+    let argument = call
         .child_by_field_name("arguments")?
-        .named_child(position)
-        .filter(|argument| matches!(argument.kind(), "identifier" | "attribute"))?;
+        .named_child(position)?;
+    // `asyncio.wait_for(client.aclose(), 5)` waits for the call it is given.
+    if argument.kind() == "call" {
+        return callee_of(argument, file);
+    }
+    let function =
+        Some(argument).filter(|argument| matches!(argument.kind(), "identifier" | "attribute"))?;
     let receiver = function
         .child_by_field_name("object")
         .map(|object| file.text(object));

@@ -692,3 +692,40 @@ pub(crate) fn leading_comments(try_statement: Node<'_>) -> impl Iterator<Item = 
         .take(MAX_LEADING_COMMENTS)
         .take_while(|sibling| sibling.kind() == "comment")
 }
+
+/// How many ancestors a look for the block around a `try` statement reads.
+const MAX_CLEANUP_DEPTH: usize = 16;
+
+/// Whether the `try` statement cleans up after another outcome: it runs in a `finally` block,
+/// or in a handler that ends by rethrowing its error (`except BaseException: …; raise`), and
+/// its own failure must not replace that outcome.
+pub(crate) fn cleans_up_after_another_outcome(
+    try_statement: Node<'_>,
+    file: &FileModel<'_>,
+) -> bool {
+    std::iter::successors(try_statement.parent(), Node::parent)
+        .take(MAX_CLEANUP_DEPTH)
+        .take_while(|ancestor| !is_function(*ancestor))
+        .any(|ancestor| match ancestor.kind() {
+            "finally_clause" => true,
+            "catch_clause" | "except_clause" => handler_body(ancestor)
+                .and_then(last_statement)
+                .is_some_and(|last| rethrows(last, ancestor, file)),
+            _ => false,
+        })
+}
+
+/// Whether `statement` rethrows the error `clause` caught: a bare `raise`, `raise e`,
+/// `throw err`. Raising another error (`raise HTTPException(503)`) ends the caught one.
+fn rethrows(statement: Node<'_>, clause: Node<'_>, file: &FileModel<'_>) -> bool {
+    if !matches!(statement.kind(), "throw_statement" | "raise_statement") {
+        return false;
+    }
+    let Some(thrown) = statement
+        .named_child(0)
+        .filter(|node| node.kind() != "comment")
+    else {
+        return statement.kind() == "raise_statement";
+    };
+    caught_name(clause, file).is_some_and(|name| is_name(thrown, name, file))
+}

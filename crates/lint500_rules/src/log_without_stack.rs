@@ -14,8 +14,8 @@ use crate::attempt::{
     Attempt, has_word, in_teardown, only_cleans_up, only_loads_modules, only_touches_files,
 };
 use crate::catch::{
-    ErrorSite, binds, is_function, is_name, last_name, last_statement, leading_comments, mentions,
-    returned_value, tests_error, unwrap_expression,
+    ErrorSite, binds, cleans_up_after_another_outcome, is_function, is_name, last_name,
+    last_statement, leading_comments, mentions, returned_value, tests_error, unwrap_expression,
 };
 use crate::fixes;
 use crate::logging::{LogCall, is_debug_gate};
@@ -88,10 +88,11 @@ struct Finding<'tree> {
 
 /// Checks each error that arrives around `node`, innermost first; an inner site that binds the
 /// same name hides the outer one.
-/// Whether the site is a `catch` whose `try` only parses or converts (`JSON.parse(raw)`,
-/// `await request.json()`, `int(value)`, `handler.deserialize(raw)`), only releases something
-/// (`await pool.end()`, `fs.unlinkSync(tmp)`) or runs in a function that tears down
-/// (`close()`, `stop()`), only touches the file system (JavaScript: `await fs.mkdir(dir)`), only
+/// Whether the site is a `catch` whose `try` only parses, converts or reads values in hand
+/// (`JSON.parse(raw)`, `await request.json()`, `int(value)`, `handler.deserialize(raw)`,
+/// `page["properties"]["title"]`), only releases something (`await pool.end()`,
+/// `fs.unlinkSync(tmp)`), runs in a function that tears down (`close()`, `stop()`) or cleans up
+/// after another outcome (in a `finally`, in a handler that rethrows), only touches the file system (JavaScript: `await fs.mkdir(dir)`), only
 /// loads an optional module (`require('sass-embedded')`), or only logs: the error's message is
 /// the whole story, and logging it alone is deliberate.
 fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
@@ -106,10 +107,14 @@ fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool 
         return false;
     };
     let attempt = Attempt::read(block, file);
-    (attempt.parses && attempt.work.is_none())
+    attempt.work.is_none()
         || only_logs(block, file)
         || only_cleans_up(block, file)
         || in_teardown(file)
+        || site
+            .node
+            .parent()
+            .is_some_and(|statement| cleans_up_after_another_outcome(statement, file))
         || only_touches_files(block, file)
         || only_loads_modules(block, file)
 }
@@ -138,9 +143,37 @@ fn answers_no_result(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     };
     let gives_result = try_statement
         .child_by_field_name("body")
-        .is_some_and(|block| returns_result(last_statement(block)))
+        .is_some_and(returns_a_result)
         || returns_result(try_statement.next_named_sibling());
     gives_nothing && gives_result && !serves_requests(file)
+}
+
+/// How many nodes a look for the `return` statements of a `try` block reads.
+const MAX_RETURN_NODES: usize = 512;
+
+/// Whether a `try` block returns a result somewhere (`return groups[0].id`), outside the
+/// functions it defines.
+fn returns_a_result(block: Node<'_>) -> bool {
+    let mut stack = vec![block];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_RETURN_NODES {
+            return false;
+        }
+        if node.kind() == "return_statement" {
+            if returned_value(node).is_some_and(|value| !is_no_result(value)) {
+                return true;
+            }
+            continue;
+        }
+        if is_function(node) {
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
 
 /// `None`, `False`, `null`, `undefined`, `false`, and tuples of them (`False, None`).
@@ -232,6 +265,9 @@ const TOLERATED: &[&str] = &[
     "must not fail",
     "never fail",
     "must never",
+    "should never",
+    "don't fail",
+    "do not fail",
 ];
 
 /// Whether the log line (`log`), a comment in the handler, a comment right before its `try`, or
@@ -249,10 +285,13 @@ fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) 
     if says(log) {
         return true;
     }
+    // tree-sitter-python hangs the comments that open a handler's block on the clause.
     let mut cursor = site.body.walk();
+    let mut clause_cursor = site.node.walk();
     if site
         .body
         .named_children(&mut cursor)
+        .chain(site.node.named_children(&mut clause_cursor))
         .any(|child| child.kind() == "comment" && says(child))
     {
         return true;

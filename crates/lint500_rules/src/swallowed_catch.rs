@@ -12,8 +12,8 @@ use crate::attempt::{
     Attempt, callee_of, only_appends, only_cleans_up, only_loads_modules, only_reads_files,
 };
 use crate::catch::{
-    caught_name, handler_body, is_broad_except, is_function, last_statement, leading_comments,
-    returned_value, unwrap_expression,
+    caught_name, cleans_up_after_another_outcome, handler_body, is_broad_except, is_function,
+    last_statement, leading_comments, returned_value, unwrap_expression,
 };
 use crate::logging::LogCall;
 
@@ -131,7 +131,7 @@ fn check_clause<'tree>(
         // optional module is there or is not.
         if answer.is_none()
             && (only_cleans_up(block, file)
-                || around.cleans_up_after()
+                || cleans_up_after_another_outcome(try_statement, file)
                 || only_appends(block, file)
                 || only_loads_modules(block, file))
         {
@@ -403,19 +403,6 @@ impl<'tree> Around<'tree> {
             }
         }
         Around { path }
-    }
-
-    /// Whether the `try` statement cleans up after another outcome: it runs in a `finally`
-    /// block, or in a handler that rethrows its error (`except BaseException: …; raise`), and
-    /// its own failure must not replace that outcome.
-    fn cleans_up_after(&self) -> bool {
-        self.path.iter().any(|node| match node.kind() {
-            "finally_clause" => true,
-            "catch_clause" | "except_clause" => handler_body(*node)
-                .and_then(last_statement)
-                .is_some_and(|last| matches!(last.kind(), "throw_statement" | "raise_statement")),
-            _ => false,
-        })
     }
 
     /// The statement right after `path[index]` in its parent, comments aside.
