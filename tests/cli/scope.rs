@@ -188,3 +188,41 @@ fn a_package_a_server_imports_by_name_is_linted_and_a_setup_module_is_no_manifes
         run.stdout
     );
 }
+
+#[test]
+fn a_plugin_package_the_server_declares_but_loads_by_a_computed_name_is_linted() {
+    let project = Project::new();
+    project.file(
+        "app/package.json",
+        r#"{ "name": "app", "dependencies": { "express": "^4.21.0", "@shop/plugin-audit": "1.0.0" } }"#,
+    );
+    project.file(
+        "app/server.js",
+        "const express = require('express');\nconst plugins = require('./plugins.json');\nconst app = express();\nfor (const name of Object.values(plugins)) require(name)(app);\napp.listen(3000);\n",
+    );
+    project.file(
+        "plugin-audit/package.json",
+        r#"{ "name": "@shop/plugin-audit" }"#,
+    );
+    project.file(
+        "plugin-audit/index.js",
+        "module.exports = (app) => {\n  try {\n    app.locals.audit = load();\n  } catch (e) {}\n};\n",
+    );
+    project.file("tools/package.json", r#"{ "name": "@shop/tools" }"#);
+    project.file(
+        "tools/index.js",
+        "module.exports = () => {\n  try {\n    return load();\n  } catch (e) {}\n};\n",
+    );
+    let run = project.run(&["--show-files"]);
+    assert!(
+        run.stdout.contains("linted   plugin-audit/index.js\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("skipped  tools/index.js: in a package with no server"),
+        "{}",
+        run.stdout
+    );
+}

@@ -463,7 +463,7 @@ pub(crate) fn unreachable_files(
 
 /// Whether a package without entry points may run in a server: it depends on a server
 /// framework (a library of routers or middleware), or another package of the project imports
-/// it, by a path or by its name.
+/// it, by a path or by its name, or declares it as a dependency.
 fn runs_in_a_server(project: &Project, package_id: usize) -> bool {
     let package = project.package(package_id);
     let serves = match package.ecosystem {
@@ -488,13 +488,18 @@ fn runs_in_a_server(project: &Project, package_id: usize) -> bool {
     }) || project.packages().enumerate().any(|(other, importer)| {
         other != package_id
             && importer.ecosystem == package.ecosystem
-            && importer.specifiers.iter().any(|specifier| {
+            // A plugin the app loads by a computed name is still one of its dependencies.
+            && (package
+                .name
+                .as_ref()
+                .is_some_and(|name| importer.dependencies.contains_key(name))
+                || importer.specifiers.iter().any(|specifier| {
                 let first = match package.ecosystem {
                     Ecosystem::Node => package_of(specifier),
                     Ecosystem::Python => specifier.split('.').next().unwrap_or(specifier),
                 };
-                names.iter().any(|name| name == first)
-            })
+                    names.iter().any(|name| name == first)
+                }))
     })
 }
 
