@@ -6,6 +6,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::OnceLock;
 
 use lint500_core::{Diagnostic, Language, Position};
+use lint500_knowledge::packages;
 use tree_sitter::{Node, Tree};
 
 use crate::columns::Columns;
@@ -168,8 +169,10 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
     'walk: loop {
         let node = cursor.node();
         let kind = node.kind_id();
-        if kind != ERROR_KIND {
-            let role = roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain);
+        let role = roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain);
+        // A function a browser automation library runs in the page is browser code: no rule
+        // and no fact reads it.
+        if kind != ERROR_KIND && !(role == Role::Function && runs_in_a_page(node, &model)) {
             let mut frame = match role {
                 Role::Plain | Role::Opaque => None,
                 Role::Function => {
@@ -258,6 +261,23 @@ fn is_format_string(string: Node<'_>, source: &str, language: Language) -> bool 
                 .take_while(|byte| byte.is_ascii_alphabetic())
                 .any(|byte| byte.eq_ignore_ascii_case(&b'f'))
         })
+}
+
+/// Whether `function` is passed to a method that runs it in a browser page
+/// (`page.evaluate(() => …)`, `page.$$eval(sel, (els) => …)`).
+fn runs_in_a_page(function: Node<'_>, model: &FileModel<'_>) -> bool {
+    let Some(call) = function
+        .parent()
+        .filter(|parent| parent.kind() == "arguments")
+        .and_then(|arguments| arguments.parent())
+        .filter(|call| call.kind() == "call_expression")
+    else {
+        return false;
+    };
+    call.child_by_field_name("function")
+        .filter(|callee| callee.kind() == "member_expression")
+        .and_then(|callee| callee.child_by_field_name("property"))
+        .is_some_and(|property| packages::PAGE_EVALUATION_METHODS.contains(&model.text(property)))
 }
 
 /// The block of a `try` statement that has a `catch` / `except` handler.

@@ -145,7 +145,12 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
             _ => None,
         })
         .collect();
-    let has = |names: &[&str]| folders.iter().any(|folder| names.contains(folder));
+    // `_cli/` is a private `cli/`.
+    let has = |names: &[&str]| {
+        folders
+            .iter()
+            .any(|folder| names.contains(&folder.trim_start_matches('_')))
+    };
     if has(&["example", "examples"]) {
         Some(NotServerCode::Example)
     } else if has(orm::MIGRATION_FOLDERS)
@@ -775,6 +780,10 @@ mod tests {
             Some(NotServerCode::Script)
         );
         assert_eq!(class("khoj/database/commands.py"), None);
+        assert_eq!(
+            class("prefect_aws/_cli/ecs.py"),
+            Some(NotServerCode::Script)
+        );
         assert_eq!(class("public/app.py"), None);
         assert_eq!(class("src/routes/users.js"), None);
     }

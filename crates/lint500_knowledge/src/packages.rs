@@ -1,4 +1,5 @@
-//! Packages by where their code runs: browser UI frameworks and Node's builtin modules.
+//! Packages by where their code runs: browser UI frameworks, Node's builtin modules, and the
+//! browser automation methods whose callbacks run in a page.
 
 /// Browser UI frameworks: a package that depends on one of them and on no server package is
 /// browser code.
@@ -11,6 +12,18 @@ pub const BROWSER_PACKAGES: &[&str] = &[
     "solid-js",
     "preact",
     "nuxt",
+];
+
+/// Methods of browser automation libraries (Playwright, Puppeteer) that run the function they
+/// are given in the page, not in the server: `page.evaluate(() => document.title)`.
+pub const PAGE_EVALUATION_METHODS: &[&str] = &[
+    "evaluate",
+    "evaluateHandle",
+    "$eval",
+    "$$eval",
+    "waitForFunction",
+    "addInitScript",
+    "evaluateOnNewDocument",
 ];
 
 /// Node's builtin modules (`fs`, `node:path`): never a module of the project.

@@ -270,10 +270,10 @@ const TOLERATED: &[&str] = &[
     "do not fail",
 ];
 
-/// Whether the log line (`log`), a comment in the handler, a comment right before its `try`, or
-/// the docstring of its Python function says that the failure is tolerated (`"Reranker
-/// failed, falling back to recent"`, `# Best-effort: recording the view must never fail the
-/// read`): a step the author chose to lose.
+/// Whether the log line (`log`), the rest of the handler, a comment in it or right before its
+/// `try`, or the docstring of its Python function says that the failure is tolerated
+/// (`"Reranker failed, falling back to recent"`, `# Best-effort: recording the view must never
+/// fail the read`): a step the author chose to lose.
 fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
         return false;
@@ -282,7 +282,9 @@ fn tolerates_failure(site: &ErrorSite<'_>, log: Node<'_>, file: &FileModel<'_>) 
         let text = file.text(node).to_ascii_lowercase();
         TOLERATED.iter().any(|words| text.contains(words))
     };
-    if says(log) {
+    // The log line, or another line of the handler (`logger.warn('Falling back to local
+    // launch')`, `return fallback_title`).
+    if says(log) || says(site.body) {
         return true;
     }
     // tree-sitter-python hangs the comments that open a handler's block on the clause.
