@@ -174,13 +174,15 @@ impl Rule for MissingErrorMiddleware {
                     // app with routes answers for them.
                     None => {
                         if let Some(route) = own_route {
-                            report_missing(project, ctx, *file, *span, route);
+                            report_missing(project, ctx, (*file, *span), route, RoutesOf::App);
                         }
                     }
                     Some(sub_apps) if tops.contains(key) => match (own_route, sub_apps.route) {
-                        (Some(route), _) => report_missing(project, ctx, *file, *span, route),
+                        (Some(route), _) => {
+                            report_missing(project, ctx, (*file, *span), route, RoutesOf::App)
+                        }
                         (None, Some(route)) if !sub_apps.top_handles_errors => {
-                            report_missing_for_sub_apps(project, ctx, *file, *span, route);
+                            report_missing(project, ctx, (*file, *span), route, RoutesOf::SubApps);
                         }
                         _ => {}
                     },
@@ -286,51 +288,43 @@ fn mounted_on_handling_app(
     false
 }
 
+/// Whose routes a missing error middleware leaves to Express's default handler.
+#[derive(Clone, Copy)]
+enum RoutesOf {
+    /// The app's own routes.
+    App,
+    /// The routes of sub-apps that hand their errors to this app, which has none of its own.
+    SubApps,
+}
+
 fn report_missing(
     project: &Project,
     ctx: &mut ProjectContext<'_>,
-    file: FileId,
-    span: Span,
+    (file, span): (FileId, Span),
     route: &ExpressRegistration<'_>,
+    routes_of: RoutesOf,
 ) {
-    let diagnostic = ctx.report(
-        file,
-        span,
-        "This Express app registers routes but no error middleware",
-        HELP,
-    );
+    let (message, here, elsewhere) = match routes_of {
+        RoutesOf::App => (
+            "This Express app registers routes but no error middleware",
+            "routes are registered here",
+            "its routes are registered in",
+        ),
+        RoutesOf::SubApps => (
+            "This Express app is served without an error middleware, and the sub-apps of its \
+             package hand it the errors of their routes",
+            "a sub-app registers routes here",
+            "a sub-app registers routes in",
+        ),
+    };
+    let diagnostic = ctx.report(file, span, message, HELP);
     point_to(
         project,
         diagnostic,
         file,
         (route.file, route.registration.span),
-        "routes are registered here",
-        "its routes are registered in",
-    );
-}
-
-/// A top app without routes of its own that sub-apps hand their errors to.
-fn report_missing_for_sub_apps(
-    project: &Project,
-    ctx: &mut ProjectContext<'_>,
-    file: FileId,
-    span: Span,
-    sub_app_route: &ExpressRegistration<'_>,
-) {
-    let diagnostic = ctx.report(
-        file,
-        span,
-        "This Express app is served without an error middleware, and the sub-apps of its package \
-         hand it the errors of their routes",
-        HELP,
-    );
-    point_to(
-        project,
-        diagnostic,
-        file,
-        (sub_app_route.file, sub_app_route.registration.span),
-        "a sub-app registers routes here",
-        "a sub-app registers routes in",
+        here,
+        elsewhere,
     );
 }
 
