@@ -449,29 +449,37 @@ pub(crate) fn unreachable_files(
     // A package of its own (with a manifest) that serves nothing and that no server imports
     // does not run in a server. Without a server of its language in the run, a library is
     // linted whole: nothing says who imports it.
-    for package_id in without_entries {
-        let package = project.package(package_id);
-        if servers.contains(&package.ecosystem)
-            && package.ecosystem.has_manifest(&package.root)
-            && !runs_in_a_server(project, package_id)
+    let candidates: Vec<usize> = without_entries
+        .into_iter()
+        .filter(|&package_id| {
+            let package = project.package(package_id);
+            servers.contains(&package.ecosystem)
+                && package.ecosystem.has_manifest(&package.root)
+                && !serves(package)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return unreachable;
+    }
+    let imported = imported_across_packages(project);
+    for package_id in candidates {
+        if imported.contains(&package_id) || named_by_another_package(project, package_id) {
+            continue;
+        }
+        for (id, _) in project
+            .files()
+            .filter(|(_, file)| file.package == package_id)
         {
-            for (id, _) in project
-                .files()
-                .filter(|(_, file)| file.package == package_id)
-            {
-                unreachable.insert(id, NotServerCode::UnusedPackage);
-            }
+            unreachable.insert(id, NotServerCode::UnusedPackage);
         }
     }
     unreachable
 }
 
-/// Whether a package without entry points may run in a server: it depends on a server
-/// framework (a library of routers or middleware), or another package of the project imports
-/// it, by a path or by its name, or declares it as a dependency.
-fn runs_in_a_server(project: &Project, package_id: usize) -> bool {
-    let package = project.package(package_id);
-    let serves = match package.ecosystem {
+/// Whether a package depends on a server framework: a library of routers or middleware serves
+/// requests even without an entry point of its own.
+fn serves(package: &Package) -> bool {
+    match package.ecosystem {
         Ecosystem::Node => matches!(
             PackageKind::of(&package.dependencies),
             PackageKind::Server | PackageKind::ServerWithUi | PackageKind::NextApp
@@ -479,33 +487,47 @@ fn runs_in_a_server(project: &Project, package_id: usize) -> bool {
         Ecosystem::Python => {
             servers::python_server_packages().any(|framework| package.depends_on(framework))
         }
-    };
-    if serves {
-        return true;
     }
+}
+
+/// The packages a file of another package imports by a path the project view resolves.
+fn imported_across_packages(project: &Project) -> HashSet<usize> {
+    let mut imported = HashSet::new();
+    for (id, file) in project.files() {
+        for target in project.imported_files(id) {
+            let package = project.file(target).package;
+            if package != file.package {
+                imported.insert(package);
+            }
+        }
+    }
+    imported
+}
+
+/// Whether another package of the project names this one: declares it as a dependency (a
+/// plugin the app loads by a computed name is still one of its dependencies) or imports it by
+/// its name.
+fn named_by_another_package(project: &Project, package_id: usize) -> bool {
+    let package = project.package(package_id);
     let names = module_names(project, package_id);
-    project.files().any(|(id, file)| {
-        file.package != package_id
-            && project
-                .imported_files(id)
-                .iter()
-                .any(|&target| project.file(target).package == package_id)
-    }) || project.packages().enumerate().any(|(other, importer)| {
-        other != package_id
-            && importer.ecosystem == package.ecosystem
-            // A plugin the app loads by a computed name is still one of its dependencies.
-            && (package
+    let first_name = |specifier: &str| match package.ecosystem {
+        Ecosystem::Node => package_of(specifier).to_owned(),
+        Ecosystem::Python => specifier.split('.').next().unwrap_or(specifier).to_owned(),
+    };
+    project
+        .packages()
+        .enumerate()
+        .filter(|&(other, importer)| other != package_id && importer.ecosystem == package.ecosystem)
+        .any(|(_, importer)| {
+            package
                 .name
                 .as_ref()
                 .is_some_and(|name| importer.dependencies.contains_key(name))
-                || importer.specifiers.iter().any(|specifier| {
-                let first = match package.ecosystem {
-                    Ecosystem::Node => package_of(specifier),
-                    Ecosystem::Python => specifier.split('.').next().unwrap_or(specifier),
-                };
-                    names.iter().any(|name| name == first)
-                }))
-    })
+                || importer
+                    .specifiers
+                    .iter()
+                    .any(|specifier| names.contains(&first_name(specifier)))
+        })
 }
 
 /// The names other packages import a package by: a `package.json`'s `name`; for Python, the
