@@ -6,6 +6,7 @@
 //! creates an app) is decided later by the project view, which sees every file.
 
 pub(crate) mod clients;
+pub(crate) mod create_once;
 pub(crate) mod env;
 pub(crate) mod javascript;
 pub(crate) mod nullable;
