@@ -4,6 +4,8 @@
 //! environment read there is not a read per request, and a call made there is not a call per
 //! request (see `Function::calls`).
 
+use std::ops::Range;
+
 use tree_sitter::Node;
 
 use super::clients::{declares_global, mentions, outlives_js_call};
@@ -16,6 +18,65 @@ const MAX_DEPTH: usize = 64;
 const MAX_SCAN: usize = 2_000;
 /// Earlier statements of a block looked at for an early-return guard.
 const MAX_SIBLINGS: usize = 64;
+
+/// The create-once initialisers the walk is in, as byte ranges with the function (an index of
+/// the collector's) they belong to. A call asks here instead of climbing the tree: a climb per
+/// call is quadratic in deeply nested code.
+#[derive(Default)]
+pub(crate) struct Initialisers(Vec<(usize, Range<usize>)>);
+
+impl Initialisers {
+    /// Records the initialiser `node` opens, if any: the node is an `if` statement or an
+    /// assignment of `function`, where the walk is.
+    pub(crate) fn enter(&mut self, node: Node<'_>, function: usize, file: &FileModel<'_>) {
+        if let Some(range) = initialiser(node, file) {
+            self.0.push((function, range));
+        }
+    }
+
+    /// Whether the byte `at`, where the walk is, lies in an initialiser of `function`.
+    pub(crate) fn contains(&mut self, function: usize, at: usize) -> bool {
+        // Walk order: ranges nest, and those that end before `at` are left for good.
+        while self.0.last().is_some_and(|(_, range)| range.end <= at) {
+            self.0.pop();
+        }
+        self.0
+            .iter()
+            .any(|(owner, range)| *owner == function && range.contains(&at))
+    }
+}
+
+/// The code `node` makes a create-once initialiser of the function the walk is in: the branch
+/// of `if (!client) { client = … }`, the rest of the block after `if (client) return client;`
+/// when it assigns `client`, the right side of `client ??= …`.
+fn initialiser(node: Node<'_>, file: &FileModel<'_>) -> Option<Range<usize>> {
+    let function = file.enclosing_function()?;
+    match node.kind() {
+        "if_statement" => {
+            let condition = node.child_by_field_name("condition")?;
+            let branch = node.child_by_field_name("consequence")?;
+            if assigns_tested_binding(&[branch], condition, function, file) {
+                return Some(branch.byte_range());
+            }
+            let rest: Vec<Node<'_>> =
+                std::iter::successors(node.next_named_sibling(), |n| n.next_named_sibling())
+                    .take(MAX_SIBLINGS)
+                    .collect();
+            let block = node.parent()?;
+            (returns(branch) && assigns_tested_binding(&rest, condition, function, file))
+                .then(|| node.end_byte()..block.end_byte())
+        }
+        "augmented_assignment_expression" => {
+            let creates_once = node
+                .child_by_field_name("operator")
+                .is_some_and(|operator| matches!(file.text(operator), "??=" | "||="));
+            let target = node.child_by_field_name("left")?;
+            let value = node.child_by_field_name("right")?;
+            (creates_once && outlives(target, function, file)).then(|| value.byte_range())
+        }
+        _ => None,
+    }
+}
 
 /// Whether `node` runs in a create-once initialiser of the function the walk is in: the
 /// branch of an `if` that tests a binding outliving the call and assigns it (`if (!stripe) {
@@ -153,5 +214,92 @@ fn outlives(target: Node<'_>, function: Node<'_>, file: &FileModel<'_>) -> bool 
         "attribute" => true,
         "identifier" => declares_global(function, file.text(target), file),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lint500_core::Language;
+
+    use crate::facts::{Function, functions_of};
+
+    fn named<'f>(functions: &'f [Function], name: &str) -> &'f Function {
+        functions
+            .iter()
+            .find(|function| function.name.as_deref() == Some(name))
+            .expect("the function is kept")
+    }
+
+    /// (callee, once) of a function's edges to functions of its module.
+    fn calls(functions: &[Function], name: &str) -> Vec<(Option<String>, bool)> {
+        named(functions, name)
+            .calls
+            .iter()
+            .map(|edge| {
+                let callee = functions.iter().find(|f| f.start_byte == edge.callee);
+                (callee.and_then(|f| f.name.clone()), edge.once)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn javascript_calls_and_functions_in_an_initialiser_run_once() {
+        let source = "\
+import { connect, warm } from './db';
+let ready;
+function setup() { return connect(); }
+export function init() {
+  if (!ready) {
+    ready = setup();
+    warm();
+  }
+  if (ready === undefined) ready = (async () => { await connect(); })();
+  return ready;
+}
+export function local() {
+  let cached;
+  if (!cached) cached = setup();
+  return cached;
+}
+export function twice() {
+  if (!ready) ready = setup();
+  setup();
+}
+";
+        let functions = functions_of(source, Language::TypeScript);
+        assert_eq!(calls(&functions, "init"), [(Some("setup".into()), true)]);
+        assert!(
+            named(&functions, "init")
+                .imported_calls
+                .iter()
+                .all(|edge| edge.once)
+        );
+        assert_eq!(calls(&functions, "local"), [(Some("setup".into()), false)]);
+        assert_eq!(calls(&functions, "twice"), [(Some("setup".into()), false)]);
+        let arrow = functions.iter().find(|f| f.name.is_none()).expect("kept");
+        assert!(arrow.created_once);
+    }
+
+    #[test]
+    fn python_calls_under_a_global_guard_run_once() {
+        let source = "\
+import redis
+_client = None
+def build():
+    return redis.Redis()
+def get():
+    global _client
+    if _client is None:
+        _client = build()
+    return _client
+def local():
+    client = None
+    if client is None:
+        client = build()
+    return client
+";
+        let functions = functions_of(source, Language::Python);
+        assert_eq!(calls(&functions, "get"), [(Some("build".into()), true)]);
+        assert_eq!(calls(&functions, "local"), [(Some("build".into()), false)]);
     }
 }
