@@ -54,10 +54,10 @@ pub use error_text::{
 pub use facts::process::is_shutdown_name;
 pub use facts::python::argument as python_argument;
 pub use facts::{
-    Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, Ending, EnvRead,
-    EnvVariable, Export, FalsyArguments, FileFacts, FlagParameter, Function, Import, Imported,
-    JsModule, ListenCall, MODULE_EXPORTS, Nullability, ProcessListener, PyModule, Registration,
-    UnawaitedCall, Value,
+    Binding, Call, CallEdge, Class, ClientConstruction, DEFAULT_EXPORT, EXTRA_CLIENTS, Ending,
+    EnvRead, EnvVariable, Export, FalsyArguments, FileFacts, FlagParameter, Function, Import,
+    Imported, JsModule, ListenCall, MODULE_EXPORTS, Nullability, ProcessListener, PyModule,
+    Registration, UnawaitedCall, Value,
 };
 pub use grammar::{ParseRefusal, parse};
 pub use model::{FileModel, last_name};

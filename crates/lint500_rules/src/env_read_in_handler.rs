@@ -121,7 +121,11 @@ fn tested_by_every_caller(
     };
     let mut callers = functions
         .iter()
-        .filter(|caller| caller.calls.contains(&function.function.start_byte))
+        .filter(|caller| {
+            caller
+                .calls_each_time()
+                .any(|callee| callee == function.function.start_byte)
+        })
         .peekable();
     callers.peek().is_some() && callers.all(|caller| tests(caller.start_byte))
 }

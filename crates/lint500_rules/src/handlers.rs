@@ -14,7 +14,9 @@
 //!
 //! [`request_time_functions`] adds what runs inside them: functions written in a handler,
 //! helpers of the same module that only request-time functions call, and the functions of
-//! other modules they call by an imported name.
+//! other modules they call by an imported name. Calls made, and functions written, only in a
+//! create-once initialiser (`if (!ready) { ready = init(); }` on a module-level `ready`) are
+//! not followed: they run once per process, whichever request comes first.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -129,7 +131,8 @@ pub(crate) fn handlers(project: &Project) -> Vec<Handler<'_>> {
 /// function; functions of the same module that are called only by request-time functions
 /// (not while the module loads, not from startup code, not from other functions); and
 /// functions of other modules that a request-time function calls by an imported name
-/// (`createLead(…)`, `users.create(…)`), unless their module calls them while it loads.
+/// (`createLead(…)`, `users.create(…)`), unless their module calls them while it loads. Only
+/// calls made each time the caller runs count (see `Function::calls_each_time`).
 pub(crate) fn request_time_functions(project: &Project) -> Vec<RequestTimeFunction<'_>> {
     let mut found: Vec<RequestTimeFunction<'_>> = handlers(project)
         .into_iter()
@@ -160,7 +163,9 @@ pub(crate) fn request_time_functions(project: &Project) -> Vec<RequestTimeFuncti
             let Some(&registered) = known.get(&caller.start_byte) else {
                 continue;
             };
-            for callee in &caller.imported_calls {
+            // A call made only while the caller creates something once (`if (!ready) {
+            // ready = init() }`) runs once per process: what it reaches is not request-time.
+            for callee in caller.imported_calls_each_time() {
                 if let Resolved::Function {
                     file: defined,
                     function,
@@ -201,7 +206,7 @@ fn extend_within_module<'p>(
 ) {
     let mut callers: HashMap<usize, Vec<usize>> = HashMap::new();
     for caller in functions {
-        for &callee in &caller.calls {
+        for callee in caller.calls_each_time() {
             callers.entry(callee).or_default().push(caller.start_byte);
         }
     }
@@ -215,6 +220,7 @@ fn extend_within_module<'p>(
             }
             let nested_in = function
                 .enclosing
+                .filter(|_| !function.created_once)
                 .and_then(|enclosing| known.get(&enclosing).copied());
             let helper_of = || {
                 let callers = callers.get(&function.start_byte)?;

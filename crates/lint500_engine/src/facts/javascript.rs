@@ -7,6 +7,7 @@ use lint500_knowledge::{packages, servers};
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_js_client_call, js_client, js_lazy_singleton};
+use super::create_once::Initialisers;
 use super::env;
 use super::process::{
     ERROR_EVENTS, LISTENER_METHODS, function_ending, ignores_first_argument, is_process,
@@ -15,7 +16,7 @@ use super::process::{
 use super::{
     Binding, Call, Class, ClientConstruction, DEFAULT_EXPORT, EnvVariable, Export, FactKind,
     Function, Import, Imported, JsModule, ListenCall, NamedCall, ProcessListener, Registration,
-    Value, link_and_trim_functions, unawaited_call,
+    Value, add_call, link_and_trim_functions, unawaited_call,
 };
 use crate::async_callables::{is_shadowed, never_rejects};
 use crate::grammar::grammar;
@@ -42,6 +43,8 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("abstract_class_declaration", FactKind::Class),
     ("await_expression", FactKind::Await),
     ("for_in_statement", FactKind::ForIn),
+    ("if_statement", FactKind::Conditional),
+    ("augmented_assignment_expression", FactKind::Conditional),
 ];
 
 /// Ids of the kinds and fields the hot paths look at, per grammar: comparing ids is much
@@ -111,6 +114,7 @@ pub(crate) struct JsFactsCollector {
     extra_clients: Vec<String>,
     /// Where the functions written as process listeners start (`process.on(…, (err) => …)`).
     listener_handlers: Vec<usize>,
+    initialisers: Initialisers,
 }
 
 impl JsFactsCollector {
@@ -189,6 +193,7 @@ impl JsFactsCollector {
             env_tested: Vec::new(),
             extra_clients,
             listener_handlers: Vec::new(),
+            initialisers: Initialisers::default(),
         }
     }
 
@@ -212,6 +217,11 @@ impl JsFactsCollector {
             FactKind::New => self.new_expression(node, file),
             FactKind::Await => self.awaited(node, file, covered),
             FactKind::ForIn if has_token(node, "await") => self.awaited(node, file, covered),
+            FactKind::Conditional => {
+                if let Some(&function) = self.open_functions.last() {
+                    self.initialisers.enter(node, function, file);
+                }
+            }
             FactKind::ForIn | FactKind::ImportFrom | FactKind::Decorated | FactKind::Comparison => {
             }
         }
@@ -238,6 +248,7 @@ impl JsFactsCollector {
         let ignores_first_argument = (self.open_functions.is_empty()
             || self.listener_handlers.contains(&node.start_byte()))
             && ignores_first_argument(node, first_parameter.as_deref(), arity, file);
+        let created_once = self.runs_once(node);
         self.module.functions.push(Function {
             start_byte: node.start_byte(),
             name,
@@ -256,6 +267,7 @@ impl JsFactsCollector {
                 .open_functions
                 .last()
                 .map(|&index| self.module.functions[index].start_byte),
+            created_once,
             calls: Vec::new(),
             imported_calls: Vec::new(),
             called_at_load: false,
@@ -620,8 +632,9 @@ impl JsFactsCollector {
             if self.may_build_client(file.text(callee)) {
                 self.client(node, callee, false, file);
             }
-            self.calls
-                .push((self.open_functions.last().copied(), callee.byte_range()));
+            let once = self.runs_once(node);
+            let caller = self.open_functions.last().copied();
+            self.calls.push((caller, callee.byte_range(), once));
             return;
         }
         if callee_kind == ids.identifier || callee_kind == ids.import {
@@ -755,11 +768,10 @@ impl JsFactsCollector {
         let project_like = is_project_like(&import.specifier);
         if let Some(&index) = self.open_functions.last() {
             let value = value_of(callee, file);
+            let once = self.runs_once(node);
             let function = &mut self.module.functions[index];
             function.calls_project_imports |= project_like;
-            if !function.imported_calls.contains(&value) {
-                function.imported_calls.push(value);
-            }
+            add_call(&mut function.imported_calls, value, once);
         }
         let in_async_function = self
             .open_functions
@@ -774,6 +786,14 @@ impl JsFactsCollector {
         ) {
             self.module.unawaited_calls.push(call);
         }
+    }
+
+    /// Whether `node`, where the walk is, runs in a create-once initialiser of the innermost
+    /// function the walk is in.
+    fn runs_once(&mut self, node: Node<'_>) -> bool {
+        self.open_functions
+            .last()
+            .is_some_and(|&function| self.initialisers.contains(function, node.start_byte()))
     }
 
     /// `new PrismaClient()`, `new pg.Pool()` inside a function.

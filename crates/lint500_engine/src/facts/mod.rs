@@ -6,6 +6,7 @@
 //! creates an app) is decided later by the project view, which sees every file.
 
 pub(crate) mod clients;
+pub(crate) mod create_once;
 pub(crate) mod env;
 pub(crate) mod javascript;
 pub(crate) mod nullable;
@@ -63,6 +64,8 @@ pub(crate) enum FactKind {
     Decorated,
     /// Python's `"KEY" in os.environ`: a test of a variable.
     Comparison,
+    /// `if …`, `x ??= …`: where a create-once initialiser may start.
+    Conditional,
 }
 
 /// The kinds each language's collector wants, by node kind name.
@@ -424,11 +427,14 @@ pub struct Function {
     pub nullability: Nullability,
     /// The function this one is written in, by start byte.
     pub enclosing: Option<usize>,
+    /// Written in a create-once initialiser of the function it is written in (`if (!ready) {
+    /// ready = (async () => { … })() }`): made once per process, not each time that one runs.
+    pub created_once: bool,
     /// The functions of this module it calls by name, by start byte.
-    pub calls: Vec<usize>,
+    pub calls: Vec<CallEdge<usize>>,
     /// JavaScript: what its own body calls of imported names (`createLead(…)`,
     /// `users.create(…)`), once each: the project view follows them into other modules.
-    pub imported_calls: Vec<Value>,
+    pub imported_calls: Vec<CallEdge<Value>>,
     /// Whether the module calls it by name outside any function, that is while it loads.
     pub called_at_load: bool,
     /// Whether [`Function::imported_calls`] holds a call of a module the specifier says is
@@ -452,7 +458,46 @@ pub struct Function {
     pub ignores_first_argument: bool,
 }
 
+/// A call from a function's own body: what it calls, and whether every such call is made in
+/// a create-once initialiser of the function (`if (!client) { client = await connect() }`,
+/// see [`create_once`]): such a call runs once per process, however often the function runs.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CallEdge<Callee> {
+    pub callee: Callee,
+    pub once: bool,
+}
+
+/// Records a call of `callee` in `edges`, one edge per callee: it runs each time the caller
+/// does as soon as one of its calls does.
+pub(crate) fn add_call<Callee: PartialEq>(
+    edges: &mut Vec<CallEdge<Callee>>,
+    callee: Callee,
+    once: bool,
+) {
+    match edges.iter_mut().find(|edge| edge.callee == callee) {
+        Some(edge) => edge.once &= once,
+        None => edges.push(CallEdge { callee, once }),
+    }
+}
+
 impl Function {
+    /// The functions of this module it calls each time it runs (not only while it creates
+    /// something once), by start byte: what runs at request time when it does.
+    pub fn calls_each_time(&self) -> impl Iterator<Item = usize> + '_ {
+        self.calls
+            .iter()
+            .filter(|edge| !edge.once)
+            .map(|edge| edge.callee)
+    }
+
+    /// What it calls of imported names each time it runs, as [`Function::calls_each_time`].
+    pub fn imported_calls_each_time(&self) -> impl Iterator<Item = &Value> {
+        self.imported_calls
+            .iter()
+            .filter(|edge| !edge.once)
+            .map(|edge| &edge.callee)
+    }
+
     /// Whether it holds a fact that request-time rules report on: such functions, and those
     /// that contain or call them, are kept when a file's facts are trimmed.
     fn has_request_time_facts(&self) -> bool {
@@ -527,8 +572,8 @@ fn function_at(functions: &[Function], start_byte: usize) -> Option<&Function> {
 
 /// A call by plain name seen during the walk, resolved against the module's bindings once the
 /// walk is done: the function making it (index into the collector's functions; none at module
-/// level) and where the callee's name is.
-pub(crate) type NamedCall = (Option<usize>, Range<usize>);
+/// level), where the callee's name is, and whether it is made in a create-once initialiser.
+pub(crate) type NamedCall = (Option<usize>, Range<usize>, bool);
 
 /// Turns the calls by name into call edges between the module's functions (`calls`,
 /// `called_at_load`), then keeps the functions that `keep` asks for and those that hold,
@@ -541,16 +586,14 @@ pub(crate) fn link_and_trim_functions(
     callee: impl Fn(&str) -> Option<usize>,
     keep: impl Fn(&Function) -> bool,
 ) {
-    for (caller, name) in calls {
+    for (caller, name, once) in calls {
         let Some(target) = source.get(name.clone()).and_then(&callee) else {
             continue;
         };
         match caller {
             Some(caller) => {
-                if let Some(function) = functions.get_mut(*caller)
-                    && !function.calls.contains(&target)
-                {
-                    function.calls.push(target);
+                if let Some(function) = functions.get_mut(*caller) {
+                    add_call(&mut function.calls, target, *once);
                 }
             }
             None => {
@@ -571,8 +614,8 @@ pub(crate) fn link_and_trim_functions(
     };
     let mut callers: HashMap<usize, Vec<usize>> = HashMap::new();
     for (index, function) in functions.iter().enumerate() {
-        for &callee in &function.calls {
-            callers.entry(callee).or_default().push(index);
+        for edge in &function.calls {
+            callers.entry(edge.callee).or_default().push(index);
         }
     }
     let mut pending: Vec<usize> = (0..functions.len())
@@ -593,7 +636,7 @@ pub(crate) fn link_and_trim_functions(
         .map(|function| function.start_byte)
         .collect();
     for function in functions.iter_mut() {
-        function.calls.retain(|callee| kept.contains(callee));
+        function.calls.retain(|edge| kept.contains(&edge.callee));
         function.calls.shrink_to_fit();
     }
     functions.shrink_to_fit();

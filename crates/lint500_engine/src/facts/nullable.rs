@@ -393,8 +393,11 @@ mod tests {
         assert_eq!(nullable(typescript, Language::TypeScript), ["a", "b"]);
     }
 
-    /// The flag of each function, by name, as `(name, position)`.
-    fn flags(source: &str, language: Language) -> Vec<(String, Option<(String, Option<usize>)>)> {
+    /// A flag parameter as `(name, position)`.
+    type Flag = (String, Option<usize>);
+
+    /// The flag of each function, by name.
+    fn flags(source: &str, language: Language) -> Vec<(String, Option<Flag>)> {
         functions_of(source, language)
             .into_iter()
             .filter_map(|function| {

@@ -7,6 +7,7 @@ use lint500_knowledge::servers;
 use tree_sitter::Node;
 
 use super::clients::{extra_client, is_py_client_name, py_client, py_lazy_singleton};
+use super::create_once::Initialisers;
 use super::env;
 use super::{
     Binding, Call, Class, ClientConstruction, Ending, EnvVariable, FactKind, Function, Import,
@@ -27,6 +28,7 @@ pub(crate) const FACT_KINDS: &[(&str, FactKind)] = &[
     ("decorated_definition", FactKind::Decorated),
     ("comparison_operator", FactKind::Comparison),
     ("class_definition", FactKind::Class),
+    ("if_statement", FactKind::Conditional),
 ];
 
 /// Decorators that memoise a function: its body runs once per argument list.
@@ -92,6 +94,7 @@ pub(crate) struct PyFactsCollector {
     env_tested: Vec<(usize, EnvVariable)>,
     /// Constructors and factories the configuration adds to the built-in clients.
     extra_clients: Vec<String>,
+    initialisers: Initialisers,
 }
 
 impl PyFactsCollector {
@@ -104,6 +107,7 @@ impl PyFactsCollector {
             cached_definitions: Vec::new(),
             env_tested: Vec::new(),
             extra_clients,
+            initialisers: Initialisers::default(),
         }
     }
 
@@ -163,6 +167,11 @@ impl PyFactsCollector {
             FactKind::Decorated => self.decorated(node, file),
             FactKind::Comparison => self.comparison(node, file),
             FactKind::Class => self.class_definition(node, file),
+            FactKind::Conditional => {
+                if let Some(&function) = self.open_functions.last() {
+                    self.initialisers.enter(node, function, file);
+                }
+            }
             _ => {}
         }
     }
@@ -200,6 +209,7 @@ impl PyFactsCollector {
                 value: Value::Function(start),
             });
         }
+        let created_once = self.runs_once(node);
         self.module.functions.push(Function {
             start_byte: start,
             name,
@@ -215,6 +225,7 @@ impl PyFactsCollector {
             returns_error_text: crate::error_text::returns_error_text(node, file),
             nullability: super::nullable::nullability(node, file.source),
             enclosing,
+            created_once,
             calls: Vec::new(),
             imported_calls: Vec::new(),
             called_at_load: false,
@@ -231,6 +242,14 @@ impl PyFactsCollector {
 
     pub(crate) fn leave_function(&mut self) {
         self.open_functions.pop();
+    }
+
+    /// Whether `node`, where the walk is, runs in a create-once initialiser of the innermost
+    /// function the walk is in.
+    fn runs_once(&mut self, node: Node<'_>) -> bool {
+        self.open_functions
+            .last()
+            .is_some_and(|&function| self.initialisers.contains(function, node.start_byte()))
     }
 
     /// The start byte of the innermost function the walk is in.
@@ -408,8 +427,9 @@ impl PyFactsCollector {
                     if self.may_build_client(name) {
                         self.client(node, callee, file);
                     }
-                    self.calls
-                        .push((self.open_functions.last().copied(), callee.byte_range()));
+                    let once = self.runs_once(node);
+                    let caller = self.open_functions.last().copied();
+                    self.calls.push((caller, callee.byte_range(), once));
                 }
             }
             return;
