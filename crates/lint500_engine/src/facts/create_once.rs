@@ -195,6 +195,7 @@ fn assigns_tested_binding(
         ) && let Some(target) = node.child_by_field_name("left")
             && mentions(tested, file.text(target))
             && outlives(target, function, file)
+            && !assigns_a_flag(node)
         {
             return true;
         }
@@ -202,6 +203,27 @@ fn assigns_tested_binding(
         stack.extend(node.named_children(&mut cursor));
     }
     false
+}
+
+/// Whether an assignment stores a literal (`isProcessing = true`, `count = 0`): a flag or a
+/// counter that the code resets, not something created once and kept.
+fn assigns_a_flag(assignment: Node<'_>) -> bool {
+    assignment
+        .child_by_field_name("right")
+        .is_some_and(|value| {
+            matches!(
+                value.kind(),
+                "true"
+                    | "false"
+                    | "number"
+                    | "integer"
+                    | "float"
+                    | "string"
+                    | "null"
+                    | "none"
+                    | "undefined"
+            )
+        })
 }
 
 /// Whether an assignment target lives longer than the call: a property, a JavaScript name the
