@@ -347,7 +347,7 @@ pub(crate) fn starts_with_word(name: &str, words: &[&str]) -> bool {
 }
 
 /// The lowercase words of a name in snake or camel case: `prismaClient` → `prisma`, `client`.
-fn words_of(name: &str) -> impl Iterator<Item = String> {
+fn words_of(name: &str) -> std::vec::IntoIter<String> {
     let mut snake = String::with_capacity(name.len() + 4);
     let mut previous_lower = false;
     for c in name.chars() {
@@ -617,8 +617,8 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
         && receiver.is_some_and(|receiver| !names_io(receiver) && !IO_MODULES.contains(&receiver))
 }
 
-/// JavaScript: `items.find((item) => …)`, `rows.map(toDto)`: an array's method called with a
-/// callback (a collection's `find` takes a query object instead).
+/// JavaScript: `items.find((item) => …)`, `rows.map(function (row) { … })`: an array's method
+/// called with a function written there (a collection's `find` takes a query object instead).
 fn is_array_method(call: Node<'_>, callee: &str) -> bool {
     matches!(
         callee,
