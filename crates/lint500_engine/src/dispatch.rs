@@ -2,6 +2,7 @@
 //! every node to the rules that asked for its kind and to the facts collectors, and reads the
 //! suppression comments. Above the rules, the facts and the file model; below the runner.
 
+use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::OnceLock;
 
@@ -165,14 +166,19 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
     let mut frame_depths: Vec<u32> = Vec::new();
     let mut depth: u32 = 0;
+    // The functions given to a call that runs them in a browser page, met before them.
+    let mut page_functions: HashSet<usize> = HashSet::new();
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
         let kind = node.kind_id();
         let role = roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain);
+        if language.is_javascript_like() && node.kind() == "call_expression" {
+            page_functions.extend(functions_run_in_a_page(node, &model));
+        }
         // A function a browser automation library runs in the page is browser code: no rule
         // and no fact reads it.
-        if kind != ERROR_KIND && !(role == Role::Function && runs_in_a_page(node, &model)) {
+        if kind != ERROR_KIND && !(role == Role::Function && page_functions.contains(&node.id())) {
             let mut frame = match role {
                 Role::Plain | Role::Opaque => None,
                 Role::Function => {
@@ -263,21 +269,32 @@ fn is_format_string(string: Node<'_>, source: &str, language: Language) -> bool 
         })
 }
 
-/// Whether `function` is passed to a method that runs it in a browser page
-/// (`page.evaluate(() => …)`, `page.$$eval(sel, (els) => …)`).
-fn runs_in_a_page(function: Node<'_>, model: &FileModel<'_>) -> bool {
-    let Some(call) = function
-        .parent()
-        .filter(|parent| parent.kind() == "arguments")
-        .and_then(|arguments| arguments.parent())
-        .filter(|call| call.kind() == "call_expression")
-    else {
-        return false;
-    };
-    call.child_by_field_name("function")
+/// The functions `call` hands to a method that runs them in a browser page (`page.evaluate(()
+/// => …)`, `page.$$eval(sel, (els) => …)`), by node id. Read from the call down: asking a
+/// function for its parent costs the depth of the tree.
+fn functions_run_in_a_page(call: Node<'_>, model: &FileModel<'_>) -> Vec<usize> {
+    let runs_in_page = call
+        .child_by_field_name("function")
         .filter(|callee| callee.kind() == "member_expression")
         .and_then(|callee| callee.child_by_field_name("property"))
-        .is_some_and(|property| packages::PAGE_EVALUATION_METHODS.contains(&model.text(property)))
+        .is_some_and(|property| packages::PAGE_EVALUATION_METHODS.contains(&model.text(property)));
+    let Some(arguments) = call
+        .child_by_field_name("arguments")
+        .filter(|_| runs_in_page)
+    else {
+        return Vec::new();
+    };
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|argument| {
+            matches!(
+                argument.kind(),
+                "arrow_function" | "function_expression" | "function"
+            )
+        })
+        .map(|function| function.id())
+        .collect()
 }
 
 /// The block of a `try` statement that has a `catch` / `except` handler.
