@@ -693,26 +693,40 @@ pub(crate) fn leading_comments(try_statement: Node<'_>) -> impl Iterator<Item = 
         .take_while(|sibling| sibling.kind() == "comment")
 }
 
-/// How many ancestors a look for the block around a `try` statement reads.
-const MAX_CLEANUP_DEPTH: usize = 16;
+/// How many levels below its function a `try` statement is looked for.
+const MAX_CLEANUP_DEPTH: usize = 32;
 
 /// Whether the `try` statement cleans up after another outcome: it runs in a `finally` block,
 /// or in a handler that ends by rethrowing its error (`except BaseException: …; raise`), and
-/// its own failure must not replace that outcome.
+/// its own failure must not replace that outcome. Read from the function the walk is in down
+/// to the `try`: asking a node for its parent costs the depth of the tree.
 pub(crate) fn cleans_up_after_another_outcome(
     try_statement: Node<'_>,
     file: &FileModel<'_>,
 ) -> bool {
-    std::iter::successors(try_statement.parent(), Node::parent)
-        .take(MAX_CLEANUP_DEPTH)
-        .take_while(|ancestor| !is_function(*ancestor))
-        .any(|ancestor| match ancestor.kind() {
+    let Some(mut node) = file.enclosing_function() else {
+        return false;
+    };
+    for _ in 0..MAX_CLEANUP_DEPTH {
+        let Some(child) = node.child_with_descendant(try_statement) else {
+            return false;
+        };
+        if child.id() == try_statement.id() {
+            return false;
+        }
+        let after_another_outcome = match child.kind() {
             "finally_clause" => true,
-            "catch_clause" | "except_clause" => handler_body(ancestor)
+            "catch_clause" | "except_clause" => handler_body(child)
                 .and_then(last_statement)
-                .is_some_and(|last| rethrows(last, ancestor, file)),
+                .is_some_and(|last| rethrows(last, child, file)),
             _ => false,
-        })
+        };
+        if after_another_outcome {
+            return true;
+        }
+        node = child;
+    }
+    false
 }
 
 /// Whether `statement` rethrows the error `clause` caught: a bare `raise`, `raise e`,
