@@ -15,7 +15,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// A non-ASCII line: the emoji is one character, two UTF-16 code units and four bytes, so a
 /// column past it differs in each count.
 const EMOJI_LINE: &str = "const s = \"😀\"; try { run(); } catch {}";
-const LOGGED_LINE: &str = "try { load(); } catch (err) { console.error(err.message); }";
+const LOGGED_LINE: &str = "try { save(load()); } catch (err) { console.error(err.message); }";
 
 struct Client {
     child: Child,
@@ -641,7 +641,7 @@ fn fixes_are_offered_as_quick_fixes() {
     client.initialize(&root, &["utf-16"]);
     let uri = file_uri(&root.join("app.js"));
     // The emoji before the call: edits count UTF-16 code units like diagnostics do.
-    let line = "try { load(); } catch (err) { console.error('😀', err.message); }";
+    let line = "try { save(load()); } catch (err) { console.error('😀', err.message); }";
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "javascript", "version": 1,

@@ -14,7 +14,7 @@ logger = logging.getLogger(\"größe\")
 
 def load(path):
     try:
-        return open(path).read()
+        return render(open(path).read())
     except Exception as e:
         logger.error(f\"load failed: {e} — «{path}»\")
 

@@ -98,10 +98,10 @@ fn sarif_describes_the_rules_results_and_files_not_linted() {
     assert!(
         concise
             .findings()
-            .contains(&"src/orders.js:9:32: warning[log-without-stack]".into())
+            .contains(&"src/orders.js:10:32: warning[log-without-stack]".into())
             && concise
                 .findings()
-                .contains(&"src/orders.js:15:71: warning[swallowed-catch]".into()),
+                .contains(&"src/orders.js:16:71: warning[swallowed-catch]".into()),
         "{}",
         concise.stdout
     );
@@ -115,8 +115,8 @@ fn sarif_describes_the_rules_results_and_files_not_linted() {
             start("app/jobs.py", 10, 22, "log-without-stack"),
             start("app/jobs.py", 16, 5, "swallowed-catch"),
             start("src/broken.js", 4, 5, "swallowed-catch"),
-            start("src/orders.js", 9, 33, "log-without-stack"),
-            start("src/orders.js", 15, 72, "swallowed-catch"),
+            start("src/orders.js", 10, 33, "log-without-stack"),
+            start("src/orders.js", 16, 72, "swallowed-catch"),
         ]
     );
     for result in sarif_run["results"].as_array().expect("results") {
@@ -403,7 +403,7 @@ fn gitlab_code_quality_parses_back() {
             .any(|issue| issue.location.path == "src/orders.js"
                 && issue.location.positions.begin
                     == LineColumn {
-                        line: 15,
+                        line: 16,
                         column: 71
                     })
     );

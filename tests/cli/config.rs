@@ -22,7 +22,7 @@ fn select_and_ignore_in_lint500_toml() {
     );
     assert_eq!(
         project.run(&["--format", "concise"]).findings(),
-        ["app/jobs.py:6:18: warning[log-without-stack]"]
+        ["app/jobs.py:7:18: warning[log-without-stack]"]
     );
 }
 
@@ -33,7 +33,7 @@ fn command_line_select_and_ignore_replace_the_file() {
     let run = project.run(&["--format", "concise", "--select", "log-without-stack"]);
     assert_eq!(
         run.findings(),
-        ["app/jobs.py:6:18: warning[log-without-stack]"]
+        ["app/jobs.py:7:18: warning[log-without-stack]"]
     );
     let run = project.run(&[
         "--format",
@@ -69,7 +69,7 @@ fn pyproject_tool_section() {
     let run = project.run(&["--format", "concise"]);
     assert_eq!(
         run.findings(),
-        ["app/jobs.py:6:18: warning[log-without-stack]"]
+        ["app/jobs.py:7:18: warning[log-without-stack]"]
     );
 }
 
@@ -121,7 +121,7 @@ fn explicit_config_file() {
     let run = project.run(&["--format", "concise", "--config", "ci/strict.toml"]);
     assert_eq!(
         run.findings(),
-        ["app/jobs.py:6:18: warning[log-without-stack]"]
+        ["app/jobs.py:7:18: warning[log-without-stack]"]
     );
     let run = project.run(&["--config", "ci/missing.toml"]);
     assert_eq!(run.code, 2);

@@ -9,7 +9,7 @@ const ROUTES_JS: &str = "const express = require('express');\nconst { getUser } 
 const USERS_JS: &str = "async function getUser(id) {\n  return { id, name: 'Ada' };\n}\n\nmodule.exports = { getUser };\n";
 
 /// With Windows line breaks and a byte-order mark, which a fix keeps.
-const JOBS_PY: &str = "\u{feff}import logging\r\nlogger = logging.getLogger(__name__)\r\n\r\n\r\ndef run_job():\r\n    try:\r\n        work()\r\n    except Exception as e:\r\n        logger.error(f\"job failed: {e}\")\r\n";
+const JOBS_PY: &str = "\u{feff}import logging\r\nfrom .tasks import work\r\nlogger = logging.getLogger(__name__)\r\n\r\n\r\ndef run_job():\r\n    try:\r\n        work()\r\n    except Exception as e:\r\n        logger.error(f\"job failed: {e}\")\r\n";
 
 fn project() -> Project {
     let project = Project::new();
@@ -32,7 +32,7 @@ fn diff_shows_the_safe_fixes_and_writes_nothing() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "--- jobs.py\n+++ jobs.py\n@@ -6,4 +6,4 @@\n     try:\r\n         work()\r\n     except Exception as e:\r\n-        logger.error(f\"job failed: {e}\")\r\n+        logger.exception(f\"job failed: {e}\")\r\n--- src/routes.js\n+++ src/routes.js\n@@ -8,7 +8,7 @@\n     const name = getUser(req.params.id).name;\n     res.json({ name });\n   } catch (err) {\n-    console.error('lookup failed', err.message);\n+    console.error('lookup failed', err);\n     res.status(500).end();\n   }\n });\n"
+        "--- jobs.py\n+++ jobs.py\n@@ -7,4 +7,4 @@\n     try:\r\n         work()\r\n     except Exception as e:\r\n-        logger.error(f\"job failed: {e}\")\r\n+        logger.exception(f\"job failed: {e}\")\r\n--- src/routes.js\n+++ src/routes.js\n@@ -8,7 +8,7 @@\n     const name = getUser(req.params.id).name;\n     res.json({ name });\n   } catch (err) {\n-    console.error('lookup failed', err.message);\n+    console.error('lookup failed', err);\n     res.status(500).end();\n   }\n });\n"
     );
     assert!(
         run.stderr.contains("2 fixes would be made in 2 files"),

@@ -55,7 +55,7 @@ fn json_is_one_array_that_parses_back() {
             python.end_line,
             python.end_column
         ),
-        (6, 18, 6, 24)
+        (7, 18, 7, 24)
     );
     assert!(!python.message.is_empty() && !python.help.is_empty());
     assert!(
@@ -64,7 +64,7 @@ fn json_is_one_array_that_parses_back() {
         python.url
     );
     assert!(
-        python.labels.iter().any(|label| label.line == 5),
+        python.labels.iter().any(|label| label.line == 6),
         "{:?}",
         python.labels
     );

@@ -41,7 +41,7 @@ fn exit_code_is_1_with_findings() {
     assert_eq!(
         run.findings(),
         [
-            "app/jobs.py:6:18: warning[log-without-stack]",
+            "app/jobs.py:7:18: warning[log-without-stack]",
             "src/load.js:4:5: warning[swallowed-catch]"
         ]
     );

@@ -622,6 +622,27 @@ impl Project {
         self.resolve_value(file, value, 0)
     }
 
+    /// Whether what a name resolved to is the project's own code: a function, class, instance,
+    /// object or module written in the project, a value one of its functions returns, or an
+    /// import of a relative path the view cannot find. Not a package's (`requests`, `new
+    /// OpenAI()`), and not what the view cannot follow.
+    pub fn is_project_code(&self, resolved: Resolved<'_>) -> bool {
+        let mut resolved = resolved;
+        for _ in 0..=MAX_HOPS {
+            match resolved {
+                Resolved::Function { .. }
+                | Resolved::Class { .. }
+                | Resolved::Instance { .. }
+                | Resolved::Object { .. }
+                | Resolved::Namespace(_) => return true,
+                Resolved::Package { specifier, .. } => return specifier.starts_with('.'),
+                Resolved::CallResult { file, call } => resolved = self.resolve(file, &call.callee),
+                Resolved::Created { .. } | Resolved::Unknown => return false,
+            }
+        }
+        false
+    }
+
     fn resolve_value<'p>(&'p self, file: FileId, value: &'p Value, hops: usize) -> Resolved<'p> {
         if hops > MAX_HOPS {
             return Resolved::Unknown;
@@ -815,6 +836,14 @@ impl Project {
                 self.class_member(file, class, property, hops + 1)
             }
             Resolved::Namespace(file) => self.resolve_export(file, property, hops + 1),
+            // A member of a project module the view cannot find is still the project's.
+            Resolved::Package {
+                specifier,
+                member: None,
+            } if specifier.starts_with('.') => Resolved::Package {
+                specifier,
+                member: None,
+            },
             Resolved::Package {
                 specifier,
                 member: None,

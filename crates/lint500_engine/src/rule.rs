@@ -189,17 +189,24 @@ pub enum Condition {
     /// Its result may be empty (`-> Optional[User]`, `: Promise<User | null>`) for a call that
     /// passes these falsy literals: see [`crate::Nullability`].
     ReturnsNullable(FalsyArguments),
+    /// It is the project's own code: a function, class, instance or module written in the
+    /// project (or imported by a relative path the view cannot find), not a package's.
+    IsProjectCode,
 }
 
 impl PendingFinding {
     /// Whether the helper, written in `file`, is a function that meets the condition.
     pub(crate) fn holds(&self, project: &Project, file: FileId) -> bool {
-        let crate::Resolved::Function { function, .. } = project.resolve(file, &self.helper) else {
-            return false;
-        };
-        match &self.condition {
-            Condition::ReturnsErrorText => function.returns_error_text,
-            Condition::ReturnsNullable(arguments) => function.nullability.for_call(arguments),
+        let resolved = project.resolve(file, &self.helper);
+        match (&self.condition, resolved) {
+            (Condition::IsProjectCode, resolved) => project.is_project_code(resolved),
+            (Condition::ReturnsErrorText, crate::Resolved::Function { function, .. }) => {
+                function.returns_error_text
+            }
+            (Condition::ReturnsNullable(arguments), crate::Resolved::Function { function, .. }) => {
+                function.nullability.for_call(arguments)
+            }
+            _ => false,
         }
     }
 

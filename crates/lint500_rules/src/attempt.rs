@@ -96,6 +96,148 @@ impl<'tree> Attempt<'tree> {
     }
 }
 
+/// The one call of a `try` block that does work, when the block talks to one thing only
+/// (`await client.get(url)`, `gateway.charge(invoice)`, `websocket.send_json(…)` in either
+/// branch of an `if`): a single step, which the log line's words and the error's message
+/// locate. A chain (`page.locator("html").count()`) is one step, and so is a call on what an
+/// earlier step gave (`response.raise_for_status()` after `response = requests.get(url)`) or
+/// on a loop's variable. `None` when the block makes no such call, or calls several things (a
+/// nested `try` counts as several), or is too big to read.
+pub(crate) fn only_step<'tree>(block: Node<'tree>, file: &FileModel<'tree>) -> Option<Node<'tree>> {
+    let mut step: Option<(Node<'tree>, &str)> = None;
+    let mut results: Vec<&str> = Vec::new();
+    let mut stack = vec![block];
+    let mut visited = 0;
+    while let Some(node) = stack.pop() {
+        visited += 1;
+        if visited > MAX_NODES {
+            return None;
+        }
+        match node.kind() {
+            "call_expression" | "call" if LogCall::of(node, file).is_some() => continue,
+            "call_expression" | "call" | "new_expression" => {
+                // A chain's calls share their root: `page.locator("html").count()` is one step.
+                let (root, holder) = chain_root(node);
+                let continues = root.kind() == "identifier" && results.contains(&file.text(root));
+                let step_here = !continues
+                    && !is_parse_call(node, file)
+                    && !is_pure_call(node, file)
+                    && !answers_request(node, root, file);
+                if step_here {
+                    // What the call talks to: `self.client` of `self.client.post(…)`, `users`.
+                    let of_instance = matches!(root.kind(), "this" | "super")
+                        || matches!(file.text(root), "self" | "cls");
+                    let target = file.text(if of_instance { holder } else { root });
+                    match step {
+                        Some((_, other)) if other != target => return None,
+                        Some(_) => {}
+                        None => step = Some((node, target)),
+                    }
+                }
+            }
+            "try_statement" => return None,
+            _ if is_function(node) => continue,
+            _ => {}
+        }
+        results.extend(assigned_name(node).map(|name| file.text(name)));
+        let start = stack.len();
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        stack[start..].reverse();
+    }
+    step.map(|(call, _)| call)
+}
+
+/// Methods with which an Express or Fastify handler answers (`res.status(500).json(…)`).
+const RESPONSE_METHODS: &[&str] = &[
+    "json",
+    "send",
+    "status",
+    "sendStatus",
+    "end",
+    "render",
+    "redirect",
+    "set",
+    "header",
+    "type",
+    "cookie",
+    "clearCookie",
+    "sendFile",
+    "code",
+];
+
+/// Whether a call builds or sends the handler's answer: `res.json(user)` (on `res`, `reply` or
+/// `response`), Starlette's `JSONResponse(…)`. Not a step of the work the `try` guards.
+fn answers_request(call: Node<'_>, root: Node<'_>, file: &FileModel<'_>) -> bool {
+    let Some((callee, _)) = callee_of(call, file) else {
+        return false;
+    };
+    if file.language.is_javascript_like() {
+        matches!(file.text(root), "res" | "reply" | "response")
+            && RESPONSE_METHODS.contains(&callee)
+    } else {
+        callee.ends_with("Response")
+    }
+}
+
+/// The root of a call's callee, down its receivers, and the node just above it: `users` and
+/// `users.repo` of `users.repo.create(…)`; the inner call of `get_client().send(…)`; `sync` and
+/// `sync` of `sync()`.
+pub(crate) fn receiver_root(call: Node<'_>) -> (Node<'_>, Node<'_>) {
+    let Some(mut node) = call
+        .child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))
+    else {
+        return (call, call);
+    };
+    let mut holder = node;
+    for _ in 0..MAX_RECEIVERS {
+        let object = match node.kind() {
+            "member_expression" | "attribute" | "subscript" | "subscript_expression" => node
+                .child_by_field_name("object")
+                .or_else(|| node.child_by_field_name("value")),
+            "await_expression" | "await" | "parenthesized_expression" => node.named_child(0),
+            _ => None,
+        };
+        match object {
+            Some(object) => (holder, node) = (node, object),
+            None => break,
+        }
+    }
+    (node, holder)
+}
+
+/// [`receiver_root`] through calls: `requests` of `requests.get(url).json()`, the name
+/// `get_client` of `get_client().send(…)`.
+pub(crate) fn chain_root(call: Node<'_>) -> (Node<'_>, Node<'_>) {
+    let (mut root, mut holder) = receiver_root(call);
+    for _ in 0..MAX_RECEIVERS {
+        if !matches!(root.kind(), "call_expression" | "call" | "new_expression") {
+            break;
+        }
+        (root, holder) = receiver_root(root);
+    }
+    (root, holder)
+}
+
+/// The name an assignment or declaration binds (`response = …`, `const res = …`, `with … as
+/// f`), when it binds one name.
+fn assigned_name(node: Node<'_>) -> Option<Node<'_>> {
+    let target = match node.kind() {
+        "assignment" | "assignment_expression" | "augmented_assignment" => {
+            node.child_by_field_name("left")
+        }
+        "variable_declarator" => node.child_by_field_name("name"),
+        // A loop's variable: `for line in resp.text.splitlines()`, `for (const row of rows)`.
+        "for_statement" | "for_in_statement" => node.child_by_field_name("left"),
+        "as_pattern" => node
+            .child_by_field_name("alias")
+            .map(|alias| alias.named_child(0).unwrap_or(alias)),
+        _ => None,
+    }?;
+    (target.kind() == "identifier").then_some(target)
+}
+
 /// Modules that do I/O: a call into one is real work.
 const IO_MODULES: &[&str] = &[
     "fs",
@@ -197,40 +339,72 @@ const MAX_TOP_LEVEL: usize = 256;
 /// I/O (`const cronValidate = require('cron-validate')`, `import { jsonrepair } from
 /// 'jsonrepair'`): a call of it computes, where a function of the project may do anything.
 fn imported_from_a_library(name: &str, file: &FileModel<'_>) -> bool {
-    if !file.language.is_javascript_like() {
-        return false;
-    }
+    file.language.is_javascript_like()
+        && import_source(name, file).is_some_and(|specifier| {
+            !is_project_specifier(specifier)
+                && !IO_MODULES.contains(&specifier.split('/').next().unwrap_or(specifier))
+        })
+}
+
+/// Whether an import's specifier names the project's own code: a relative path (`./users`,
+/// Python's `.services`), or a path alias (`@/lib/db`, `~/utils`, `#db`).
+pub(crate) fn is_project_specifier(specifier: &str) -> bool {
+    specifier.starts_with(['.', '/', '#', '~']) || specifier.starts_with("@/")
+}
+
+/// The specifier of the top-level import that binds `name`: `./users` for `import users from
+/// './users'` or `const { users } = require('./users')`, `.services` for Python's `from
+/// .services import users`, `app.db` for `from app.db import session`.
+pub(crate) fn import_source<'tree>(name: &str, file: &FileModel<'tree>) -> Option<&'tree str> {
     let root = file.root();
     let mut cursor = root.walk();
     root.named_children(&mut cursor)
         .take(MAX_TOP_LEVEL)
-        .any(|statement| {
+        .find_map(|statement| {
             let (specifier, bound) = match statement.kind() {
-                "import_statement" => (
+                "import_statement" if file.language.is_javascript_like() => (
                     statement.child_by_field_name("source"),
                     statement.named_child(0),
                 ),
                 "lexical_declaration" | "variable_declaration" => {
-                    let Some(declarator) = statement.named_child(0) else {
-                        return false;
-                    };
+                    let declarator = statement.named_child(0)?;
                     let required = declarator
                         .child_by_field_name("value")
                         .and_then(|value| required_specifier(value, file));
                     (required, declarator.child_by_field_name("name"))
                 }
-                _ => return false,
+                "import_from_statement" => {
+                    let module = statement.child_by_field_name("module_name")?;
+                    let mut names = statement.walk();
+                    let binds_name = statement
+                        .children_by_field_name("name", &mut names)
+                        .any(|imported| python_binds(imported, name, file));
+                    return binds_name.then(|| file.text(module));
+                }
+                "import_statement" => {
+                    let mut names = statement.walk();
+                    return statement
+                        .children_by_field_name("name", &mut names)
+                        .find(|imported| python_binds(*imported, name, file))
+                        .map(|imported| file.text(imported));
+                }
+                _ => return None,
             };
-            let (Some(specifier), Some(bound)) = (specifier, bound) else {
-                return false;
-            };
-            let specifier = file.text(specifier).trim_matches(['\'', '"', '`']);
-            let library = !specifier.starts_with(['.', '/', '#', '~', '@'])
-                || (specifier.starts_with('@') && !specifier.starts_with("@/"));
-            library
-                && !IO_MODULES.contains(&specifier.split('/').next().unwrap_or(specifier))
-                && binds(bound, name, file)
+            let (specifier, bound) = (specifier?, bound?);
+            binds(bound, name, file).then(|| file.text(specifier).trim_matches(['\'', '"', '`']))
         })
+}
+
+/// Python: whether one imported name (`users`, `users as u`, `app.db`) binds `name`.
+fn python_binds(imported: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    let local = match imported.kind() {
+        "aliased_import" => imported.child_by_field_name("alias"),
+        _ => Some(imported),
+    };
+    local.is_some_and(|local| {
+        let text = file.text(local);
+        text == name || text.split('.').next() == Some(name)
+    })
 }
 
 /// The string argument of `require('x')` in `value`: `require('x')`, `require('x')(…)`,
@@ -581,6 +755,9 @@ const PURE_PYTHON: &[&str] = &[
     "compile",
     "group",
     "dumps",
+    "urljoin",
+    "urlencode",
+    "urlunparse",
 ];
 
 /// Calls, other than parses, that do no I/O and call nothing of the project: string, number,

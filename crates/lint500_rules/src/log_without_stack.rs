@@ -11,7 +11,8 @@ use lint500_engine::{
 use tree_sitter::Node;
 
 use crate::attempt::{
-    Attempt, has_word, in_teardown, only_cleans_up, only_loads_modules, only_touches_files,
+    Attempt, chain_root, has_word, import_source, in_teardown, is_project_specifier,
+    only_cleans_up, only_loads_modules, only_step, only_touches_files,
 };
 use crate::catch::{
     ErrorSite, binds, cleans_up_after_another_outcome, is_function, is_name, last_name,
@@ -53,17 +54,25 @@ impl Rule for LogWithoutStack {
         let Some(finding) = find(node, ctx.file()) else {
             return;
         };
-        let report = match finding.helper {
+        let report = match (finding.helper, finding.step) {
             // `logger.error(getErrorMessage(err))` with the helper imported: a finding only if
             // the project view finds that it returns the message.
-            Some(helper) => ctx.report_if(
+            (Some(helper), _) => ctx.report_if(
                 helper,
                 Condition::ReturnsErrorText,
                 finding.culprit,
                 finding.message,
                 finding.help,
             ),
-            None => ctx.report(finding.culprit, finding.message, finding.help),
+            // `try { await users.create(body) }`: a finding only if `users` is the project's.
+            (None, Some(StepOwner::Named(name))) => ctx.report_if(
+                name,
+                Condition::IsProjectCode,
+                finding.culprit,
+                finding.message,
+                finding.help,
+            ),
+            (None, _) => ctx.report(finding.culprit, finding.message, finding.help),
         };
         let report = match finding.binding {
             Some(binding) => report.label(binding, "the error is caught here"),
@@ -81,6 +90,8 @@ struct Finding<'tree> {
     binding: Option<Node<'tree>>,
     /// The helper of another module the culprit calls, whose result decides the finding.
     helper: Option<Node<'tree>>,
+    /// Who wrote the single call of the `try`, when the `try` makes only one.
+    step: Option<StepOwner<'tree>>,
     message: String,
     help: String,
     fix: Option<Fix>,
@@ -117,6 +128,104 @@ fn only_parses_or_cleans_up(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool 
             .is_some_and(|statement| cleans_up_after_another_outcome(statement, file))
         || only_touches_files(block, file)
         || only_loads_modules(block, file)
+}
+
+/// Who wrote the code that the single call of a `try` runs.
+#[derive(Clone, Copy)]
+enum StepOwner<'tree> {
+    /// The project: a method of `this` / `self` (`this.sync()`, `self._load(path)`).
+    Project,
+    /// Someone else, as far as syntax tells: a method of something an instance holds
+    /// (`self.client.post(…)`) or of a call's result.
+    Other,
+    /// Whoever wrote what this name (the callee's root: `users` of `users.create(…)`,
+    /// `requests` of `requests.get(…)`) is: the project view tells.
+    Named(Node<'tree>),
+}
+
+/// For a `catch` whose `try` makes a single call, who wrote what it runs. The stack is worth
+/// keeping where the failure comes from the project's own code, which has bugs to locate; a
+/// package's single call (an HTTP client, an SDK, a socket) is located by the log line's words,
+/// and the message says why it failed. `None` for other places and for several steps.
+fn step_owner<'tree>(site: &ErrorSite<'tree>, file: &FileModel<'tree>) -> Option<StepOwner<'tree>> {
+    if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
+        return None;
+    }
+    let block = site.node.parent()?.child_by_field_name("body")?;
+    let call = only_step(block, file)?;
+    let (root, _) = chain_root(call);
+    let of_instance = matches!(root.kind(), "this" | "super")
+        || (root.kind() == "identifier" && matches!(file.text(root), "self" | "cls"));
+    let function = call.child_by_field_name("function");
+    // `this.sync()`, not `this.client.post()`.
+    let own_method = function
+        .and_then(|function| function.child_by_field_name("object"))
+        .is_some_and(|object| object == root);
+    let calls_parameter = function.is_some_and(|function| function == root)
+        && file.enclosing_function().is_some_and(|enclosing| {
+            enclosing
+                .child_by_field_name("parameters")
+                .is_some_and(|parameters| binds(parameters, file.text(root), file))
+        });
+    Some(match root.kind() {
+        _ if of_instance && own_method => StepOwner::Project,
+        _ if of_instance => StepOwner::Other,
+        // A function of the module, or a callback handed in (`await call_next(request)`), which
+        // runs the caller's code.
+        "identifier" if calls_parameter || defines(file, file.text(root)) => StepOwner::Project,
+        // An import says whose it is, but for a Python absolute import or a path alias the
+        // project view decides (`from app.services import users` is the project's).
+        "identifier" => match import_source(file.text(root), file) {
+            Some(specifier) if specifier.starts_with('.') => StepOwner::Project,
+            Some(specifier)
+                if file.language.is_javascript_like() && !is_project_specifier(specifier) =>
+            {
+                StepOwner::Other
+            }
+            _ => StepOwner::Named(root),
+        },
+        _ => StepOwner::Other,
+    })
+}
+
+/// How many top-level statements are read for the functions and classes a module defines.
+const MAX_TOP_LEVEL: usize = 512;
+
+/// Whether the module defines a function or class named `name` at its top level (`def
+/// _decode(raw)`, `function loadUser()`, `const sync = async () => …`, `export class Repo`).
+fn defines(file: &FileModel<'_>, name: &str) -> bool {
+    let root = file.root();
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .take(MAX_TOP_LEVEL)
+        .any(|statement| {
+            let definition = match statement.kind() {
+                "decorated_definition" => statement.child_by_field_name("definition"),
+                "export_statement" => statement.child_by_field_name("declaration"),
+                _ => Some(statement),
+            };
+            definition.is_some_and(|definition| match definition.kind() {
+                "function_definition"
+                | "class_definition"
+                | "function_declaration"
+                | "generator_function_declaration"
+                | "class_declaration" => definition
+                    .child_by_field_name("name")
+                    .is_some_and(|defined| file.text(defined) == name),
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut cursor = definition.walk();
+                    definition.named_children(&mut cursor).any(|declarator| {
+                        declarator
+                            .child_by_field_name("name")
+                            .is_some_and(|defined| file.text(defined) == name)
+                            && declarator
+                                .child_by_field_name("value")
+                                .is_some_and(is_function)
+                    })
+                }
+                _ => false,
+            })
+        })
 }
 
 /// Whether the handler hands the failure back as the function's "no result" (`return None`,
@@ -260,6 +369,10 @@ const TOLERATED: &[&str] = &[
     "continuing",
     "move on",
     "degrade",
+    "using default",
+    "using the default",
+    "defaulting to",
+    "never raise",
     "should not fail",
     "shouldn't fail",
     "must not fail",
@@ -396,6 +509,10 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
         {
             continue;
         }
+        let step = step_owner(&site, file);
+        if matches!(step, Some(StepOwner::Other)) {
+            continue;
+        }
         let Some(site) = site.confirm(file).filter(|site| !narrowed(site)) else {
             continue;
         };
@@ -408,6 +525,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
                 Form::Helper(callee) => Some(callee),
                 _ => None,
             },
+            step,
             message,
             help,
             fix,

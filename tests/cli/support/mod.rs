@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 pub const SWALLOWED_JS: &str =
     "function load() {\n  try {\n    return read();\n  } catch (e) {}\n}\n";
 /// A logged message without its stack in Python: one `log-without-stack` finding on line 6.
-pub const MESSAGE_ONLY_PY: &str = "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    run()\nexcept Exception as e:\n    logger.error(str(e))\n    result = None\n";
+pub const MESSAGE_ONLY_PY: &str = "import logging\nfrom .tasks import run\nlogger = logging.getLogger(__name__)\ntry:\n    run()\nexcept Exception as e:\n    logger.error(str(e))\n    result = None\n";
 pub const CLEAN_JS: &str = "export function add(a, b) {\n  return a + b;\n}\n";
 
 pub struct Project {

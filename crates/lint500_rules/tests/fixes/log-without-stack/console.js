@@ -1,4 +1,5 @@
 const express = require('express');
+const { orders, users } = require('./store');
 
 const app = express();
 

@@ -2,6 +2,8 @@ import logging
 
 from fastapi import APIRouter, FastAPI, HTTPException
 
+from .store import gateway, orders, reports, users
+
 logger = logging.getLogger(__name__)
 app = FastAPI()
 router = APIRouter()

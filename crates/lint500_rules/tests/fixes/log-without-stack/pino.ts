@@ -1,5 +1,6 @@
 import express, { Request, Response } from 'express';
 import pino from 'pino';
+import { orders, users } from './store';
 
 const logger = pino();
 const app = express();

@@ -1,6 +1,8 @@
 import structlog
 from fastapi import FastAPI
 
+from .store import jobs
+
 log = structlog.get_logger()
 app = FastAPI()
 

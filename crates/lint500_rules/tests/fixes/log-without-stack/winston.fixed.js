@@ -1,5 +1,6 @@
 const express = require('express');
 const winston = require('winston');
+const { orders, users } = require('./store');
 
 const logger = winston.createLogger({ transports: [new winston.transports.Console()] });
 const app = express();
