@@ -4,6 +4,8 @@
 //! about what the code there does with the error: test it, pass it on.
 
 use lint500_engine::FileModel;
+
+use crate::logging::LogCall;
 pub(crate) use lint500_engine::{is_function, last_name};
 use tree_sitter::Node;
 
@@ -697,9 +699,11 @@ pub(crate) fn leading_comments(try_statement: Node<'_>) -> impl Iterator<Item = 
 const MAX_CLEANUP_DEPTH: usize = 32;
 
 /// Whether the `try` statement cleans up after another outcome: it runs in a `finally` block,
-/// or in a handler that ends by rethrowing its error (`except BaseException: …; raise`), and
-/// its own failure must not replace that outcome. Read from the function the walk is in down
-/// to the `try`: asking a node for its parent costs the depth of the tree.
+/// in a handler that ends by rethrowing its error (`except BaseException: …; raise`), or in a
+/// handler that has already logged its error (`logger.error('run failed', err)`, then `try {
+/// await run.update({ status: 'failed' }) } catch {}`). Its own failure is secondary and must
+/// not replace that outcome. Read from the function the walk is in down to the `try`: asking a
+/// node for its parent costs the depth of the tree.
 pub(crate) fn cleans_up_after_another_outcome(
     try_statement: Node<'_>,
     file: &FileModel<'_>,
@@ -716,9 +720,12 @@ pub(crate) fn cleans_up_after_another_outcome(
         }
         let after_another_outcome = match child.kind() {
             "finally_clause" => true,
-            "catch_clause" | "except_clause" => handler_body(child)
-                .and_then(last_statement)
-                .is_some_and(|last| rethrows(last, child, file)),
+            "catch_clause" | "except_clause" => {
+                handler_body(child)
+                    .and_then(last_statement)
+                    .is_some_and(|last| rethrows(last, child, file))
+                    || logs_before(child, try_statement, file)
+            }
             _ => false,
         };
         if after_another_outcome {
@@ -727,6 +734,28 @@ pub(crate) fn cleans_up_after_another_outcome(
         node = child;
     }
     false
+}
+
+/// How many statements of a handler are read for the log line before a `try`.
+const MAX_HANDLER_STATEMENTS: usize = 32;
+
+/// Whether the handler `clause` logs the error it caught (`logger.error(f"run failed: {e}")`,
+/// `logger.exception(…)`) in a statement before the one that holds `try_statement`.
+fn logs_before(clause: Node<'_>, try_statement: Node<'_>, file: &FileModel<'_>) -> bool {
+    let Some(body) = handler_body(clause) else {
+        return false;
+    };
+    let name = caught_name(clause, file);
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor)
+        .take(MAX_HANDLER_STATEMENTS)
+        .take_while(|statement| statement.end_byte() <= try_statement.start_byte())
+        .filter(|statement| statement.kind() == "expression_statement")
+        .filter_map(|statement| statement.named_child(0))
+        .filter_map(|expression| LogCall::of(unwrap_expression(expression), file))
+        .any(|log| {
+            log.method == "exception" || name.is_some_and(|name| mentions(log.call, name, file))
+        })
 }
 
 /// Whether `statement` rethrows the error `clause` caught: a bare `raise`, `raise e`,
