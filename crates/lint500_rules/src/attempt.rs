@@ -889,13 +889,20 @@ pub(crate) fn only_cleans_up(block: Node<'_>, file: &FileModel<'_>) -> bool {
 /// `_kill_sandbox()`, `__aexit__`): what fails there has nothing left to lose, and the work
 /// it served is over.
 pub(crate) fn in_teardown(file: &FileModel<'_>) -> bool {
+    in_finaliser(file)
+        || enclosing_name(file).is_some_and(|name| starts_with_word(name, RELEASE_VERBS))
+}
+
+/// Whether the current node is in a Python finaliser or context exit (`__del__`, `__exit__`,
+/// `__aexit__`): it runs when the object is done with, and has nobody to report to.
+pub(crate) fn in_finaliser(file: &FileModel<'_>) -> bool {
+    enclosing_name(file).is_some_and(|name| matches!(name, "__exit__" | "__aexit__" | "__del__"))
+}
+
+fn enclosing_name<'tree>(file: &FileModel<'tree>) -> Option<&'tree str> {
     file.enclosing_function()
         .and_then(|function| function.child_by_field_name("name"))
         .map(|name| file.text(name))
-        .is_some_and(|name| {
-            matches!(name, "__exit__" | "__aexit__" | "__del__")
-                || starts_with_word(name, RELEASE_VERBS)
-        })
 }
 
 /// File system calls whose errors say everything: the call, the code (`ENOENT`, `EACCES`) and

@@ -9,7 +9,8 @@ use lint500_engine::{FileModel, Rule, RuleContext};
 use tree_sitter::Node;
 
 use crate::attempt::{
-    Attempt, callee_of, only_appends, only_cleans_up, only_loads_modules, only_reads_files,
+    Attempt, callee_of, in_finaliser, only_appends, only_cleans_up, only_loads_modules,
+    only_reads_files,
 };
 use crate::catch::{
     caught_name, cleans_up_after_another_outcome, handler_body, is_broad_except, is_function,
@@ -126,11 +127,12 @@ fn check_clause<'tree>(
         {
             return;
         }
-        // Best-effort cleanup: a stream, watcher or connection that fails to close has nothing
-        // left to lose. Appending to a log or journal must not fail what it records, and an
+        // Best-effort cleanup: a stream, watcher or connection that fails to close, in a `try`
+        // or a finaliser (`__del__`, `__exit__`), has nothing left to lose. Appending to a log or journal must not fail what it records, and an
         // optional module is there or is not.
         if answer.is_none()
             && (only_cleans_up(block, file)
+                || in_finaliser(file)
                 || cleans_up_after_another_outcome(try_statement, file)
                 || only_appends(block, file)
                 || only_loads_modules(block, file))
