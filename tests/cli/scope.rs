@@ -54,7 +54,7 @@ linted   pyshared/shop_common/money.py
 skipped  pytools/sync_catalog.py: in a package with no server that no server package of the project imports (`include-unreachable = true` lints it)
 linted   shared/index.js
 skipped  tools/bump.js: in a package with no server that no server package of the project imports (`include-unreachable = true` lints it)
-skipped  web/src/App.jsx: browser code (its package uses a UI framework and no server) (`include-browser = true` lints it)
+skipped  web/src/App.jsx: browser code (its package is built for a browser and has no server) (`include-browser = true` lints it)
 ";
     assert_eq!(run.stdout, expected);
 }
@@ -225,4 +225,48 @@ fn a_plugin_package_the_server_declares_but_loads_by_a_computed_name_is_linted()
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn dev_tools_web_view_bundles_and_vendored_code_are_not_server_code() {
+    let project = Project::new();
+    project.file(
+        "app/package.json",
+        r#"{ "name": "app", "dependencies": { "express": "^4.21.0", "@shop/mobile": "1.0.0" }, "devDependencies": { "@shop/eslint-plugin": "1.0.0" } }"#,
+    );
+    project.file(
+        "app/server.js",
+        "const express = require('express');\nconst retry = require('./vendor/retry');\nconst app = express();\napp.get('/', (req, res) => res.send(retry()));\napp.listen(3000);\n",
+    );
+    project.file(
+        "app/vendor/retry.js",
+        "module.exports = () => {\n  try {\n    return load();\n  } catch (e) {}\n};\n",
+    );
+    // A lint plugin the app declares only to lint itself with.
+    project.file(
+        "eslint-plugin/package.json",
+        r#"{ "name": "@shop/eslint-plugin", "peerDependencies": { "eslint": "^9.0.0" } }"#,
+    );
+    project.file(
+        "eslint-plugin/index.js",
+        "module.exports = () => {\n  try {\n    return load();\n  } catch (e) {}\n};\n",
+    );
+    // A web-view app bundled with Node's builtins stood in for: it runs on a phone.
+    project.file(
+        "mobile/package.json",
+        r#"{ "name": "@shop/mobile", "dependencies": { "crypto-browserify": "3.12.1", "i18next": "24.2.2" } }"#,
+    );
+    project.file(
+        "mobile/src/init.js",
+        "export const init = () => {\n  try {\n    return load();\n  } catch (e) {}\n};\n",
+    );
+    let run = project.run(&["--show-files"]);
+    for expected in [
+        "linted   app/server.js\n",
+        "skipped  app/vendor/retry.js: vendored third-party code",
+        "skipped  eslint-plugin/index.js: in a package with no server",
+        "skipped  mobile/src/init.js: browser code",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}\n{}", run.stdout);
+    }
 }

@@ -101,6 +101,8 @@ pub struct Package {
     pub name: Option<String>,
     /// The `scripts` of a `package.json`: (name, command), sorted by name.
     pub scripts: Vec<(String, String)>,
+    /// The dependencies a `package.json` declares only in `devDependencies`.
+    pub development_only: Vec<String>,
     /// Its `package.json`'s `imports` and entry points.
     entries: Arc<NodeEntries>,
 }
@@ -268,6 +270,10 @@ impl Project {
                                 },
                                 scripts: match ecosystem {
                                     Ecosystem::Node => read_scripts(&package_root),
+                                    Ecosystem::Python => Vec::new(),
+                                },
+                                development_only: match ecosystem {
+                                    Ecosystem::Node => read_development_only(&package_root),
                                     Ecosystem::Python => Vec::new(),
                                 },
                                 entries: match ecosystem {
@@ -1018,11 +1024,14 @@ impl Manifests {
 }
 
 /// The `scripts` of the `package.json` in `root`.
+/// The `package.json` in `root`, parsed; `None` when there is none or it is not JSON.
+fn read_package_json(root: &Path) -> Option<serde_json::Value> {
+    let text = read_discovered(&root.join("package.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 fn read_scripts(root: &Path) -> Vec<(String, String)> {
-    let Ok(text) = read_discovered(&root.join("package.json")) else {
-        return Vec::new();
-    };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Some(json) = read_package_json(root) else {
         return Vec::new();
     };
     json.get("scripts")
@@ -1033,11 +1042,33 @@ fn read_scripts(root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn read_dependencies(root: &Path) -> HashMap<String, String> {
-    let Ok(text) = read_discovered(&root.join("package.json")) else {
-        return HashMap::new();
+/// The packages a `package.json` declares only in `devDependencies`: tools of its build and
+/// tests (linters, bundlers, plugins of either), which its code does not run.
+fn read_development_only(root: &Path) -> Vec<String> {
+    let Some(json) = read_package_json(root) else {
+        return Vec::new();
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let declared_in = |section: &str, name: &str| {
+        json.get(section)
+            .and_then(|names| names.as_object())
+            .is_some_and(|names| names.contains_key(name))
+    };
+    json.get("devDependencies")
+        .and_then(|names| names.as_object())
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            !["dependencies", "peerDependencies", "optionalDependencies"]
+                .iter()
+                .any(|section| declared_in(section, name))
+        })
+        .cloned()
+        .collect()
+}
+
+fn read_dependencies(root: &Path) -> HashMap<String, String> {
+    let Some(json) = read_package_json(root) else {
         return HashMap::new();
     };
     [

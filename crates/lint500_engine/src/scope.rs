@@ -28,6 +28,8 @@ pub enum NotServerCode {
     LongLine,
     /// JavaScript under `public/`: served to browsers (bundles, service workers).
     PublicAsset,
+    /// Third-party code copied into the project (`vendor/`, `vendors/`, `third_party/`).
+    Vendored,
     /// A package that depends on a browser UI framework and on no server framework.
     BrowserPackage,
     /// A `'use client'` module of a Next.js app.
@@ -51,7 +53,8 @@ impl NotServerCode {
             NotServerCode::Script => "include-scripts",
             NotServerCode::GeneratedHeader
             | NotServerCode::LongLine
-            | NotServerCode::PublicAsset => "include-generated",
+            | NotServerCode::PublicAsset
+            | NotServerCode::Vendored => "include-generated",
             NotServerCode::BrowserPackage
             | NotServerCode::ClientComponent
             | NotServerCode::UiComponent => "include-browser",
@@ -70,8 +73,9 @@ impl fmt::Display for NotServerCode {
             NotServerCode::GeneratedHeader => "generated (its header says so)",
             NotServerCode::LongLine => "minified or bundled (a line over 1,000 characters)",
             NotServerCode::PublicAsset => "a browser asset under public/",
+            NotServerCode::Vendored => "vendored third-party code",
             NotServerCode::BrowserPackage => {
-                "browser code (its package uses a UI framework and no server)"
+                "browser code (its package is built for a browser and has no server)"
             }
             NotServerCode::ClientComponent => "a 'use client' module",
             NotServerCode::UiComponent => "a UI component (its package has a UI framework too)",
@@ -168,6 +172,8 @@ pub(crate) fn by_path(path: &Path, language: Language) -> Option<NotServerCode> 
         Some(NotServerCode::Script)
     } else if language.is_javascript_like() && has(&["public"]) {
         Some(NotServerCode::PublicAsset)
+    } else if has(&["vendor", "vendors", "third_party", "third-party"]) {
+        Some(NotServerCode::Vendored)
     } else {
         None
     }
@@ -244,9 +250,9 @@ impl PackageKind {
     pub(crate) fn of(dependencies: &HashMap<String, String>) -> PackageKind {
         let declares_server =
             servers::server_packages().any(|name| dependencies.contains_key(name));
-        let declares_browser = packages::BROWSER_PACKAGES
-            .iter()
-            .any(|name| dependencies.contains_key(*name));
+        let declares_browser = dependencies
+            .keys()
+            .any(|name| packages::is_browser_package(name));
         if dependencies.contains_key(servers::NEXT) {
             PackageKind::NextApp
         } else if declares_server && declares_browser {
@@ -505,7 +511,8 @@ fn imported_across_packages(project: &Project) -> HashSet<usize> {
 }
 
 /// Whether another package of the project names this one: declares it as a dependency (a
-/// plugin the app loads by a computed name is still one of its dependencies) or imports it by
+/// plugin the app loads by a computed name is still one of its dependencies; a tool declared
+/// only in `devDependencies`, such as a lint plugin, is not one its code runs) or imports it by
 /// its name.
 fn named_by_another_package(project: &Project, package_id: usize) -> bool {
     let package = project.package(package_id);
@@ -519,14 +526,13 @@ fn named_by_another_package(project: &Project, package_id: usize) -> bool {
         .enumerate()
         .filter(|&(other, importer)| other != package_id && importer.ecosystem == package.ecosystem)
         .any(|(_, importer)| {
-            package
-                .name
-                .as_ref()
-                .is_some_and(|name| importer.dependencies.contains_key(name))
-                || importer
-                    .specifiers
-                    .iter()
-                    .any(|specifier| names.contains(&first_name(specifier)))
+            package.name.as_ref().is_some_and(|name| {
+                importer.dependencies.contains_key(name)
+                    && !importer.development_only.contains(name)
+            }) || importer
+                .specifiers
+                .iter()
+                .any(|specifier| names.contains(&first_name(specifier)))
         })
 }
 
@@ -795,6 +801,14 @@ mod tests {
             Some(NotServerCode::Migration)
         );
         assert_eq!(class("public/sw.js"), Some(NotServerCode::PublicAsset));
+        assert_eq!(
+            class("src/static/js/vendors/jquery.ts"),
+            Some(NotServerCode::Vendored)
+        );
+        assert_eq!(
+            class("app/third_party/retry.py"),
+            Some(NotServerCode::Vendored)
+        );
         assert_eq!(class("scripts/seed-admin.ts"), Some(NotServerCode::Script));
         assert_eq!(class("app/cli/commands.py"), Some(NotServerCode::Script));
         assert_eq!(

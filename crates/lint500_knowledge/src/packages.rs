@@ -1,8 +1,8 @@
 //! Packages by where their code runs: browser UI frameworks, Node's builtin modules, and the
 //! browser automation methods whose callbacks run in a page.
 
-/// Browser UI frameworks: a package that depends on one of them and on no server package is
-/// browser code.
+/// Browser UI frameworks and mobile web-view runtimes: a package that depends on one of them
+/// and on no server package is browser code.
 pub const BROWSER_PACKAGES: &[&str] = &[
     "react",
     "react-dom",
@@ -12,7 +12,16 @@ pub const BROWSER_PACKAGES: &[&str] = &[
     "solid-js",
     "preact",
     "nuxt",
+    "@capacitor/core",
+    "@ionic/core",
 ];
+
+/// Whether a dependency says the package runs in a browser: a browser UI framework, or a
+/// bundler's stand-in for a Node builtin (`crypto-browserify`, `stream-browserify`), which
+/// only code bundled for a browser needs.
+pub fn is_browser_package(name: &str) -> bool {
+    BROWSER_PACKAGES.contains(&name) || name.ends_with("-browserify")
+}
 
 /// Methods of browser automation libraries (Playwright, Puppeteer) that run the function they
 /// are given in the page, not in the server: `page.evaluate(() => document.title)`.

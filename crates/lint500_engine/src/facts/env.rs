@@ -352,10 +352,11 @@ fn use_in_test(value: Node<'_>, file: &FileModel<'_>) -> Test {
                         return Test::None;
                     }
                 }
-                // `process.env.X?.length > 0`: `undefined` compares false.
+                // `process.env.X?.trim().length > 0`: `undefined` compares false, so the
+                // test passes only when the variable is set: a test of its presence.
                 "<" | ">" | "<=" | ">=" if optional => {
                     return match other_operand(parent, value) {
-                        Some(other) if is_literal(other, file) => Test::Literal,
+                        Some(other) if is_literal(other, file) => Test::Presence,
                         _ => Test::None,
                     };
                 }
