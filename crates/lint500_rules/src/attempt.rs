@@ -101,10 +101,12 @@ impl<'tree> Attempt<'tree> {
 /// branch of an `if`): a single step, which the log line's words and the error's message
 /// locate. A chain (`page.locator("html").count()`) is one step, and so is a call on what an
 /// earlier step gave (`response.raise_for_status()` after `response = requests.get(url)`) or
-/// on a loop's variable. `None` when the block makes no such call, or calls several things (a
-/// nested `try` counts as several), or is too big to read.
+/// on a loop's variable; building an object counts only when nothing else does. `None` when
+/// the block makes no such call, or calls several things (a nested `try` counts as several),
+/// or is too big to read.
 pub(crate) fn only_step<'tree>(block: Node<'tree>, file: &FileModel<'tree>) -> Option<Node<'tree>> {
     let mut step: Option<(Node<'tree>, &str)> = None;
+    let mut construction = None;
     let mut results: Vec<&str> = Vec::new();
     let mut stack = vec![block];
     let mut visited = 0;
@@ -123,7 +125,11 @@ pub(crate) fn only_step<'tree>(block: Node<'tree>, file: &FileModel<'tree>) -> O
                     && !is_parse_call(node, file)
                     && !is_pure_call(node, file)
                     && !answers_request(node, root, file);
-                if step_here {
+                // Building an object is a step only when nothing else is: the work is in what
+                // is done with it (`client = httpx.AsyncClient()`, then `client.get(url)`).
+                if step_here && constructs(node, file) {
+                    construction.get_or_insert(node);
+                } else if step_here {
                     // What the call talks to: `self.client` of `self.client.post(…)`, `users`.
                     let of_instance = matches!(root.kind(), "this" | "super")
                         || matches!(file.text(root), "self" | "cls");
@@ -145,7 +151,17 @@ pub(crate) fn only_step<'tree>(block: Node<'tree>, file: &FileModel<'tree>) -> O
         stack.extend(node.named_children(&mut cursor));
         stack[start..].reverse();
     }
-    step.map(|(call, _)| call)
+    step.map(|(call, _)| call).or(construction)
+}
+
+/// Whether a call builds an object (`new Client(options)`, `HTTPBasicAuth(user, password)`,
+/// `SendPaymentRequest(…)`), by JavaScript's `new` or Python's capitalised class names.
+fn constructs(call: Node<'_>, file: &FileModel<'_>) -> bool {
+    call.kind() == "new_expression"
+        || callee_of(call, file).is_some_and(|(callee, _)| {
+            callee.starts_with(|first: char| first.is_ascii_uppercase())
+                && callee.chars().any(|c| c.is_ascii_lowercase())
+        })
 }
 
 /// Methods with which an Express or Fastify handler answers (`res.status(500).json(…)`).
@@ -930,13 +946,53 @@ const FILE_SYSTEM_CALLS: &[&str] = &[
     "statSync",
     "access",
     "accessSync",
+    // fs-extra's.
+    "pathExists",
+    "ensureDir",
 ];
 
-/// JavaScript: whether the `try` block only touches the file system (`await fs.mkdir(dir)`,
-/// `fs.writeFileSync(path, data)`): the error's message is the whole story.
+/// Python's file system calls, of `os`, `os.path` and `shutil`: their `OSError` names the
+/// call's errno and the path.
+const PYTHON_FILE_SYSTEM_CALLS: &[&str] = &[
+    "remove",
+    "unlink",
+    "rmdir",
+    "removedirs",
+    "mkdir",
+    "makedirs",
+    "rename",
+    "replace",
+    "listdir",
+    "scandir",
+    "exists",
+    "isfile",
+    "isdir",
+    "getsize",
+    "rmtree",
+    "copy",
+    "copy2",
+    "copyfile",
+    "copytree",
+    "move",
+];
+
+/// Whether the `try` block only touches the file system (`await fs.mkdir(dir)`,
+/// `fs.writeFileSync(path, data)`, `pathExistsSync(dir)`; Python's `os.remove(path)`,
+/// `shutil.rmtree(path)`): the error's message (the call, the code, the path) is the whole
+/// story.
 pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool {
-    file.language.is_javascript_like()
-        && only_calls(block, file, |callee, _| FILE_SYSTEM_CALLS.contains(&callee))
+    if file.language.is_javascript_like() {
+        return only_calls(block, file, |callee, _| {
+            FILE_SYSTEM_CALLS.contains(&callee)
+                || FILE_SYSTEM_CALLS
+                    .iter()
+                    .any(|fs_call| callee.strip_suffix("Sync") == Some(fs_call))
+        });
+    }
+    only_calls(block, file, |callee, receiver| {
+        PYTHON_FILE_SYSTEM_CALLS.contains(&callee)
+            && receiver.is_some_and(|receiver| matches!(receiver, "os" | "os.path" | "shutil"))
+    })
 }
 
 /// File system calls that only read: what a predicate about a local file asks with.

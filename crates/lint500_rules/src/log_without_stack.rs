@@ -353,6 +353,31 @@ fn expects_failure(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     in_loop(site.node) && retries(site.body, file)
 }
 
+/// How many statements of a handler are read for a call that ends the process.
+const MAX_HANDLER_STATEMENTS: usize = 32;
+
+/// Whether a `catch` / `except` handler ends the process (`process.exit(1)`, `sys.exit(1)`,
+/// `os._exit(1)`): a startup failure, whose message is for the operator who starts the server.
+fn exits_process(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
+    if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
+        return false;
+    }
+    let mut cursor = site.body.walk();
+    site.body
+        .named_children(&mut cursor)
+        .take(MAX_HANDLER_STATEMENTS)
+        .filter(|statement| statement.kind() == "expression_statement")
+        .filter_map(|statement| statement.named_child(0))
+        .filter(|call| matches!(call.kind(), "call_expression" | "call"))
+        .filter_map(|call| call.child_by_field_name("function"))
+        .any(|function| {
+            matches!(
+                file.text(function),
+                "process.exit" | "sys.exit" | "os._exit" | "exit" | "quit"
+            )
+        })
+}
+
 /// Words with which a log line or a comment says the failure is tolerated: the code goes on
 /// without what failed, and the message is for the operator.
 const TOLERATED: &[&str] = &[
@@ -380,6 +405,12 @@ const TOLERATED: &[&str] = &[
     "will continue",
     "continue without",
     "using existing",
+    "continue with",
+    "fall through",
+    "falls through",
+    "to be safe",
+    "simply return",
+    "just assume",
     "should not fail",
     "shouldn't fail",
     "must not fail",
@@ -512,6 +543,7 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
             || only_parses_or_cleans_up(&site, file)
             || answers_no_result(&site, file)
             || expects_failure(&site, file)
+            || exits_process(&site, file)
             || tolerates_failure(&site, node, file)
         {
             continue;
