@@ -594,6 +594,8 @@ fn is_parse_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
                     .child_by_field_name("arguments")
                     .is_some_and(|arguments| arguments.named_child_count() == 0)
         }
+        // `date.toISOString()` throws a `RangeError` for an invalid date.
+        "toISOString" => call.kind() == "call_expression",
         "parse" | "parseInt" | "parseFloat" | "Number" | "BigInt" | "decodeURIComponent"
         | "decodeURI" | "atob" | "int" | "float" | "Decimal" | "UUID" | "loads"
         | "fromisoformat" | "strptime" | "literal_eval" | "b64decode" | "urlsafe_b64decode"

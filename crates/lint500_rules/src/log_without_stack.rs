@@ -388,6 +388,8 @@ const TOLERATED: &[&str] = &[
     "best effort",
     "non-fatal",
     "nonfatal",
+    "non-blocking",
+    "non blocking",
     "non-critical",
     "ignoring",
     "skipping",
