@@ -91,10 +91,16 @@ fn check_clause<'tree>(
                 .and_then(|value| self::answer(value, file))
         });
         // A parse-or-default helper: nothing in the `try` can fail but the parse of plain
-        // values, and the default is the author's answer for bad input. Python probes objects
-        // and libraries the same way (EAFP: `obj.attr`, `getattr(...)`, an assignment the
-        // object may refuse, a library's lookup) where JavaScript has `?.`.
-        if (attempt.parses && attempt.work.is_none()) || (python && attempt.real_work.is_none()) {
+        // values, and the default is the author's answer for bad input; the same for a
+        // library's computation (`semver.clean(v)`) or a browser automation step (`await
+        // page.waitForNavigation()`), which fail on odd input or a page that moved on, not
+        // for an outage. Python probes objects and libraries the same way (EAFP: `obj.attr`,
+        // `getattr(...)`, an assignment the object may refuse, a library's lookup) where
+        // JavaScript has `?.`.
+        if (attempt.parses && attempt.work.is_none())
+            || (attempt.work.is_some() && attempt.real_work.is_none())
+            || (python && attempt.real_work.is_none())
+        {
             return;
         }
         // `safeJsonParse`, `tryReadConfig`, `load_or_none`: the name promises not to throw.
