@@ -978,10 +978,23 @@ const PYTHON_FILE_SYSTEM_CALLS: &[&str] = &[
     "move",
 ];
 
+/// `pathlib.Path` methods that touch the file system, named so that no other object's are
+/// likely to share the names.
+const PATH_METHODS: &[&str] = &[
+    "mkdir",
+    "rmdir",
+    "touch",
+    "iterdir",
+    "read_text",
+    "write_text",
+    "read_bytes",
+    "write_bytes",
+];
+
 /// Whether the `try` block only touches the file system (`await fs.mkdir(dir)`,
 /// `fs.writeFileSync(path, data)`, `pathExistsSync(dir)`; Python's `os.remove(path)`,
-/// `shutil.rmtree(path)`): the error's message (the call, the code, the path) is the whole
-/// story.
+/// `shutil.rmtree(path)`, `path.write_text(data)`): the error's message (the call, the code,
+/// the path) is the whole story.
 pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool {
     if file.language.is_javascript_like() {
         return only_calls(block, file, |callee, _| {
@@ -992,8 +1005,9 @@ pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool 
         });
     }
     only_calls(block, file, |callee, receiver| {
-        PYTHON_FILE_SYSTEM_CALLS.contains(&callee)
-            && receiver.is_some_and(|receiver| matches!(receiver, "os" | "os.path" | "shutil"))
+        PATH_METHODS.contains(&callee)
+            || (PYTHON_FILE_SYSTEM_CALLS.contains(&callee)
+                && receiver.is_some_and(|receiver| matches!(receiver, "os" | "os.path" | "shutil")))
     })
 }
 
