@@ -132,6 +132,43 @@ fn a_hundred_thousand_nested_try_blocks_are_linted() {
     assert_eq!(nested_findings, 100_000);
 }
 
+/// Queries for a node's parent or siblings cost the depth of the tree: rules and facts that
+/// ask them of every node stay silent past a depth no real code reaches, where they would
+/// otherwise take time quadratic in the nesting.
+#[test]
+fn thirty_thousand_nested_guards_logs_and_responses_are_linted() {
+    let project = Project::new();
+    let levels = 30_000;
+    let guards = "if (!cache) { cache = process.env.KEY;\n".repeat(levels) + &"}\n".repeat(levels);
+    let handlers = "try {\n".repeat(levels)
+        + "await f();\n"
+        + &"} catch (e) { console.error(e.message); res.status(500).json({ error: e.message }); }\n"
+            .repeat(levels);
+    project.file(
+        "src/nested.js",
+        format!(
+            "const express = require('express');\nconst app = express();\nlet cache;\n\
+             app.get('/', async (req, res) => {{\n{guards}{handlers}}});\n\
+             app.use((err, req, res, next) => res.status(500).end());\napp.listen(3000);\n"
+        ),
+    );
+    let run = run_beside_a_good_file(&project, &["--max-file-size", "8000000"]);
+    let findings = run.findings();
+    // The outermost handlers, within reach, are still checked.
+    assert!(
+        findings
+            .iter()
+            .any(|finding| finding.contains("warning[log-without-stack]")),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|finding| finding.contains("[error-leak-in-response]")),
+        "{findings:?}"
+    );
+}
+
 #[test]
 fn no_file_name_or_comment_starts_a_workflow_command() {
     let project = Project::new();

@@ -138,6 +138,12 @@ impl WalkPlan<'_> {
     }
 }
 
+/// How deep a node may be for every fact of it to be recorded.
+const MAX_FACT_DEPTH: u32 = 1_000;
+
+/// How many member expressions deeper than [`MAX_FACT_DEPTH`] a file's facts read.
+const MAX_DEEP_MEMBERS: usize = 256;
+
 /// Walks `tree` once, depth first and without recursion (deep nesting cannot overflow the
 /// stack), building the file model and running each enabled rule on the nodes it asked for.
 /// Subtrees under ERROR nodes are not entered, and no rule sees a node containing an error.
@@ -166,12 +172,15 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
     // Each frame is pushed with the depth of its node, and popped when the walk leaves that depth.
     let mut frame_depths: Vec<u32> = Vec::new();
     let mut depth: u32 = 0;
+    // How many member expressions deeper than `MAX_FACT_DEPTH` the facts have read.
+    let mut deep_members = 0;
     // The functions given to a call that runs them in a browser page, met before them.
     let mut page_functions: HashSet<usize> = HashSet::new();
     let mut cursor = tree.walk();
     'walk: loop {
         let node = cursor.node();
         let kind = node.kind_id();
+        model.depth = depth;
         let role = roles.get(usize::from(kind)).copied().unwrap_or(Role::Plain);
         if language.is_javascript_like() && node.kind() == "call_expression" {
             page_functions.extend(functions_run_in_a_page(node, &model));
@@ -198,7 +207,20 @@ pub fn lint_tree(source: &str, tree: &Tree, language: Language, plan: &WalkPlan<
                     None
                 }
                 Role::Fact(fact) => {
-                    if let Some(collector) = &mut facts {
+                    // Environment reads and create-once guards are read by asking the tree for
+                    // parents and siblings, each at the cost of the depth: past a depth no real
+                    // code reaches (a hostile or generated file), guards are not recorded, and
+                    // reads only up to a budget.
+                    let deep = depth > MAX_FACT_DEPTH
+                        && match fact {
+                            FactKind::Conditional => true,
+                            FactKind::Member => {
+                                deep_members += 1;
+                                deep_members > MAX_DEEP_MEMBERS
+                            }
+                            _ => false,
+                        };
+                    if let (Some(collector), false) = (&mut facts, deep) {
                         // Only awaits ask whether a `try` covers them.
                         let covered = matches!(fact, FactKind::Await | FactKind::ForIn)
                             && model.is_guarded_by_try();

@@ -3,7 +3,7 @@
 //! layer: the facts collectors, the error-text reader and the rules read it; the walk in
 //! `dispatch` builds it.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use lint500_core::{Language, Span};
@@ -25,6 +25,11 @@ pub struct FileModel<'tree> {
     /// the error it is given; filled in on first use by `error_text`.
     pub(crate) error_text_helpers: OnceCell<HashMap<String, bool>>,
     columns: Columns<'tree>,
+    /// How many nodes lie above the current one.
+    pub(crate) depth: u32,
+    /// By function (its first byte) and name, whether the function declares the name: asked
+    /// for every assignment, and each answer reads the function's whole body.
+    pub(crate) declarations: RefCell<HashMap<(usize, String), bool>>,
 }
 
 /// A construct around the current node that queries ask about.
@@ -115,7 +120,16 @@ impl<'tree> FileModel<'tree> {
             async_callables: OnceCell::new(),
             error_text_helpers: OnceCell::new(),
             columns: Columns::new(source),
+            depth: 0,
+            declarations: RefCell::default(),
         }
+    }
+
+    /// How many nodes lie above the current one. tree-sitter answers `parent()` and the sibling
+    /// queries by walking down from the root, so each costs this much: a rule that asks them
+    /// of every node it checks stays silent past a depth no real code reaches.
+    pub fn depth(&self) -> u32 {
+        self.depth
     }
 
     /// The root of the file's tree, for rules that look up a module-level declaration.

@@ -27,6 +27,8 @@ pub(crate) struct Attempt<'tree> {
     pub(crate) real_work: Option<Node<'tree>>,
     /// Whether it parses or converts something (`JSON.parse`, `new URL`, `int()`).
     pub(crate) parses: bool,
+    /// Whether it holds a `try` of its own.
+    pub(crate) nests_try: bool,
 }
 
 impl<'tree> Attempt<'tree> {
@@ -35,6 +37,7 @@ impl<'tree> Attempt<'tree> {
             work: None,
             real_work: None,
             parses: false,
+            nests_try: false,
         };
         let mut stack = vec![block];
         let mut visited = 0;
@@ -82,6 +85,7 @@ impl<'tree> Attempt<'tree> {
                 // entering it keeps the reading of nested `try` blocks linear.
                 "try_statement" => {
                     attempt.work.get_or_insert(node);
+                    attempt.nests_try = true;
                     continue;
                 }
                 _ if is_function(node) => continue,
@@ -800,11 +804,12 @@ fn is_pure_call(call: Node<'_>, file: &FileModel<'_>) -> bool {
     let Some((callee, receiver)) = callee_of(call, file) else {
         return false;
     };
-    if PURE_JAVASCRIPT.contains(&callee)
-        || PURE_PYTHON.contains(&callee)
-        || receiver == Some("Math")
-        || is_array_method(call, callee)
-    {
+    let pure = if file.language.is_javascript_like() {
+        PURE_JAVASCRIPT
+    } else {
+        PURE_PYTHON
+    };
+    if pure.contains(&callee) || receiver == Some("Math") || is_array_method(call, callee) {
         return true;
     }
     // `headers.get('x')`, `config.get('port')`, `data.get("id")`; not a client's `get`.

@@ -21,6 +21,10 @@ use crate::logging::is_debug_gate;
 
 pub struct ErrorLeakInResponse;
 
+/// How deep in the tree a response may be for the rule to read it: real code stays far
+/// shallower, and a file nested deeper is hostile or generated.
+const MAX_DEPTH: u32 = 1_000;
+
 /// How many nodes a look at a status expression or a condition reads before giving up.
 const MAX_NODES: usize = 64;
 
@@ -49,6 +53,10 @@ impl Rule for ErrorLeakInResponse {
         let Some(response) = Response::of(node, file) else {
             return;
         };
+        // The checks below ask the tree for siblings, each at the cost of the depth.
+        if file.depth() > MAX_DEPTH {
+            return;
+        }
         let scope = file
             .enclosing_function()
             .and_then(|function| function.child_by_field_name("body"));

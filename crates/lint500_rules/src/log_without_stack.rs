@@ -28,6 +28,10 @@ pub struct LogWithoutStack;
 /// walk bounded on generated or pathological code, where staying silent is the safe answer.
 const MAX_VISITED: usize = 256;
 
+/// How deep in the tree a logging call may be for the rule to read it: real code stays far
+/// shallower, and a file nested deeper is hostile or generated.
+const MAX_DEPTH: u32 = 1_000;
+
 /// Parameter lists are small; a bigger one is not worth reading for shadowing.
 const MAX_PARAMETER_NODES: usize = 64;
 
@@ -521,6 +525,10 @@ fn find<'tree>(node: Node<'tree>, file: &FileModel<'tree>) -> Option<Finding<'tr
     // Cheap checks first: this runs on every call of every file.
     let python = !file.language.is_javascript_like();
     let call = LogCall::of(node, file)?;
+    // The checks below ask the tree for parents and siblings, each at the cost of the depth.
+    if file.depth() > MAX_DEPTH {
+        return None;
+    }
     // Python's `logger.exception(…)` is the fix itself.
     if !call.reports_failure(python) || call.method == "exception" {
         return None;

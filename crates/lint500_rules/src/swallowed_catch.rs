@@ -98,7 +98,7 @@ fn check_clause<'tree>(
         // `getattr(...)`, an assignment the object may refuse, a library's lookup) where
         // JavaScript has `?.`.
         if (attempt.parses && attempt.work.is_none())
-            || (attempt.work.is_some() && attempt.real_work.is_none())
+            || (attempt.work.is_some() && attempt.real_work.is_none() && !attempt.nests_try)
             || (python && attempt.real_work.is_none())
         {
             return;

@@ -352,18 +352,39 @@ pub(crate) fn outlives_js_call(
 /// Whether a JavaScript function declares `name` (a variable, or a parameter) in its own body,
 /// not counting nested functions.
 fn declares_js(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
+    remembered(function, name, file, || {
+        scan_declares_js(function, name, file)
+    })
+}
+
+/// The answer of `scan` for `name` in `function`, computed once per file.
+fn remembered(
+    function: Node<'_>,
+    name: &str,
+    file: &FileModel<'_>,
+    scan: impl FnOnce() -> bool,
+) -> bool {
+    let key = (function.start_byte(), name.to_string());
+    if let Some(&known) = file.declarations.borrow().get(&key) {
+        return known;
+    }
+    let declared = scan();
+    file.declarations.borrow_mut().insert(key, declared);
+    declared
+}
+
+fn scan_declares_js(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
     let declared = |node: Node<'_>| match node.kind() {
         "variable_declarator" => node
             .child_by_field_name("name")
             .is_some_and(|declared| mentions(file.text(declared), name)),
         "formal_parameters" => mentions(file.text(node), name),
+        // An arrow function's single parameter (asked of the function: asking each identifier
+        // for its parent would cost the depth of the tree every time).
         "identifier" => {
-            // An arrow function's single parameter.
-            node.parent()
-                .is_some_and(|parent| parent.id() == function.id())
-                && function
-                    .child_by_field_name("parameter")
-                    .is_some_and(|parameter| parameter.id() == node.id())
+            function
+                .child_by_field_name("parameter")
+                .is_some_and(|parameter| parameter.id() == node.id())
                 && file.text(node) == name
         }
         _ => false,
@@ -373,12 +394,14 @@ fn declares_js(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
 
 /// Whether a Python function declares `global name`.
 pub(crate) fn declares_global(function: Node<'_>, name: &str, file: &FileModel<'_>) -> bool {
-    any_in_own_body(function, |node| {
-        node.kind() == "global_statement" && {
-            let mut cursor = node.walk();
-            node.named_children(&mut cursor)
-                .any(|declared| file.text(declared) == name)
-        }
+    remembered(function, name, file, || {
+        any_in_own_body(function, |node| {
+            node.kind() == "global_statement" && {
+                let mut cursor = node.walk();
+                node.named_children(&mut cursor)
+                    .any(|declared| file.text(declared) == name)
+            }
+        })
     })
 }
 

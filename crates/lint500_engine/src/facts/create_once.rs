@@ -58,12 +58,12 @@ fn initialiser(node: Node<'_>, file: &FileModel<'_>) -> Option<Range<usize>> {
             if assigns_tested_binding(&[branch], condition, function, file) {
                 return Some(branch.byte_range());
             }
-            let rest: Vec<Node<'_>> =
-                std::iter::successors(node.next_named_sibling(), |n| n.next_named_sibling())
-                    .take(MAX_SIBLINGS)
-                    .collect();
+            if !returns(branch) {
+                return None;
+            }
             let block = node.parent()?;
-            (returns(branch) && assigns_tested_binding(&rest, condition, function, file))
+            let rest = statements_after(node, block);
+            assigns_tested_binding(&rest, condition, function, file)
                 .then(|| node.end_byte()..block.end_byte())
         }
         "augmented_assignment_expression" => {
@@ -153,6 +153,32 @@ fn after_early_return(statement: Node<'_>, function: Node<'_>, file: &FileModel<
         sibling = earlier.prev_named_sibling();
     }
     false
+}
+
+/// The named statements of `block` after `statement`, at most [`MAX_SIBLINGS`], read with one
+/// cursor: asking each for its next sibling would cost the depth of the tree every time.
+fn statements_after<'tree>(statement: Node<'tree>, block: Node<'tree>) -> Vec<Node<'tree>> {
+    let mut cursor = block.walk();
+    if cursor
+        .goto_first_child_for_byte(statement.end_byte())
+        .is_none()
+    {
+        return Vec::new();
+    }
+    let mut rest = Vec::new();
+    loop {
+        let sibling = cursor.node();
+        if sibling.is_named() && sibling.start_byte() >= statement.end_byte() {
+            rest.push(sibling);
+            if rest.len() == MAX_SIBLINGS {
+                break;
+            }
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    rest
 }
 
 /// Whether a branch is a `return` or ends in one.
