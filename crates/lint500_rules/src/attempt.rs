@@ -983,6 +983,19 @@ const PYTHON_FILE_SYSTEM_CALLS: &[&str] = &[
     "move",
 ];
 
+/// Python's `open()` and the methods of the file it returns.
+const FILE_IO: &[&str] = &[
+    "open",
+    "read",
+    "readline",
+    "readlines",
+    "write",
+    "writelines",
+];
+
+/// Python modules whose `dump` / `load` write or read a file they are given.
+const SERIALIZERS: &[&str] = &["json", "pickle", "yaml", "toml", "tomllib"];
+
 /// `pathlib.Path` methods that touch the file system, named so that no other object's are
 /// likely to share the names.
 const PATH_METHODS: &[&str] = &[
@@ -998,8 +1011,8 @@ const PATH_METHODS: &[&str] = &[
 
 /// Whether the `try` block only touches the file system (`await fs.mkdir(dir)`,
 /// `fs.writeFileSync(path, data)`, `pathExistsSync(dir)`; Python's `os.remove(path)`,
-/// `shutil.rmtree(path)`, `path.write_text(data)`): the error's message (the call, the code,
-/// the path) is the whole story.
+/// `shutil.rmtree(path)`, `path.write_text(data)`, `with open(path, "w") as f: json.dump(data,
+/// f)`): the error's message (the call, the code, the path) is the whole story.
 pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool {
     if file.language.is_javascript_like() {
         return only_calls(block, file, |callee, _| {
@@ -1009,10 +1022,15 @@ pub(crate) fn only_touches_files(block: Node<'_>, file: &FileModel<'_>) -> bool 
                     .any(|fs_call| callee.strip_suffix("Sync") == Some(fs_call))
         });
     }
+    // A file's methods count when the block opens the file: `storage.write(key)` is no file.
+    let opens = file.text(block).contains("open(");
     only_calls(block, file, |callee, receiver| {
         PATH_METHODS.contains(&callee)
+            || (opens && FILE_IO.contains(&callee))
             || (PYTHON_FILE_SYSTEM_CALLS.contains(&callee)
                 && receiver.is_some_and(|receiver| matches!(receiver, "os" | "os.path" | "shutil")))
+            || (matches!(callee, "dump" | "load" | "safe_dump" | "safe_load")
+                && receiver.is_some_and(|receiver| SERIALIZERS.contains(&receiver)))
     })
 }
 

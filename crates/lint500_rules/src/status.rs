@@ -25,7 +25,7 @@ pub(crate) fn status_code(node: Node<'_>, file: &FileModel<'_>) -> Option<u16> {
 }
 
 /// The statuses a block answers the request with (nested functions aside): `res.status(n)`,
-/// `res.sendStatus(n)`, a returned `{ statusCode: n }`, a raised or returned
+/// `res.sendStatus(n)`, `next({ status: n })`, a returned `{ statusCode: n }`, a raised or returned
 /// `HTTPException(status_code=n)` / `JSONResponse(..., status_code=n)`. Empty when the block is
 /// too big to read.
 pub(crate) fn answered_statuses(block: Node<'_>, file: &FileModel<'_>) -> Vec<u16> {
@@ -55,9 +55,25 @@ pub(crate) fn answered_statuses(block: Node<'_>, file: &FileModel<'_>) -> Vec<u1
     statuses
 }
 
-/// `res.status(404)`, `res.sendStatus(401)`, `res.writeHead(400)`.
+/// `res.status(404)`, `res.sendStatus(401)`, `res.writeHead(400)`, and the error handed to
+/// Express with its status: `next({ status: 404, message: '…' })`.
 fn js_call_status(call: Node<'_>, file: &FileModel<'_>) -> Option<u16> {
     let function = call.child_by_field_name("function")?;
+    if function.kind() == "identifier" && file.text(function) == "next" {
+        let error = call.child_by_field_name("arguments")?.named_child(0)?;
+        if error.kind() != "object" {
+            return None;
+        }
+        let mut cursor = error.walk();
+        return error
+            .named_children(&mut cursor)
+            .filter(|pair| pair.kind() == "pair")
+            .filter(|pair| {
+                pair.child_by_field_name("key")
+                    .is_some_and(|key| matches!(file.text(key), "status" | "statusCode"))
+            })
+            .find_map(|pair| status_code(pair.child_by_field_name("value")?, file));
+    }
     if function.kind() != "member_expression"
         || !matches!(
             last_name(function, file),
