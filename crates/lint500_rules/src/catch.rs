@@ -746,16 +746,24 @@ fn logs_before(clause: Node<'_>, try_statement: Node<'_>, file: &FileModel<'_>) 
         return false;
     };
     let name = caught_name(clause, file);
-    let mut cursor = body.walk();
-    body.named_children(&mut cursor)
-        .take(MAX_HANDLER_STATEMENTS)
-        .take_while(|statement| statement.end_byte() <= try_statement.start_byte())
-        .filter(|statement| statement.kind() == "expression_statement")
-        .filter_map(|statement| statement.named_child(0))
+    handler_expressions(body)
+        .into_iter()
+        .take_while(|expression| expression.end_byte() <= try_statement.start_byte())
         .filter_map(|expression| LogCall::of(unwrap_expression(expression), file))
         .any(|log| {
             log.method == "exception" || name.is_some_and(|name| mentions(log.call, name, file))
         })
+}
+
+/// The expressions a handler's block runs as statements of their own (`logger.error(…)`,
+/// `process.exit(1)`), in order, among its first [`MAX_HANDLER_STATEMENTS`] statements.
+pub(crate) fn handler_expressions(body: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor)
+        .take(MAX_HANDLER_STATEMENTS)
+        .filter(|statement| statement.kind() == "expression_statement")
+        .filter_map(|statement| statement.named_child(0))
+        .collect()
 }
 
 /// Whether `statement` rethrows the error `clause` caught: a bare `raise`, `raise e`,

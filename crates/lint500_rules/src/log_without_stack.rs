@@ -15,8 +15,9 @@ use crate::attempt::{
     only_cleans_up, only_loads_modules, only_step, only_touches_files,
 };
 use crate::catch::{
-    ErrorSite, binds, cleans_up_after_another_outcome, is_function, is_name, last_name,
-    last_statement, leading_comments, mentions, returned_value, tests_error, unwrap_expression,
+    ErrorSite, binds, cleans_up_after_another_outcome, handler_expressions, is_function, is_name,
+    last_name, last_statement, leading_comments, mentions, returned_value, tests_error,
+    unwrap_expression,
 };
 use crate::fixes;
 use crate::logging::{LogCall, is_debug_gate};
@@ -357,21 +358,14 @@ fn expects_failure(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     in_loop(site.node) && retries(site.body, file)
 }
 
-/// How many statements of a handler are read for a call that ends the process.
-const MAX_HANDLER_STATEMENTS: usize = 32;
-
 /// Whether a `catch` / `except` handler ends the process (`process.exit(1)`, `sys.exit(1)`,
 /// `os._exit(1)`): a startup failure, whose message is for the operator who starts the server.
 fn exits_process(site: &ErrorSite<'_>, file: &FileModel<'_>) -> bool {
     if !matches!(site.node.kind(), "catch_clause" | "except_clause") {
         return false;
     }
-    let mut cursor = site.body.walk();
-    site.body
-        .named_children(&mut cursor)
-        .take(MAX_HANDLER_STATEMENTS)
-        .filter(|statement| statement.kind() == "expression_statement")
-        .filter_map(|statement| statement.named_child(0))
+    handler_expressions(site.body)
+        .into_iter()
         .filter(|call| matches!(call.kind(), "call_expression" | "call"))
         .filter_map(|call| call.child_by_field_name("function"))
         .any(|function| {
